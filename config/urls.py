@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from contest import views as contest_views
+
+urlpatterns = [
+    path("", contest_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("c/<slug:contest_slug>/", include("contest.urls")),
+]

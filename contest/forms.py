@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContentWarning, Entry, Institution
+
+
+class EntryForm(forms.ModelForm):
+    """Details of an entry. Declarations are ticked here but only required at submission (see services)."""
+
+    content_warnings = forms.ModelMultipleChoiceField(
+        queryset=ContentWarning.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Content warnings"),
+        help_text=_("Tick every category your film shows or talks about. Viewers see them before the film."),
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "title",
+            "synopsis_fr",
+            "synopsis_en",
+            "credits",
+            "language",
+            "runtime_s",
+            "subtitle_file",
+            "content_warnings",
+            "consent_on_screen",
+            "rights_cleared",
+            "rules_accepted",
+        ]
+        widgets = {
+            "synopsis_fr": forms.Textarea(attrs={"rows": 5}),
+            "synopsis_en": forms.Textarea(attrs={"rows": 5}),
+            "credits": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["content_warnings"].queryset = contest.content_warnings.all()
+        for name in ("synopsis_fr", "synopsis_en"):
+            self.fields[name].widget.attrs["maxlength"] = contest.max_synopsis_chars
+            self.fields[name].help_text = _("At most %(limit)d characters.") % {"limit": contest.max_synopsis_chars}
+        self.fields["subtitle_file"].widget.attrs["accept"] = ".vtt,.srt,text/vtt"
+
+    def clean_synopsis_fr(self):
+        return self._clean_synopsis("synopsis_fr")
+
+    def clean_synopsis_en(self):
+        return self._clean_synopsis("synopsis_en")
+
+    def _clean_synopsis(self, name):
+        text = self.cleaned_data.get(name, "")
+        limit = self.contest.max_synopsis_chars
+        if len(text) > limit:
+            raise forms.ValidationError(
+                _("%(length)d characters; the limit is %(limit)d: shorten it by %(excess)d."),
+                code="synopsis_too_long",
+                params={"length": len(text), "limit": limit, "excess": len(text) - limit},
+            )
+        return text
+
+    def clean_subtitle_file(self):
+        upload = self.cleaned_data.get("subtitle_file")
+        if (
+            upload
+            and hasattr(upload, "name")
+            and getattr(upload, "size", None) is not None
+            and not isinstance(upload, str)
+        ):
+            if not upload.name.lower().endswith((".vtt", ".srt")):
+                raise forms.ValidationError(_("Choose a WebVTT (.vtt) or SubRip (.srt) file."), code="subtitle_type")
+            if upload.size > 1024 * 1024:
+                raise forms.ValidationError(_("A subtitle file is at most 1 MB."), code="subtitle_size")
+        return upload
+
+    def service_values(self) -> dict:
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "content_warnings"}
+        return values
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=120)
+    institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("Institution"))
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = contest.institutions.all()
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("Extended until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the contest's time zone."),
+    )
+
+
+class DisqualifyForm(forms.Form):
+    reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 3}))

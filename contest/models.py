@@ -1,0 +1,264 @@
+import secrets
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def localized(obj, field: str) -> str:
+    """The French or English variant of `field` in the active language, falling back to the other one."""
+    first, second = ("en", "fr") if (get_language() or "fr").startswith("en") else ("fr", "en")
+    return getattr(obj, f"{field}_{first}") or getattr(obj, f"{field}_{second}")
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Institution(models.Model):
+    """A school or partner organisation that teams (and sometimes jurors) belong to."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Contest(models.Model):
+    slug = models.SlugField(unique=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris", choices=time_zone_choices)
+    opens_at = models.DateTimeField(_("submissions open"))
+    closes_at = models.DateTimeField(_("submissions close"))
+    institutions = models.ManyToManyField(Institution, blank=True, related_name="contests")
+
+    # Rules read by the media checks and the entry form.
+    max_duration_s = models.PositiveIntegerField(_("maximum duration (seconds)"), default=15 * 60)
+    min_duration_s = models.PositiveIntegerField(_("minimum duration (seconds)"), default=30)
+    min_resolution_px = models.PositiveIntegerField(
+        _("minimum resolution (shorter side of the displayed picture, pixels)"), default=720
+    )
+    audio_required = models.BooleanField(_("audio required"), default=True)
+    max_file_size_bytes = models.PositiveBigIntegerField(
+        _("maximum file size (bytes)"), default=4 * 1024**3, validators=[MinValueValidator(1)]
+    )
+    max_synopsis_chars = models.PositiveIntegerField(_("maximum synopsis length (characters)"), default=1200)
+    blind_judging = models.BooleanField(_("blind judging"), default=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class ContestRole(models.Model):
+    """Someone who runs or judges a contest. Team members are found through TeamMember instead."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("organiser")
+        JUROR = "juror", _("juror")
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contest", "user", "role"], name="unique_contest_role")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.contest.slug}"
+
+
+class ContentWarning(models.Model):
+    """A category of content warning that teams pick for their entries (e.g. `sexual_violence`)."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="content_warnings")
+    code = models.SlugField(max_length=50)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name_fr"]
+        constraints = [models.UniqueConstraint(fields=["contest", "code"], name="unique_warning_code")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class SupportResource(models.Model):
+    """Who to call or read: shown beside content warnings."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="support_resources")
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    url = models.URLField(_("link"), blank=True)
+    description_fr = models.CharField(_("description (French)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class Prize(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="prizes")
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name_fr"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Team(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("team name"), max_length=120)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="teams")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams")
+    deadline_extended_to = models.DateTimeField(_("deadline extended to"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["contest", "name"], name="unique_team_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def closes_at(self):
+        """The deadline that applies to this team: the contest's, or a later extension."""
+        if self.deadline_extended_to and self.deadline_extended_to > self.contest.closes_at:
+            return self.deadline_extended_to
+        return self.contest.closes_at
+
+    def window_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.contest.opens_at <= now <= self.closes_at
+
+
+class TeamMember(models.Model):
+    class Role(models.TextChoices):
+        CAPTAIN = "captain", _("captain")
+        MEMBER = "member", _("member")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    job = models.CharField(_("role in the film"), max_length=120, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_member")]
+
+    def __str__(self):
+        return f"{self.user} · {self.team}"
+
+
+def entry_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class Entry(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        DISQUALIFIED = "disqualified", _("disqualified")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("entry code"), max_length=12, unique=True, default=entry_code, editable=False)
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entries")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="entries")
+    title = models.CharField(_("title"), max_length=200)
+    synopsis_fr = models.TextField(_("synopsis (French)"), blank=True)
+    synopsis_en = models.TextField(_("synopsis (English)"), blank=True)
+    credits = models.TextField(_("credits"), blank=True)
+    language = models.CharField(_("language of the film"), max_length=40, blank=True)
+    runtime_s = models.PositiveIntegerField(_("runtime (seconds)"), null=True, blank=True)
+    subtitle_file = models.FileField(_("subtitle file (WebVTT or SRT)"), upload_to="subtitles/%Y/", blank=True)
+    content_warnings = models.ManyToManyField(ContentWarning, blank=True, related_name="entries")
+    consent_on_screen = models.BooleanField(
+        _("Everyone on screen consented to be filmed and to the uses listed in the rules."), default=False
+    )
+    rights_cleared = models.BooleanField(_("Music and footage rights are cleared."), default=False)
+    rules_accepted = models.BooleanField(_("Our team agrees to the contest rules."), default=False)
+    # Filled by the media pipeline; until it exists, organisers may set it.
+    film_accepted = models.BooleanField(_("film accepted"), default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    disqualification_reason = models.TextField(_("reason for disqualification"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "entries"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def synopsis(self) -> str:
+        return localized(self, "synopsis")
+
+    @property
+    def declarations_complete(self) -> bool:
+        return self.consent_on_screen and self.rights_cleared and self.rules_accepted
+
+
+class AuditEvent(models.Model):
+    """Who did what, when. Written by services for every change of state; never edited."""
+
+    contest = models.ForeignKey(Contest, null=True, on_delete=models.CASCADE, related_name="audit_events")
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    verb = models.CharField(max_length=60)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor} {self.verb}"

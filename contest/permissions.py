@@ -1,0 +1,46 @@
+"""Who may see and do what in a contest. Views ask here; they never filter by hand."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Contest, ContestRole, Entry, Team
+
+
+def is_organiser(user, contest: Contest) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return ContestRole.objects.filter(contest=contest, user=user, role=ContestRole.Role.ORGANISER).exists()
+
+
+def is_juror(user, contest: Contest) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ContestRole.objects.filter(contest=contest, user=user, role=ContestRole.Role.JUROR).exists()
+
+
+def teams_of(user, contest: Contest) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(contest=contest, memberships__user=user).select_related("institution", "contest")
+
+
+def team_entries(user, contest: Contest) -> QuerySet[Entry]:
+    """The entries `user` may see as a team member: those of their own teams, nothing else."""
+    if not user.is_authenticated:
+        return Entry.objects.none()
+    return Entry.objects.filter(contest=contest, team__memberships__user=user).select_related("team__contest")
+
+
+def get_team_entry_or_404(user, contest: Contest, public_id) -> Entry:
+    entry = team_entries(user, contest).filter(public_id=public_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def require_organiser(user, contest: Contest) -> None:
+    """Answer 404, not 403, so that organiser pages do not reveal that a contest or an entry exists."""
+    if not is_organiser(user, contest):
+        raise Http404

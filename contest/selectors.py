@@ -1,0 +1,126 @@
+"""Read queries shared by views, exports and later apps."""
+
+from datetime import datetime
+
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Contest, ContestRole, Entry, Team, TeamMember
+from .services import missing_for_submission
+
+
+def landing_url(user) -> str | None:
+    """Where a signed-in person starts: their organiser, team or jury page, newest contest first."""
+    role = ContestRole.objects.filter(user=user).select_related("contest").order_by("-contest__opens_at").first()
+    if role and role.role == ContestRole.Role.ORGANISER:
+        return reverse("organiser_dashboard", kwargs={"contest_slug": role.contest.slug})
+    membership = (
+        TeamMember.objects.filter(user=user).select_related("team__contest").order_by("-team__contest__opens_at")
+    )
+    membership = membership.first()
+    if membership:
+        return reverse("team_dashboard", kwargs={"contest_slug": membership.team.contest.slug})
+    if role:
+        return reverse("contest_detail", kwargs={"contest_slug": role.contest.slug})
+    if user.is_superuser:
+        contest = Contest.objects.first()
+        if contest:
+            return reverse("organiser_dashboard", kwargs={"contest_slug": contest.slug})
+    return None
+
+
+def entry_is_editable(entry: Entry, now: datetime) -> bool:
+    if entry.status == Entry.Status.DRAFT:
+        return True
+    return entry.status == Entry.Status.SUBMITTED and entry.team.window_is_open(now)
+
+
+def team_overview(*, teams: list[Team], now: datetime) -> list[dict]:
+    """Each team with its members and its entries, each entry with what is missing in plain words."""
+    result = []
+    for team in teams:
+        entries = list(team.entries.select_related("team__contest").order_by("created_at"))
+        result.append(
+            {
+                "team": team,
+                "members": list(team.memberships.select_related("user").order_by("role", "user__email")),
+                "entries": [
+                    {
+                        "entry": entry,
+                        "missing": missing_for_submission(entry, now) if entry.status == Entry.Status.DRAFT else [],
+                        "editable": entry_is_editable(entry, now),
+                    }
+                    for entry in entries
+                ],
+                "window_open": team.window_is_open(now),
+            }
+        )
+    return result
+
+
+def organiser_overview(*, contest: Contest) -> dict:
+    counts = dict(contest.entries.values_list("status").annotate(n=Count("id")).order_by())
+    by_state = [(status, label, counts.get(status, 0)) for status, label in Entry.Status.choices]
+    entries = (
+        contest.entries.select_related("team__institution")
+        .prefetch_related("content_warnings")
+        .order_by("status", "team__name", "title")
+    )
+    teams = contest.teams.select_related("institution").annotate(entry_count=Count("entries")).order_by("name")
+    jurors = ContestRole.objects.filter(contest=contest, role=ContestRole.Role.JUROR).select_related("user")
+    return {
+        "by_state": by_state,
+        "total": sum(counts.values()),
+        "entries": entries,
+        "teams": teams,
+        "jurors": jurors,
+    }
+
+
+EXPORT_HEADER = [
+    "code",
+    "title",
+    "status",
+    "team",
+    "institution",
+    "language",
+    "runtime_s",
+    "content_warnings",
+    "film_accepted",
+    "consent_on_screen",
+    "rights_cleared",
+    "rules_accepted",
+    "submitted_at",
+    "synopsis_fr",
+    "synopsis_en",
+]
+
+
+def entries_export_rows(*, contest: Contest):
+    """Header then one row per entry; times in the contest's zone, ISO 8601. Two queries whatever the count."""
+    yield EXPORT_HEADER
+    entries = (
+        contest.entries.select_related("team__institution")
+        .prefetch_related(Prefetch("content_warnings"))
+        .order_by("team__name", "title")
+    )
+    zone = contest.tzinfo
+    for entry in entries:
+        yield [
+            entry.code,
+            entry.title,
+            entry.status,
+            entry.team.name,
+            entry.team.institution.name,
+            entry.language,
+            entry.runtime_s or "",
+            ";".join(sorted(warning.code for warning in entry.content_warnings.all())),
+            int(entry.film_accepted),
+            int(entry.consent_on_screen),
+            int(entry.rights_cleared),
+            int(entry.rules_accepted),
+            timezone.localtime(entry.submitted_at, zone).isoformat() if entry.submitted_at else "",
+            entry.synopsis_fr,
+            entry.synopsis_en,
+        ]

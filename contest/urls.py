@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.contest_detail, name="contest_detail"),
+    path("register/", views.register_team, name="register_team"),
+    path("team/", views.team_dashboard, name="team_dashboard"),
+    path("team/<int:team_id>/invite/", views.team_invite, name="team_invite"),
+    path("team/entries/new/", views.entry_create, name="entry_create"),
+    path("team/entries/<uuid:public_id>/", views.entry_detail, name="entry_detail"),
+    path("team/entries/<uuid:public_id>/edit/", views.entry_edit, name="entry_edit"),
+    path("team/entries/<uuid:public_id>/submit/", views.entry_submit, name="entry_submit"),
+    path("team/entries/<uuid:public_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("organiser/", views.organiser_dashboard, name="organiser_dashboard"),
+    path("organiser/entries.csv", views.organiser_entries_csv, name="organiser_entries_csv"),
+    path("organiser/entries/<uuid:public_id>/", views.organiser_entry, name="organiser_entry"),
+    path("organiser/teams/<int:team_id>/extension/", views.organiser_extension, name="organiser_extension"),
+    path("organiser/jurors/invite/", views.organiser_invite_juror, name="organiser_invite_juror"),
+]

@@ -1,0 +1,310 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import SignupForm
+from accounts.models import Invitation
+from accounts.services import invite
+
+from . import permissions, selectors, services
+from .forms import DisqualifyForm, EntryForm, ExtensionForm, InviteForm, TeamForm
+from .models import Contest, Entry
+
+
+def home(request):
+    """Send each person to where their work is; anonymous visitors see the contests."""
+    if request.user.is_authenticated:
+        destination = selectors.landing_url(request.user)
+        if destination:
+            return redirect(destination)
+    return render(request, "contest/home.html", {"contests": Contest.objects.all()})
+
+
+def contest_detail(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    return render(
+        request,
+        "contest/contest_detail.html",
+        {"contest": contest, "prizes": contest.prizes.all(), "now": timezone.now()},
+    )
+
+
+def register_team(request, contest_slug):
+    """Sign up and register a team in one step; the person becomes its captain."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    if request.user.is_authenticated:
+        signup_form = None
+    else:
+        signup_form = SignupForm(request.POST or None, prefix="account")
+    team_form = TeamForm(request.POST or None, contest=contest, prefix="team")
+    if request.method == "POST" and team_form.is_valid() and (signup_form is None or signup_form.is_valid()):
+        user = request.user if signup_form is None else signup_form.save()
+        try:
+            services.create_team(
+                contest=contest,
+                name=team_form.cleaned_data["name"],
+                institution=team_form.cleaned_data["institution"],
+                captain=user,
+            )
+        except services.ContestError as error:
+            team_form.add_error("name", error.message)
+        else:
+            if signup_form is not None:
+                login(request, user, backend="accounts.backends.EmailBackend")
+            messages.success(request, _("Your team is registered. Create your first entry."))
+            return redirect("team_dashboard", contest_slug=contest.slug)
+    return render(
+        request,
+        "contest/register_team.html",
+        {"contest": contest, "signup_form": signup_form, "team_form": team_form},
+    )
+
+
+@login_required
+def team_dashboard(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    teams = list(permissions.teams_of(request.user, contest))
+    if not teams:
+        if permissions.is_organiser(request.user, contest):
+            return redirect("organiser_dashboard", contest_slug=contest.slug)
+        raise Http404
+    now = timezone.now()
+    return render(
+        request,
+        "contest/team_dashboard.html",
+        {
+            "contest": contest,
+            "teams": selectors.team_overview(teams=teams, now=now),
+            "invite_form": InviteForm(),
+            "now": now,
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_invite(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    team = get_object_or_404(permissions.teams_of(request.user, contest), pk=team_id)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invite(
+                contest=contest,
+                email=form.cleaned_data["email"],
+                kind=Invitation.Kind.TEAM_MEMBER,
+                team=team,
+                by=request.user,
+                language=request.LANGUAGE_CODE,
+            )
+        except services.ContestError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    else:
+        messages.error(request, _("Enter a valid email address to invite someone."))
+    return redirect("team_dashboard", contest_slug=contest.slug)
+
+
+@login_required
+def entry_create(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    teams = list(permissions.teams_of(request.user, contest))
+    if not teams:
+        raise Http404
+    team = teams[0]
+    form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.create_entry(
+                team=team,
+                by=request.user,
+                content_warnings=form.cleaned_data["content_warnings"],
+                **form.service_values(),
+            )
+        except services.ContestError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+    return render(request, "contest/entry_form.html", {"contest": contest, "form": form, "entry": None, "team": team})
+
+
+@login_required
+def entry_detail(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    now = timezone.now()
+    return render(
+        request,
+        "contest/entry_detail.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "missing": services.missing_for_submission(entry, now) if entry.status == Entry.Status.DRAFT else [],
+            "can_edit": selectors.entry_is_editable(entry, now),
+            "warnings": entry.content_warnings.all(),
+            "events": entry.audit_events.select_related("actor")[:20],
+        },
+    )
+
+
+@login_required
+def entry_edit(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    form = EntryForm(request.POST or None, request.FILES or None, instance=entry, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        warnings = form.cleaned_data["content_warnings"]
+        entry.refresh_from_db()  # the form wrote its values onto the instance; the service compares against the row
+        try:
+            services.update_entry(entry=entry, by=request.user, content_warnings=warnings, **values)
+        except services.ContestError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+    return render(
+        request, "contest/entry_form.html", {"contest": contest, "form": form, "entry": entry, "team": entry.team}
+    )
+
+
+@login_required
+@require_POST
+def entry_submit(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    try:
+        services.submit_entry(entry=entry, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your entry is submitted. A receipt was emailed to your team."))
+    return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+
+
+@login_required
+@require_POST
+def entry_withdraw(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    try:
+        services.withdraw_entry(entry=entry, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your entry is withdrawn."))
+    return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+
+
+# Organisers
+
+
+@login_required
+def organiser_dashboard(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return render(
+        request,
+        "contest/organiser_dashboard.html",
+        {
+            "contest": contest,
+            **selectors.organiser_overview(contest=contest),
+            "extension_form": ExtensionForm(),
+            "invite_form": InviteForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def organiser_entry(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    entry = get_object_or_404(Entry.objects.select_related("team__institution"), contest=contest, public_id=public_id)
+    disqualify_form = DisqualifyForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "disqualify" and disqualify_form.is_valid():
+                services.disqualify_entry(entry=entry, by=request.user, reason=disqualify_form.cleaned_data["reason"])
+                messages.success(request, _("The entry is disqualified; the team was told why."))
+                return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+            if action in ("accept_film", "unaccept_film"):
+                services.set_film_accepted(entry=entry, accepted=action == "accept_film", by=request.user)
+                messages.success(request, _("Film status changed."))
+                return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+        except services.ContestError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "contest/organiser_entry.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "disqualify_form": disqualify_form,
+            "events": entry.audit_events.select_related("actor")[:50],
+            "members": entry.team.memberships.select_related("user"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organiser_extension(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    team = get_object_or_404(contest.teams, pk=team_id)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_extension(team=team, until=form.cleaned_data["until"], by=request.user)
+        except services.ContestError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Extension granted to %(team)s.") % {"team": team.name})
+    else:
+        messages.error(request, _("Enter the date and time the extension ends."))
+    return redirect("organiser_dashboard", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def organiser_invite_juror(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        invite(
+            contest=contest,
+            email=form.cleaned_data["email"],
+            kind=Invitation.Kind.JUROR,
+            by=request.user,
+            language=request.LANGUAGE_CODE,
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    else:
+        messages.error(request, _("Enter a valid email address to invite someone."))
+    return redirect("organiser_dashboard", contest_slug=contest.slug)
+
+
+@login_required
+def organiser_entries_csv(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{contest.slug}-entries.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    for row in selectors.entries_export_rows(contest=contest):
+        writer.writerow(row)
+    return response

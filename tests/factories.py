@@ -1,0 +1,119 @@
+"""factory-boy factories. Contests are open by default: from a day ago to a week ahead."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from contest.models import ContentWarning, Contest, ContestRole, Entry, Institution, Prize, Team, TeamMember
+
+PASSWORD = "palmares-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    preferred_language = "en"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Lycée numéro {n}")
+
+
+class ContestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contest
+
+    slug = factory.Sequence(lambda n: f"contest-{n}")
+    title_fr = factory.Sequence(lambda n: f"Concours {n}")
+    title_en = factory.Sequence(lambda n: f"Contest {n}")
+    time_zone = "Europe/Paris"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    min_resolution_px = 360
+    min_duration_s = 1
+
+
+class ContestRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContestRole
+
+    contest = factory.SubFactory(ContestFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ContestRole.Role.ORGANISER
+
+
+class ContentWarningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContentWarning
+
+    contest = factory.SubFactory(ContestFactory)
+    code = factory.Sequence(lambda n: f"warning_{n}")
+    name_fr = factory.Sequence(lambda n: f"Avertissement {n}")
+    name_en = factory.Sequence(lambda n: f"Warning {n}")
+
+
+class PrizeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prize
+
+    contest = factory.SubFactory(ContestFactory)
+    name_fr = factory.Sequence(lambda n: f"Prix {n}")
+    name_en = factory.Sequence(lambda n: f"Prize {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    contest = factory.SubFactory(ContestFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = TeamMember.Role.CAPTAIN
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    team = factory.SubFactory(TeamFactory)
+    contest = factory.SelfAttribute("team.contest")
+    title = factory.Sequence(lambda n: f"Film {n}")
+    synopsis_fr = "Une histoire."
+    synopsis_en = "A story."
+
+
+def ready_entry(**kwargs) -> Entry:
+    """A draft that satisfies every submission rule."""
+    defaults = dict(film_accepted=True, consent_on_screen=True, rights_cleared=True, rules_accepted=True)
+    return EntryFactory(**{**defaults, **kwargs})
+
+
+def team_with_member(**kwargs) -> tuple[Team, User]:
+    team = TeamFactory(**kwargs)
+    user = UserFactory()
+    TeamMemberFactory(team=team, user=user)
+    return team, user
