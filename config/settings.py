@@ -95,9 +95,13 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = env("DATABASE_URL", required_in_production=True)
+if not DATABASE_URL:  # the embedded default of `make run`
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{RUN_DIR / 'palmares.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{RUN_DIR / 'palmares.sqlite3'}", required_in_production=True),
+        DATABASE_URL,
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
@@ -177,6 +181,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(RUN_DIR / "broker"),
         "data_folder_out": str(RUN_DIR / "broker"),
         "processed_folder": str(RUN_DIR / "broker-processed"),
+        "control_folder": str(RUN_DIR / "broker-control"),
         "store_processed": False,
     }
 )
