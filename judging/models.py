@@ -1,1 +1,268 @@
-from django.db import models  # noqa: F401
+"""Rounds, criteria, juries, conflicts, assignments, reviews and awards.
+
+Rules live in services.py; these models hold data and the invariants the database can enforce."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contest.models import ContentWarning, Contest, Entry, Institution, Prize, Team, localized
+
+
+class Round(models.Model):
+    """One pass of the jury over a set of entries (pre-selection, final...), with its dates and criteria."""
+
+    class Source(models.TextChoices):
+        ALL = "all", _("all submitted entries")
+        SHORTLIST = "shortlist", _("entries shortlisted by the previous round")
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds")
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    jurors_per_entry = models.PositiveSmallIntegerField(
+        _("jurors per entry"), default=3, validators=[MinValueValidator(1)]
+    )
+    source = models.CharField(_("entries judged"), max_length=20, choices=Source.choices, default=Source.ALL)
+    conflicts_by_institution = models.BooleanField(
+        _("a juror from a team's institution is in conflict with its entries"), default=True
+    )
+    show_scores_after_own = models.BooleanField(
+        _("jurors see the other scores of an entry once they have submitted their own"), default=False
+    )
+
+    class Meta:
+        ordering = ["contest", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contest", "order"], name="unique_round_order")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now <= self.closes_at
+
+
+class Criterion(models.Model):
+    """What a round's jurors score, on a scale from scale_min to scale_max by step, with a weight."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    guidance_fr = models.TextField(_("guidance (French)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    scale_min = models.DecimalField(_("lowest score"), max_digits=6, decimal_places=2, default=Decimal(1))
+    scale_max = models.DecimalField(_("highest score"), max_digits=6, decimal_places=2, default=Decimal(5))
+    step = models.DecimalField(
+        _("step"), max_digits=5, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    # {"1": {"fr": "...", "en": "..."}, "5": {...}}: what a level means, shown beside the input.
+    anchors = models.JSONField(_("anchor descriptions per level"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "order", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def guidance(self) -> str:
+        return localized(self, "guidance")
+
+    def anchor_list(self, language: str) -> list[tuple[str, str]]:
+        """(level, description) pairs in scale order, in `language` with the other one as fallback."""
+        other = "en" if language == "fr" else "fr"
+        pairs = []
+        for level, texts in self.anchors.items():
+            if isinstance(texts, str):
+                text = texts
+            else:
+                text = texts.get(language) or texts.get(other) or ""
+            pairs.append((Decimal(level), text))
+        return [(f"{level.normalize():f}", text) for level, text in sorted(pairs)]
+
+
+class Shortlist(models.Model):
+    """An entry a round sends on to the next round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="shortlist")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="unique_shortlist_entry")]
+
+    def __str__(self):
+        return f"{self.round} · {self.entry_id}"
+
+
+class RoundJuror(models.Model):
+    """A juror sitting on a round. Leaving a round keeps the row (and submitted scores) with active=False."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="jurors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="unique_round_juror")]
+
+    def __str__(self):
+        return f"{self.user} · {self.round}"
+
+
+class Conflict(models.Model):
+    """A conflict of interest a juror declared (or an organiser recorded) for an entry, a team or an institution.
+    Conflicts that follow from the rosters (membership, shared institution) are derived, not stored."""
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", _("entry")
+        TEAM = "team", _("team")
+        INSTITUTION = "institution", _("institution")
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="entry", entry__isnull=False, team__isnull=True, institution__isnull=True)
+                    | models.Q(kind="team", entry__isnull=True, team__isnull=False, institution__isnull=True)
+                    | models.Q(kind="institution", entry__isnull=True, team__isnull=True, institution__isnull=False)
+                ),
+                name="conflict_has_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.juror_id} · {self.kind} · {self.entry_id or self.team_id or self.institution_id}"
+
+
+class ContentOptOut(models.Model):
+    """A juror who asked not to be given films carrying this content warning."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_warning = models.ForeignKey(ContentWarning, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "content_warning"], name="unique_content_opt_out"),
+        ]
+
+    def __str__(self):
+        return f"{self.juror_id} · {self.content_warning_id}"
+
+
+class Assignment(models.Model):
+    """A juror is to judge an entry in a round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    manual = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "entry__code", "juror_id"]
+        constraints = [models.UniqueConstraint(fields=["round", "juror", "entry"], name="unique_assignment")]
+        indexes = [models.Index(fields=["round", "juror"])]
+
+    def __str__(self):
+        return f"{self.round_id} · {self.juror_id} · {self.entry_id}"
+
+
+class Review(models.Model):
+    """A juror's work on one assignment: scores (rows of Score), comments, how much of the film they played."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    private_comment = models.TextField(_("comment for the jury"), blank=True)
+    team_feedback = models.TextField(_("feedback for the team (optional)"), blank=True)
+    watched_seconds = models.FloatField(default=0)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    flagged_unwatched = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.assignment} · {self.status}"
+
+    @property
+    def watched_share(self) -> float | None:
+        """The furthest point played, as a share of the film (0..1), or None before the player reported."""
+        if not self.duration_seconds:
+            return None
+        return min(1.0, self.watched_seconds / self.duration_seconds)
+
+
+class Score(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="unique_score")]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.criterion_id} = {self.value}"
+
+
+class Award(models.Model):
+    """The jury's decision: a prize goes to an entry, with a citation. Releases build on this row."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="awards")
+    prize = models.ForeignKey(Prize, on_delete=models.CASCADE, related_name="awards")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="awards")
+    citation_fr = models.TextField(_("citation (French)"), blank=True)
+    citation_en = models.TextField(_("citation (English)"), blank=True)
+    reason_if_not_ranking = models.TextField(_("why not the ranking's choice"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["prize__order", "prize__name_fr", "pk"]
+        constraints = [models.UniqueConstraint(fields=["prize", "entry"], name="unique_award")]
+
+    def __str__(self):
+        return f"{self.prize} → {self.entry}"
+
+    @property
+    def citation(self) -> str:
+        return localized(self, "citation")

@@ -1,0 +1,360 @@
+"""Read queries for judging: which entries a round judges, who is in conflict, the juror's queue, results."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, FloatField, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from contest.models import ContestRole, Entry, TeamMember
+
+from .models import Assignment, Conflict, ContentOptOut, Criterion, Review, Round, RoundJuror, Score, Shortlist
+from .results import Results, ReviewTotal, compute_results, weighted_total
+
+# Players
+
+
+@dataclass(frozen=True)
+class Source:
+    """One rendition the player may use. `media` is a media query ("(max-width: 40rem)" for the light one)."""
+
+    url: str
+    type: str = "video/mp4"
+    media: str = ""
+
+
+@dataclass(frozen=True)
+class Track:
+    url: str
+    language: str
+    label: str
+
+
+# The media pipeline registers a function here that returns the entry's proxy renditions (light first) and
+# subtitle tracks, with URLs that name neither the team nor the uploaded file.
+SOURCE_PROVIDERS: list[Callable[[Entry], tuple[list[Source], list[Track]]]] = []
+
+
+def register_source_provider(provider: Callable[[Entry], tuple[list[Source], list[Track]]]) -> None:
+    if provider not in SOURCE_PROVIDERS:
+        SOURCE_PROVIDERS.append(provider)
+
+
+def unregister_source_provider(provider) -> None:
+    if provider in SOURCE_PROVIDERS:
+        SOURCE_PROVIDERS.remove(provider)
+
+
+def playable_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
+    """The renditions and subtitles a juror's player offers for `entry`; ([], []) while the film is being prepared."""
+    for provider in SOURCE_PROVIDERS:
+        sources, tracks = provider(entry)
+        if sources:
+            return sources, tracks
+    return [], []
+
+
+# Rounds and entries
+
+
+def previous_round(round: Round) -> Round | None:
+    return Round.objects.filter(contest_id=round.contest_id, order__lt=round.order).order_by("-order").first()
+
+
+def round_entries(round: Round) -> QuerySet[Entry]:
+    """The entries this round judges: submitted entries, or those the previous round shortlisted."""
+    entries = Entry.objects.filter(contest_id=round.contest_id, status=Entry.Status.SUBMITTED)
+    if round.source == Round.Source.SHORTLIST:
+        previous = previous_round(round)
+        if previous is None:
+            return entries.none()
+        entries = entries.filter(pk__in=Shortlist.objects.filter(round=previous).values("entry_id"))
+    return entries
+
+
+def active_juror_ids(round: Round) -> list[int]:
+    return list(RoundJuror.objects.filter(round=round, active=True).values_list("user_id", flat=True))
+
+
+def forbidden_pairs(*, contest_id: int, round: Round, juror_ids, entries: QuerySet[Entry]) -> set[tuple[int, int]]:
+    """(juror, entry) pairs that must never meet: declared conflicts (entry, team, institution), conflicts derived
+    from the rosters (member of the team; same institution when the round asks) and content opt-outs.
+    Five queries whatever the numbers."""
+    juror_ids = set(juror_ids)
+    rows = list(entries.values_list("pk", "team_id", "team__institution_id"))
+    entry_ids = [pk for pk, _, _ in rows]
+    bad_entries: dict[int, set[int]] = {juror: set() for juror in juror_ids}
+    bad_teams: dict[int, set[int]] = {juror: set() for juror in juror_ids}
+    bad_institutions: dict[int, set[int]] = {juror: set() for juror in juror_ids}
+    bad_warnings: dict[int, set[int]] = {juror: set() for juror in juror_ids}
+    for juror, kind, entry, team, institution in Conflict.objects.filter(
+        contest_id=contest_id, juror_id__in=juror_ids
+    ).values_list("juror_id", "kind", "entry_id", "team_id", "institution_id"):
+        if kind == Conflict.Kind.ENTRY:
+            bad_entries[juror].add(entry)
+        elif kind == Conflict.Kind.TEAM:
+            bad_teams[juror].add(team)
+        else:
+            bad_institutions[juror].add(institution)
+    for juror, team in TeamMember.objects.filter(team__contest_id=contest_id, user_id__in=juror_ids).values_list(
+        "user_id", "team_id"
+    ):
+        bad_teams[juror].add(team)
+    if round.conflicts_by_institution:
+        for juror, institution in ContestRole.objects.filter(
+            contest_id=contest_id, user_id__in=juror_ids, institution__isnull=False
+        ).values_list("user_id", "institution_id"):
+            bad_institutions[juror].add(institution)
+    for juror, warning in ContentOptOut.objects.filter(contest_id=contest_id, juror_id__in=juror_ids).values_list(
+        "juror_id", "content_warning_id"
+    ):
+        bad_warnings[juror].add(warning)
+    warnings_of: dict[int, set[int]] = {}
+    if any(bad_warnings.values()):
+        for entry, warning in Entry.content_warnings.through.objects.filter(entry_id__in=entry_ids).values_list(
+            "entry_id", "contentwarning_id"
+        ):
+            warnings_of.setdefault(entry, set()).add(warning)
+    pairs = set()
+    for juror in juror_ids:
+        if not (bad_entries[juror] or bad_teams[juror] or bad_institutions[juror] or bad_warnings[juror]):
+            continue
+        for entry, team, institution in rows:
+            if (
+                entry in bad_entries[juror]
+                or team in bad_teams[juror]
+                or institution in bad_institutions[juror]
+                or (bad_warnings[juror] & warnings_of.get(entry, set()))
+            ):
+                pairs.add((juror, entry))
+    return pairs
+
+
+def is_conflicted(*, round: Round, juror_id: int, entry: Entry) -> bool:
+    entries = Entry.objects.filter(pk=entry.pk)
+    return bool(forbidden_pairs(contest_id=round.contest_id, round=round, juror_ids=[juror_id], entries=entries))
+
+
+# The juror's side
+
+
+def juror_rounds(user, contest) -> QuerySet[Round]:
+    return Round.objects.filter(contest=contest, jurors__user=user, jurors__active=True).order_by("order")
+
+
+def get_juror_round_or_404(user, contest, round_id: int) -> Round:
+    round = juror_rounds(user, contest).filter(pk=round_id).first()
+    if round is None:
+        raise Http404
+    return round
+
+
+def juror_queue(*, round: Round, user) -> dict:
+    """The juror's assignments in this round, with review state and watched share, and their progress."""
+    assignments = list(
+        Assignment.objects.filter(round=round, juror=user).select_related("entry", "review").order_by("entry__code")
+    )
+    forbidden = forbidden_pairs(
+        contest_id=round.contest_id,
+        round=round,
+        juror_ids=[user.pk],
+        entries=Entry.objects.filter(pk__in=[assignment.entry_id for assignment in assignments]),
+    )
+    items = []
+    for assignment in assignments:
+        if (user.pk, assignment.entry_id) in forbidden:
+            continue
+        review = getattr(assignment, "review", None)
+        items.append({"assignment": assignment, "entry": assignment.entry, "review": review})
+    done = sum(1 for item in items if item["review"] and item["review"].status == Review.Status.SUBMITTED)
+    return {"items": items, "done": done, "total": len(items), "percent": round_percent(done, len(items))}
+
+
+def round_percent(part: int, whole: int) -> int:
+    return int(100 * part / whole) if whole else 0
+
+
+def get_assignment_or_404(*, round: Round, user, code: str) -> Assignment:
+    """The juror's own assignment for the entry with this code, unless a conflict appeared since: 404 otherwise."""
+    assignment = (
+        Assignment.objects.filter(round=round, juror=user, entry__code=code)
+        .select_related("entry__contest", "entry__team__institution", "round__contest")
+        .first()
+    )
+    if assignment is None or is_conflicted(round=round, juror_id=user.pk, entry=assignment.entry):
+        raise Http404
+    return assignment
+
+
+def scores_of(assignment: Assignment) -> dict[int, object]:
+    return dict(assignment.scores.values_list("criterion_id", "value"))
+
+
+def peer_reviews(*, assignment: Assignment) -> list[dict]:
+    """Other jurors' submitted scores for the same entry, only when the round allows it and the juror's own
+    review is submitted. Jurors are not named."""
+    review = getattr(assignment, "review", None)
+    if not assignment.round.show_scores_after_own or review is None or review.status != Review.Status.SUBMITTED:
+        return []
+    others = (
+        Assignment.objects.filter(
+            round=assignment.round, entry=assignment.entry, review__status=Review.Status.SUBMITTED
+        )
+        .exclude(pk=assignment.pk)
+        .prefetch_related("scores")
+        .order_by("pk")
+    )
+    criteria = {criterion.pk: criterion for criterion in assignment.round.criteria.all()}
+    result = []
+    for number, other in enumerate(others, start=1):
+        values = {score.criterion_id: score.value for score in other.scores.all()}
+        result.append({"label": number, "scores": [(criteria[pk], values.get(pk)) for pk in criteria if pk in values]})
+    return result
+
+
+# Organisers
+
+
+def round_overview(*, round: Round) -> dict:
+    """Coverage and loads: entries short of k, each active juror's count, flagged reviews."""
+    k = round.jurors_per_entry
+    entries = list(round_entries(round).values("pk", "code", "title"))
+    counts = dict(
+        Assignment.objects.filter(round=round).values("entry_id").annotate(n=Count("pk")).values_list("entry_id", "n")
+    )
+    short = [{**entry, "n": counts.get(entry["pk"], 0)} for entry in entries if counts.get(entry["pk"], 0) < k]
+    short.sort(key=lambda entry: (entry["n"], entry["code"]))
+    load_rows = RoundJuror.objects.filter(round=round).select_related("user")
+    loads = dict(
+        Assignment.objects.filter(round=round).values("juror_id").annotate(n=Count("pk")).values_list("juror_id", "n")
+    )
+    done = dict(
+        Assignment.objects.filter(round=round, review__status=Review.Status.SUBMITTED)
+        .values("juror_id")
+        .annotate(n=Count("pk"))
+        .values_list("juror_id", "n")
+    )
+    jurors = [
+        {"member": member, "load": loads.get(member.user_id, 0), "done": done.get(member.user_id, 0)}
+        for member in load_rows
+    ]
+    flagged = list(
+        Review.objects.filter(assignment__round=round, flagged_unwatched=True)
+        .select_related("assignment__entry", "assignment__juror")
+        .order_by("assignment__entry__code")
+    )
+    return {
+        "entry_count": len(entries),
+        "short": short,
+        "jurors": jurors,
+        "flagged": flagged,
+        "assignment_count": sum(counts.values()),
+        "submitted_count": sum(done.values()),
+    }
+
+
+def criteria_weights(round: Round) -> dict[int, tuple[float, float, float]]:
+    return {
+        pk: (float(weight), float(low), float(high))
+        for pk, weight, low, high in Criterion.objects.filter(round=round).values_list(
+            "pk", "weight", "scale_min", "scale_max"
+        )
+    }
+
+
+def submitted_review_totals(round: Round) -> list[ReviewTotal]:
+    """Each submitted review's weighted total out of 100, computed in the database: one query."""
+    weights = criteria_weights(round)
+    weight_sum = sum(weight for weight, _, _ in weights.values()) or 1.0
+    rows = (
+        Score.objects.filter(assignment__round=round, assignment__review__status=Review.Status.SUBMITTED)
+        .values("assignment_id", "assignment__entry_id", "assignment__juror_id")
+        .annotate(
+            points=Sum(
+                Cast(F("criterion__weight"), FloatField())
+                * (Cast(F("value"), FloatField()) - Cast(F("criterion__scale_min"), FloatField()))
+                / (Cast(F("criterion__scale_max"), FloatField()) - Cast(F("criterion__scale_min"), FloatField()))
+            )
+        )
+        .order_by()
+        .values_list("assignment__entry_id", "assignment__juror_id", "points")
+    )
+    return [
+        ReviewTotal(entry_id=entry, juror_id=juror, total=100 * points / weight_sum) for entry, juror, points in rows
+    ]
+
+
+def round_results(*, round: Round, viewer=None) -> dict:
+    """Everything the results page and the ranking export show. A fixed number of queries whatever the size.
+    When the viewer is also a juror with conflicts, the entries they are in conflict with are left out."""
+    entries = list(round_entries(round).order_by("code").values("pk", "code", "title", "public_id"))
+    hidden: set[int] = set()
+    if (
+        viewer is not None
+        and ContestRole.objects.filter(contest_id=round.contest_id, user=viewer, role=ContestRole.Role.JUROR).exists()
+    ):
+        hidden = {
+            entry
+            for _, entry in forbidden_pairs(
+                contest_id=round.contest_id, round=round, juror_ids=[viewer.pk], entries=round_entries(round)
+            )
+        }
+        entries = [entry for entry in entries if entry["pk"] not in hidden]
+    reviews = [review for review in submitted_review_totals(round) if review.entry_id not in hidden]
+    results: Results = compute_results(entry_ids=[entry["pk"] for entry in entries], reviews=reviews)
+    by_pk = {entry["pk"]: entry for entry in entries}
+    names = {member.user_id: member.user for member in RoundJuror.objects.filter(round=round).select_related("user")}
+    histogram = {}
+    for criterion, value, count in (
+        Score.objects.filter(assignment__round=round, assignment__review__status=Review.Status.SUBMITTED)
+        .exclude(assignment__entry_id__in=hidden)
+        .values("criterion_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("criterion_id", "value", "n")
+    ):
+        histogram.setdefault(criterion, {})[value] = count
+    criteria = list(round.criteria.all())
+    shortlisted = set(Shortlist.objects.filter(round=round).values_list("entry_id", flat=True))
+    return {
+        "rows": [{"entry": by_pk[result.entry_id], "result": result} for result in results.entries],
+        "jurors": [{"user": names.get(juror.juror_id), "result": juror} for juror in results.jurors],
+        "overall_mean": results.overall_mean,
+        "overall_sd": results.overall_sd,
+        "criteria": [{"criterion": criterion, "counts": histogram.get(criterion.pk, {})} for criterion in criteria],
+        "shortlisted": shortlisted,
+        "review_count": len(reviews),
+    }
+
+
+def entry_reviews(*, round: Round, entry: Entry) -> list[dict]:
+    """Every juror's review of one entry for organisers: scores per criterion, total, watched share, comments."""
+    criteria = list(round.criteria.all())
+    weights = {
+        criterion.pk: (float(criterion.weight), float(criterion.scale_min), float(criterion.scale_max))
+        for criterion in criteria
+    }
+    assignments = (
+        Assignment.objects.filter(round=round, entry=entry)
+        .select_related("juror", "review")
+        .prefetch_related("scores")
+        .order_by("juror__email")
+    )
+    rows = []
+    for assignment in assignments:
+        values = {score.criterion_id: score.value for score in assignment.scores.all()}
+        review = getattr(assignment, "review", None)
+        complete = bool(weights) and all(pk in values for pk in weights)
+        rows.append(
+            {
+                "assignment": assignment,
+                "juror": assignment.juror,
+                "review": review,
+                "scores": [values.get(criterion.pk) for criterion in criteria],
+                "total": weighted_total({pk: float(value) for pk, value in values.items()}, weights)
+                if complete
+                else None,
+            }
+        )
+    return rows
