@@ -186,6 +186,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE = {
+    # Aborts multipart uploads left incomplete for 24 h and deletes orphaned objects (media_pipeline).
+    "clean-up-uploads": {"task": "media_pipeline.tasks.clean_up_uploads", "schedule": 3600.0},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

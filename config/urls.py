@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("c/<slug:contest_slug>/", include("contest.urls")),
+    path("c/<slug:contest_slug>/", include("media_pipeline.urls")),
 ]

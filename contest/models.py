@@ -247,6 +247,21 @@ class Entry(models.Model):
         return self.consent_on_screen and self.rights_cleared and self.rules_accepted
 
 
+EVENT_LABELS = {
+    "entry_created": _("entry created"),
+    "entry_updated": _("entry updated"),
+    "entry_submitted": _("entry submitted"),
+    "entry_withdrawn": _("entry withdrawn"),
+    "entry_disqualified": _("entry disqualified"),
+    "film_accepted": _("film accepted"),
+    "film_unaccepted": _("film no longer accepted"),
+    "extension_granted": _("extension granted"),
+    "team_created": _("team registered"),
+    "invitation_sent": _("invitation sent"),
+    "invitation_accepted": _("invitation accepted"),
+}
+
+
 class AuditEvent(models.Model):
     """Who did what, when. Written by services for every change of state; never edited."""
 
@@ -262,3 +277,8 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor} {self.verb}"
+
+    @property
+    def label(self) -> str:
+        """The verb in words; apps that add verbs may add labels to EVENT_LABELS."""
+        return str(EVENT_LABELS.get(self.verb, self.verb.replace("_", " ")))

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,10 +178,11 @@ def entry_edit(request, contest_slug, public_id):
 
 
 @login_required
-@require_POST
 def entry_submit(request, contest_slug, public_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.submit_entry(entry=entry, by=request.user)
     except services.ContestError as error:
@@ -192,10 +193,11 @@ def entry_submit(request, contest_slug, public_id):
 
 
 @login_required
-@require_POST
 def entry_withdraw(request, contest_slug, public_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.withdraw_entry(entry=entry, by=request.user)
     except services.ContestError as error:

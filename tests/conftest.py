@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in-thread
+# moto answers CORS only as each bucket's CORS rules say (set by configure_bucket), like real S3.
+os.environ.setdefault("MOTO_DISABLE_GLOBAL_CORS", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -100,7 +102,67 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", email)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_load_state("networkidle")
 
     return log_in
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """A moto S3 server on 127.0.0.1 (the real HTTP S3 API), started once per test session. Yields its URL."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(settings, moto_server):
+    """Settings switched to S3 mode against the moto server, with a fresh bucket. Yields a boto3 client."""
+    import uuid
+
+    import boto3
+
+    bucket = f"palmares-test-{uuid.uuid4().hex[:12]}"
+    settings.S3_BUCKET = bucket
+    settings.S3_ENDPOINT_URL = settings.S3_PUBLIC_ENDPOINT_URL = moto_server
+    settings.S3_REGION = "us-east-1"
+    settings.S3_ACCESS_KEY_ID = "testing"
+    settings.S3_SECRET_ACCESS_KEY = "testing"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": moto_server,
+                "region_name": "us-east-1",
+                "access_key": "testing",
+                "secret_key": "testing",
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+            },
+        },
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_server,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=bucket)
+    yield client

@@ -1,0 +1,209 @@
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from contest.models import AuditEvent, Entry
+from tests.factories import (
+    ContentWarningFactory,
+    ContestRoleFactory,
+    EntryFactory,
+    TeamMemberFactory,
+    UserFactory,
+    ready_entry,
+    team_with_member,
+)
+
+pytestmark = pytest.mark.django_db
+
+ENTRY_URLS = ["entry_detail", "entry_edit", "entry_submit", "entry_withdraw"]
+
+
+@pytest.mark.parametrize("name", ENTRY_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_teams_entry_answers_404_on_every_entry_url(client, name, method):
+    entry = ready_entry(title="Sans voix")
+    _, outsider = team_with_member(contest=entry.contest)
+    client.force_login(outsider)
+    url = reverse(name, kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    response = getattr(client, method)(url, {"title": "pwned"})
+    assert response.status_code == 404
+    assert "Sans voix" not in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.title, entry.status) == ("Sans voix", Entry.Status.DRAFT)
+
+
+@pytest.mark.parametrize("name", ["organiser_dashboard", "organiser_entries_csv"])
+def test_organiser_pages_answer_404_to_teams_and_jurors(client, name):
+    entry = ready_entry()
+    member = TeamMemberFactory(team=entry.team).user
+    juror = ContestRoleFactory(contest=entry.contest, role="juror").user
+    for user in (member, juror):
+        client.force_login(user)
+        assert client.get(reverse(name, kwargs={"contest_slug": entry.contest.slug})).status_code == 404
+
+
+def test_organiser_entry_page_answers_404_to_the_entrys_own_team(client):
+    entry = ready_entry()
+    client.force_login(TeamMemberFactory(team=entry.team).user)
+    url = reverse("organiser_entry", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    assert client.get(url).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    entry = ready_entry()
+    url = reverse("entry_detail", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_team_dashboard_says_in_plain_words_what_is_missing(client):
+    team, member = team_with_member()
+    EntryFactory(team=team, title="Dire non", synopsis_fr="", synopsis_en="")
+    client.force_login(member)
+    html = client.get(reverse("team_dashboard", kwargs={"contest_slug": team.contest.slug})).content.decode()
+    assert "Dire non" in html
+    assert "Write a synopsis in French or in English." in html
+    assert "Upload your film: it must be received and accepted by the checks." in html
+    assert "Confirm that everyone on screen consented to be filmed." in html
+
+
+def test_creating_an_entry_through_the_form_saves_a_draft_and_an_audit_event(client):
+    team, member = team_with_member()
+    warning = ContentWarningFactory(contest=team.contest)
+    client.force_login(member)
+    response = client.post(
+        reverse("entry_create", kwargs={"contest_slug": team.contest.slug}),
+        {"title": "Sans voix", "synopsis_fr": "Léa ne parle plus.", "content_warnings": [warning.pk]},
+    )
+    entry = Entry.objects.get(team=team)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "entry_detail", kwargs={"contest_slug": team.contest.slug, "public_id": entry.public_id}
+    )
+    assert (entry.title, entry.synopsis_fr, entry.status) == ("Sans voix", "Léa ne parle plus.", "draft")
+    assert list(entry.content_warnings.all()) == [warning]
+    assert list(AuditEvent.objects.filter(entry=entry).values_list("verb", "actor")) == [("entry_created", member.pk)]
+
+
+def test_a_synopsis_over_the_limit_is_refused_inline_and_the_text_is_kept(client):
+    team, member = team_with_member(contest__max_synopsis_chars=20)
+    client.force_login(member)
+    long_text = "x" * 25
+    response = client.post(
+        reverse("entry_create", kwargs={"contest_slug": team.contest.slug}), {"title": "T", "synopsis_fr": long_text}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "25 characters; the limit is 20: shorten it by 5." in html
+    assert long_text in html  # what the team typed is still in the form
+    assert not Entry.objects.filter(team=team).exists()
+
+
+def test_submitting_after_the_deadline_through_the_page_shows_why_and_keeps_the_entry(client, time_machine):
+    entry = ready_entry()
+    member = TeamMemberFactory(team=entry.team).user
+    client.force_login(member)
+    time_machine.move_to(entry.contest.closes_at + timedelta(seconds=1), tick=False)
+    url = reverse("entry_submit", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    response = client.post(url, follow=True)
+    html = response.content.decode()
+    assert "Submissions closed on" in html
+    assert "Ask the organisers for an extension." in html
+    assert Entry.objects.get(pk=entry.pk).status == Entry.Status.DRAFT
+
+
+def test_every_state_change_leaves_an_audit_event(client):
+    entry = ready_entry()
+    member = TeamMemberFactory(team=entry.team).user
+    organiser = ContestRoleFactory(contest=entry.contest).user
+    slug = entry.contest.slug
+    client.force_login(member)
+    client.post(reverse("entry_submit", kwargs={"contest_slug": slug, "public_id": entry.public_id}))
+    client.post(reverse("entry_withdraw", kwargs={"contest_slug": slug, "public_id": entry.public_id}))
+    client.force_login(organiser)
+    client.post(
+        reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id}),
+        {"action": "disqualify", "reason": "Film over the time limit."},
+    )
+    events = list(AuditEvent.objects.filter(entry=entry).order_by("id").values_list("verb", "actor", "data"))
+    assert events == [
+        ("entry_submitted", member.pk, {}),
+        ("entry_withdrawn", member.pk, {"before": "submitted"}),
+        ("entry_disqualified", organiser.pk, {"before": "withdrawn", "reason": "Film over the time limit."}),
+    ]
+    entry.refresh_from_db()
+    assert (entry.status, entry.disqualification_reason) == ("disqualified", "Film over the time limit.")
+
+
+def test_the_team_sees_the_disqualification_reason(client):
+    entry = ready_entry(status="disqualified", disqualification_reason="Film over the time limit.")
+    client.force_login(TeamMemberFactory(team=entry.team).user)
+    html = client.get(reverse("team_dashboard", kwargs={"contest_slug": entry.contest.slug})).content.decode()
+    assert "Film over the time limit." in html
+
+
+def test_organiser_grants_an_extension_in_the_contests_time_zone(client):
+    entry = ready_entry()
+    organiser = ContestRoleFactory(contest=entry.contest).user
+    client.force_login(organiser)
+    local_deadline = entry.contest.closes_at.astimezone(ZoneInfo("Europe/Paris")) + timedelta(days=1)
+    typed = local_deadline.strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        reverse("organiser_extension", kwargs={"contest_slug": entry.contest.slug, "team_id": entry.team.pk}),
+        {"until": typed},
+    )
+    entry.team.refresh_from_db()
+    expected = datetime.strptime(typed, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo("Europe/Paris"))
+    assert entry.team.deadline_extended_to == expected
+    assert AuditEvent.objects.filter(verb="extension_granted", actor=organiser).count() == 1
+
+
+def test_dashboard_shows_times_in_the_contests_time_zone(client):
+    entry = ready_entry(
+        team__contest__time_zone="America/New_York",
+        team__contest__closes_at=datetime(2030, 3, 15, 12, 0, tzinfo=ZoneInfo("UTC")),
+    )
+    client.force_login(TeamMemberFactory(team=entry.team).user)
+    html = client.get(reverse("team_dashboard", kwargs={"contest_slug": entry.contest.slug})).content.decode()
+    assert "March 15, 2030, 8 a.m." in html
+
+
+def test_csv_export_lists_every_entry_with_exact_columns(client, django_assert_max_num_queries):
+    entry = ready_entry(title="Sans voix", runtime_s=480)
+    warning = ContentWarningFactory(contest=entry.contest, code="sexual_violence")
+    entry.content_warnings.add(warning)
+    for _ in range(5):
+        EntryFactory(team__contest=entry.contest)
+    organiser = ContestRoleFactory(contest=entry.contest).user
+    client.force_login(organiser)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("organiser_entries_csv", kwargs={"contest_slug": entry.contest.slug}))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert rows[0][:4] == ["code", "title", "status", "team"]
+    assert len(rows) == 7
+    row = next(row for row in rows if row[1] == "Sans voix")
+    assert row[2:8] == ["draft", entry.team.name, entry.team.institution.name, "", "480", "sexual_violence"]
+
+
+def test_an_organiser_page_lists_entries_by_state(client):
+    entry = ready_entry(status="submitted")
+    EntryFactory(team__contest=entry.contest, status="withdrawn")
+    EntryFactory(team__contest=entry.contest, status="withdrawn")
+    client.force_login(ContestRoleFactory(contest=entry.contest).user)
+    html = client.get(reverse("organiser_dashboard", kwargs={"contest_slug": entry.contest.slug})).content.decode()
+    assert 'data-state="submitted">1<' in html
+    assert 'data-state="withdrawn">2<' in html
+    assert 'data-state="draft">0<' in html
+
+
+def test_a_person_in_no_team_gets_404_on_the_team_pages(client):
+    entry = ready_entry()
+    client.force_login(UserFactory())
+    assert client.get(reverse("team_dashboard", kwargs={"contest_slug": entry.contest.slug})).status_code == 404
+    assert client.get(reverse("entry_create", kwargs={"contest_slug": entry.contest.slug})).status_code == 404
