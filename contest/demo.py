@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Contest, ContentWarning, ContestRole, Entry, Institution, Prize, SupportResource, Team, TeamMember
+from .models import ContentWarning, Contest, ContestRole, Entry, Institution, Prize, SupportResource, Team, TeamMember
 from .services import record_event
 
-DEMO_PASSWORD = "palmares-demo"
+DEMO_PASSWORD = "palmares-demo"  # noqa: S105 (public by design; the loader refuses production)
 DEMO_SLUG = "action-vss"
 
 INSTITUTIONS = ["Lycée Olympe de Gouges", "Lycée Simone Veil", "Campus des Arts Gisèle Halimi"]
