@@ -14,7 +14,7 @@ from accounts.models import User
 from .models import ContentWarning, Contest, ContestRole, Entry, Institution, Prize, SupportResource, Team, TeamMember
 from .services import record_event
 
-DEMO_PASSWORD = "palmares-demo"  # noqa: S105 (public by design; the loader refuses production)
+DEMO_PASSWORD = "palmares-demo"  # noqa: S105 -- public by design; never loaded in production
 DEMO_SLUG = "action-vss"
 
 INSTITUTIONS = ["Lycée Olympe de Gouges", "Lycée Simone Veil", "Campus des Arts Gisèle Halimi"]
@@ -120,7 +120,9 @@ def load_demo() -> Contest:
         ("self_harm", "Automutilation, suicide", "Self-harm, suicide"),
         ("harassment", "Harcèlement", "Harassment"),
     ]:
-        ContentWarning.objects.get_or_create(contest=contest, code=code, defaults={"name_fr": name_fr, "name_en": name_en})
+        ContentWarning.objects.get_or_create(
+            contest=contest, code=code, defaults={"name_fr": name_fr, "name_en": name_en}
+        )
     for order, (name, phone, url, description_fr, description_en) in enumerate(
         [
             (
@@ -146,7 +148,11 @@ def load_demo() -> Contest:
             },
         )
     for order, (name_fr, name_en) in enumerate(
-        [("Premier prix", "First prize"), ("Prix du public", "Audience award"), ("Prix du jury lycéen", "Student jury award")]
+        [
+            ("Premier prix", "First prize"),
+            ("Prix du public", "Audience award"),
+            ("Prix du jury lycéen", "Student jury award"),
+        ]
     ):
         Prize.objects.get_or_create(contest=contest, name_fr=name_fr, defaults={"name_en": name_en, "order": order})
 
