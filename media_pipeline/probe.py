@@ -224,6 +224,29 @@ def _open_demuxer(fileobj, *, label: str):
     )
 
 
+def open_media(fileobj):
+    """Open an upload for decoding with the same safeguards as the probe. Raises MediaError("not_a_video" |
+    "unsupported_format" | "unreadable")."""
+    fileobj.seek(0)
+    kind, label = sniff_container(fileobj.read(512))
+    if kind == "not_video":
+        problem = p.not_a_video()
+        raise p.MediaError(problem.code, problem.message)
+    if kind == "refused":
+        problem = p.unsupported_format(found=label, accepted=sorted(DEFAULT_CONTAINERS))
+        raise p.MediaError(problem.code, problem.message)
+    try:
+        return _open_demuxer(fileobj, label=label)
+    except (av.FFmpegError, OSError) as error:
+        problem = p.unreadable(detail=type(error).__name__)
+        raise p.MediaError(problem.code, problem.message)
+
+
+def rotation_clockwise(frame) -> int:
+    """The clockwise turn a player applies to `frame` (0, 90, 180 or 270)."""
+    return _rotation_clockwise(frame)
+
+
 def _rotation_clockwise(frame) -> int:
     # PyAV reports the display matrix counter-clockwise; people and phones speak of the clockwise `rotate` tag.
     return int(round(-frame.rotation)) % 360
