@@ -1,0 +1,284 @@
+"""Every change of state to uploads and films. Views and tasks call these; nothing else writes those rows.
+
+The browser talks to storage directly (S3 mode) or to Django's part view (local mode); these functions decide
+whether it may, record what happened, and never trust a size or a key that the browser sends."""
+
+import os
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from contest.models import Entry
+from contest.services import ContestError, record_event, set_film_accepted
+
+from . import storage
+from .models import Film, Upload
+
+MIN_PART_SIZE = 8 * 1024**2
+MAX_PARTS = 10_000
+STALE_AFTER = timedelta(hours=24)
+VIDEO_EXTENSIONS = {".avi", ".m2ts", ".m4v", ".mkv", ".mov", ".mp4", ".mpeg", ".mpg", ".mts", ".mxf", ".ts", ".webm"}
+
+
+class UploadError(ContestError):
+    """Codes: `entry_closed`, `window_closed`, `too_big`, `empty_file`, `not_a_video`, `upload_closed`,
+    `part_out_of_range`, `part_too_big`, `invalid_part`."""
+
+
+def part_size_for(size: int) -> int:
+    """Bytes per part: at least 8 MiB, whole MiB, and few enough parts for S3's limit of 10,000.
+    static/js/upload.js computes the same figure."""
+    mebibyte = 1024**2
+    per_part = -(-size // MAX_PARTS)
+    return max(MIN_PART_SIZE, -(-per_part // mebibyte) * mebibyte)
+
+
+def is_video(*, filename: str, content_type: str) -> bool:
+    if content_type.startswith("video/"):
+        return True
+    # Browsers give no type (or a generic one) for some containers, e.g. .mkv or .mxf.
+    generic = content_type in ("", "application/octet-stream")
+    return generic and os.path.splitext(filename.lower())[1] in VIDEO_EXTENSIONS
+
+
+def check_uploads_allowed(*, entry: Entry, now: datetime) -> None:
+    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
+        raise UploadError(
+            "entry_closed",
+            _("This entry was %(status)s: it no longer accepts a film.") % {"status": entry.get_status_display()},
+        )
+    if not entry.team.window_is_open(now):
+        raise UploadError(
+            "window_closed",
+            _("Uploads are closed for your team: the deadline has passed. Ask the organisers for an extension."),
+        )
+
+
+def _too_big(*, size: int, limit: int) -> UploadError:
+    return UploadError(
+        "too_big",
+        _("This file is %(size)s; the contest accepts files up to %(limit)s. Export a smaller file and upload it.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+    )
+
+
+@transaction.atomic
+def start_upload(
+    *, entry: Entry, by: User, filename: str, content_type: str, size: int, now: datetime | None = None
+) -> Upload:
+    """Open a multipart upload under a fresh random key. Writes Upload and an AuditEvent `upload_started`;
+    opens the upload in storage. Raises UploadError("entry_closed" | "window_closed" | "too_big" | "empty_file" |
+    "not_a_video")."""
+    now = now or timezone.now()
+    check_uploads_allowed(entry=entry, now=now)
+    limit = entry.contest.max_file_size_bytes
+    if size <= 0:
+        raise UploadError("empty_file", _("This file is empty."))
+    if size > limit:
+        raise _too_big(size=size, limit=limit)
+    if not is_video(filename=filename, content_type=content_type):
+        raise UploadError("not_a_video", _("This file is not a video. Upload the exported film (MP4, MOV, MKV…)."))
+    upload = Upload(
+        entry=entry,
+        original_name=filename[:255],
+        declared_size=size,
+        part_size=part_size_for(size),
+        content_type=content_type if content_type.startswith("video/") else "application/octet-stream",
+        created_by=by,
+        created_at=now,
+    )
+    upload.storage_upload_id = storage.start_multipart(key=upload.key, content_type=upload.content_type)
+    upload.save()
+    record_event(
+        verb="upload_started",
+        actor=by,
+        contest=entry.contest,
+        entry=entry,
+        upload=str(upload.public_id),
+        declared_size=size,
+    )
+    return upload
+
+
+def _check_open(upload: Upload) -> None:
+    if upload.state != Upload.State.OPEN:
+        raise UploadError("upload_closed", _("This upload was %(state)s.") % {"state": upload.get_state_display()})
+
+
+def sign_upload_part(*, upload: Upload, part_number: int, contest_slug: str, now: datetime | None = None) -> str:
+    """A URL to PUT one part to, valid for settings.S3_PRESIGN_SECONDS. Writes nothing.
+    Raises UploadError("upload_closed" | "part_out_of_range" | "entry_closed" | "window_closed")."""
+    _check_open(upload)
+    check_uploads_allowed(entry=upload.entry, now=now or timezone.now())
+    if not 1 <= part_number <= min(upload.part_count, MAX_PARTS):
+        raise UploadError("part_out_of_range", _("This part number is outside the file."))
+    return storage.part_url(contest_slug=contest_slug, upload=upload, part_number=part_number)
+
+
+def receive_local_part(*, token: str, stream, length: int) -> str:
+    """Local mode: store the bytes of one part PUT to a signed Django URL. Returns the part's ETag.
+    Raises signing.BadSignature for a forged or expired URL, Upload.DoesNotExist / UploadError("upload_closed")
+    for an upload that is no longer open, UploadError("part_too_big") for a body larger than a part."""
+    public_id, part_number = storage.read_part_token(token)
+    upload = Upload.objects.get(public_id=public_id)
+    _check_open(upload)
+    if length > upload.part_size:
+        raise UploadError("part_too_big", _("This part is larger than the agreed part size."))
+    try:
+        return storage.write_local_part(
+            storage_upload_id=upload.storage_upload_id, part_number=part_number, stream=stream, length=length
+        )
+    except storage.StorageRefusal:
+        raise UploadError("upload_closed", _("This upload is closed."))
+
+
+def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, now: datetime | None = None) -> Film:
+    """Join the uploaded parts into the stored object and make it the entry's film.
+
+    Reads the real size from storage: an object over the contest's limit is deleted at once, the upload is marked
+    aborted (AuditEvent `film_upload_refused`) and UploadError("too_big") is raised. Otherwise writes Upload, a Film
+    (state `received`), an AuditEvent `film_received`; marks the entry's film as not yet accepted; marks the
+    previous film replaced and deletes its object after commit; calls `film_received` after commit.
+    Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "too_big")."""
+    now = now or timezone.now()
+    refused = None
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=upload.entry_id)
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.state == Upload.State.COMPLETED:  # the browser retried after losing our first answer
+            return upload.film
+        _check_open(upload)
+        check_uploads_allowed(entry=entry, now=now)
+        try:
+            stored = storage.complete_multipart(upload=upload, parts=parts)
+        except storage.StorageRefusal as refusal:
+            if refusal.code == "no_such_upload":
+                raise UploadError("upload_closed", _("This upload is no longer open in storage. Start again."))
+            raise UploadError("invalid_part", _("Some parts are missing or damaged. Resume the upload."))
+        upload.finished_at = now
+        limit = entry.contest.max_file_size_bytes
+        if stored.size > limit:
+            storage.delete_object(upload.key)
+            upload.state = Upload.State.ABORTED
+            upload.save(update_fields=["state", "finished_at"])
+            record_event(
+                verb="film_upload_refused",
+                actor=by,
+                contest=entry.contest,
+                entry=entry,
+                upload=str(upload.public_id),
+                reason="too_big",
+                size=stored.size,
+                limit=limit,
+            )
+            refused = stored
+        else:
+            upload.state = Upload.State.COMPLETED
+            upload.save(update_fields=["state", "finished_at"])
+            film = _receive_film(entry=entry, upload=upload, stored=stored, by=by, now=now)
+    if refused is not None:
+        raise _too_big(size=refused.size, limit=limit)
+    return film
+
+
+def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject, by: User, now: datetime) -> Film:
+    previous = Film.objects.select_for_update().filter(entry=entry, replaced_at__isnull=True).first()
+    if previous is not None:
+        previous.replaced_at = now
+        previous.save(update_fields=["replaced_at"])
+        transaction.on_commit(lambda: storage.delete_object(previous.key))
+    film = Film.objects.create(
+        entry=entry,
+        upload=upload,
+        key=upload.key,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=stored.size,
+        checksum=stored.etag,
+        uploaded_by=by,
+        created_at=now,
+    )
+    record_event(
+        verb="film_received",
+        actor=by,
+        contest=entry.contest,
+        entry=entry,
+        film=film.pk,
+        key=film.key,
+        size=film.size,
+        checksum=film.checksum,
+        replaced=previous.pk if previous else None,
+    )
+    # A new file has not passed the checks, whatever the previous one did.
+    set_film_accepted(entry=entry, accepted=False, by=None)
+    transaction.on_commit(lambda: film_received(film=film))
+    return film
+
+
+def film_received(*, film: Film) -> None:
+    """Hook: called once a film is stored and recorded (after commit). The media pipeline enqueues its checks
+    here (`received → checking → rejected | transcoding → ready | failed`). Does nothing yet."""
+
+
+@transaction.atomic
+def abort_upload(*, upload: Upload, by: User | None, reason: str = "cancelled") -> Upload:
+    """Give up an open upload: storage drops its parts and any later part URL fails. Writes Upload and an
+    AuditEvent `upload_aborted` (with `by`=None for housekeeping). Idempotent on an already aborted upload.
+    Raises UploadError("upload_closed") for a completed one."""
+    upload = Upload.objects.select_for_update().select_related("entry__contest").get(pk=upload.pk)
+    if upload.state == Upload.State.ABORTED:
+        return upload
+    _check_open(upload)
+    storage.abort_multipart(key=upload.key, storage_upload_id=upload.storage_upload_id)
+    upload.state = Upload.State.ABORTED
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["state", "finished_at"])
+    record_event(
+        verb="upload_aborted",
+        actor=by,
+        contest=upload.entry.contest,
+        entry=upload.entry,
+        upload=str(upload.public_id),
+        reason=reason,
+    )
+    return upload
+
+
+def abort_stale_uploads(*, now: datetime | None = None, older_than: timedelta = STALE_AFTER) -> int:
+    """Housekeeping: abort every multipart upload storage holds open for longer than `older_than`, ours (through
+    `abort_upload`) or unknown. Returns how many were aborted."""
+    cutoff = (now or timezone.now()) - older_than
+    aborted = 0
+    for stale in storage.incomplete_uploads():
+        if stale.initiated_at > cutoff:
+            continue
+        upload = Upload.objects.filter(storage_upload_id=stale.storage_upload_id, state=Upload.State.OPEN).first()
+        if upload is not None:
+            abort_upload(upload=upload, by=None, reason="stale")
+        else:
+            storage.abort_multipart(key=stale.key, storage_upload_id=stale.storage_upload_id)
+        aborted += 1
+    # Rows whose storage side is already gone (aborted by the bucket's lifecycle rule, say).
+    for upload in Upload.objects.filter(state=Upload.State.OPEN, created_at__lt=cutoff):
+        abort_upload(upload=upload, by=None, reason="stale")
+    return aborted
+
+
+def delete_orphaned_objects(*, now: datetime | None = None, older_than: timedelta = STALE_AFTER) -> int:
+    """Housekeeping: delete objects under uploads/ that are no entry's current film and are older than
+    `older_than` (a refused file whose delete failed, a replaced film whose delete failed, a half-assembled file).
+    Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - older_than
+    deleted = 0
+    for stored in storage.stored_objects("uploads/"):
+        if stored.modified_at > cutoff:
+            continue
+        if Film.objects.filter(key=stored.key, replaced_at__isnull=True).exists():
+            continue
+        storage.delete_object(stored.key)
+        deleted += 1
+    return deleted

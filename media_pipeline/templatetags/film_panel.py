@@ -1,0 +1,71 @@
+"""`{% film_panel_state entry as panel %}`: what the entry page needs to show the film and the upload form."""
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from media_pipeline import selectors, services
+
+register = template.Library()
+
+
+def _strings() -> dict:
+    """Texts for static/js/upload.js, translated here so that the .po files hold them."""
+    return {
+        "tooBig": _("This file is %(size)s; the contest accepts files up to %(limit)s. Export a smaller file."),
+        "empty": _("This file is empty."),
+        "notVideo": _("This file is not a video. Choose the exported film (MP4, MOV, MKV…)."),
+        "uploading": _("Uploading…"),
+        "paused": _("Paused. Press Resume to continue where it stopped."),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "retry": _("Try again"),
+        "cancelled": _("Upload cancelled."),
+        "finishing": _("Joining the parts…"),
+        "failed": _("The upload stopped: %(reason)s Press “Try again”: it continues where it stopped."),
+        "sessionEnded": _("Your session has ended or this upload is no longer yours. Reload the page and log in."),
+        "resumeOffer": _(
+            "An upload of “%(name)s” (%(size)s) did not finish. Choose the same file again to continue where it "
+            "stopped, or discard it."
+        ),
+        "resuming": _("Continuing the unfinished upload of “%(name)s”."),
+        "received": _("Received, being checked."),
+        "timeLeft": _("%(time)s left"),
+        "speed": _("%(speed)s/s"),
+    }
+
+
+@register.simple_tag
+def film_panel_state(entry) -> dict:
+    try:
+        services.check_uploads_allowed(entry=entry, now=timezone.now())
+    except services.UploadError as error:
+        can_upload, refusal = False, str(error.message)
+    else:
+        can_upload, refusal = True, ""
+    kwargs = {"contest_slug": entry.contest.slug, "public_id": entry.public_id}
+    create_url = reverse("media_pipeline:upload_create", kwargs=kwargs)
+    return {
+        "film": selectors.current_film(entry),
+        "can_upload": can_upload,
+        "refusal": refusal,
+        "config": {
+            "createUrl": create_url,
+            "entry": str(entry.public_id),
+            "maxFileSize": entry.contest.max_file_size_bytes,
+            "minPartSize": services.MIN_PART_SIZE,
+            "maxParts": services.MAX_PARTS,
+            "videoExtensions": sorted(services.VIDEO_EXTENSIONS),
+            "openUploads": [
+                {
+                    "uploadId": str(upload.public_id),
+                    "key": upload.key,
+                    "name": upload.original_name,
+                    "size": upload.declared_size,
+                }
+                for upload in selectors.open_uploads(entry)
+            ],
+            "strings": _strings(),
+        },
+    }

@@ -1,0 +1,17 @@
+"""Included under /c/<contest_slug>/ (config/urls.py), beside contest.urls."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "media_pipeline"
+
+entry = "team/entries/<uuid:public_id>/uploads/"
+urlpatterns = [
+    path(entry, views.upload_create, name="upload_create"),
+    path(f"{entry}<uuid:upload_id>/", views.upload_abort, name="upload_abort"),
+    path(f"{entry}<uuid:upload_id>/parts/", views.upload_parts, name="upload_parts"),
+    path(f"{entry}<uuid:upload_id>/parts/<int:part_number>/", views.upload_sign_part, name="upload_sign_part"),
+    path(f"{entry}<uuid:upload_id>/complete/", views.upload_complete, name="upload_complete"),
+    path("uploads/part/<str:token>/", views.upload_part_data, name="upload_part_data"),
+]
