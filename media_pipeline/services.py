@@ -26,7 +26,7 @@ VIDEO_EXTENSIONS = {".avi", ".m2ts", ".m4v", ".mkv", ".mov", ".mp4", ".mpeg", ".
 
 class UploadError(ContestError):
     """Codes: `entry_closed`, `window_closed`, `too_big`, `empty_file`, `not_a_video`, `upload_closed`,
-    `part_out_of_range`, `part_too_big`, `invalid_part`."""
+    `part_out_of_range`, `part_too_big`, `incomplete_part`, `invalid_part`."""
 
 
 def part_size_for(size: int) -> int:
@@ -132,7 +132,9 @@ def receive_local_part(*, token: str, stream, length: int) -> str:
         return storage.write_local_part(
             storage_upload_id=upload.storage_upload_id, part_number=part_number, stream=stream, length=length
         )
-    except storage.StorageRefusal:
+    except storage.StorageRefusal as refusal:
+        if refusal.code == "incomplete_body":
+            raise UploadError("incomplete_part", _("The connection dropped during this part; it will be sent again."))
         raise UploadError("upload_closed", _("This upload is closed."))
 
 
@@ -254,10 +256,11 @@ def abort_stale_uploads(*, now: datetime | None = None, older_than: timedelta = 
     cutoff = (now or timezone.now()) - older_than
     aborted = 0
     for stale in storage.incomplete_uploads():
-        if stale.initiated_at > cutoff:
+        upload = Upload.objects.filter(storage_upload_id=stale.storage_upload_id).first()
+        # Our own row's clock first; storage's `Initiated` only for uploads we have no row for.
+        if (upload.created_at if upload else stale.initiated_at) > cutoff:
             continue
-        upload = Upload.objects.filter(storage_upload_id=stale.storage_upload_id, state=Upload.State.OPEN).first()
-        if upload is not None:
+        if upload is not None and upload.state == Upload.State.OPEN:
             abort_upload(upload=upload, by=None, reason="stale")
         else:
             storage.abort_multipart(key=stale.key, storage_upload_id=stale.storage_upload_id)

@@ -299,9 +299,10 @@ def test_replacing_keeps_the_old_file_until_the_new_one_completes(mode, team):
     assert stored_bytes(new["key"]) == new_data
     assert stored_bytes(old["key"]) is None
     assert Film.objects.get(key=old["key"]).replaced_at == current.created_at
-    assert AuditEvent.objects.get(verb="film_received", data__key=new["key"]).data["replaced"] == Film.objects.get(
-        key=old["key"]
-    ).pk
+    assert (
+        AuditEvent.objects.get(verb="film_received", data__key=new["key"]).data["replaced"]
+        == Film.objects.get(key=old["key"]).pk
+    )
     assert Entry.objects.get(pk=entry.pk).film_accepted is False
 
 
