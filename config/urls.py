@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("c/<slug:contest_slug>/", include("judging.urls")),  # jury/ and organiser/judging/, before contest
     path("c/<slug:contest_slug>/", include("contest.urls")),
     path("c/<slug:contest_slug>/", include("media_pipeline.urls")),
 ]

@@ -1,0 +1,183 @@
+"""Rows for the CSV and XLSX exports of scores, rankings and awards. Each function yields a header then rows of
+plain values (str, int, float), with a fixed number of queries whatever the size; times are ISO 8601 in the
+contest's zone."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from contest.models import Contest
+
+from . import selectors
+from .models import Award, Round, Score
+
+
+def _number(value) -> str:
+    """Decimal scores written without trailing zeros: 3, 2.5."""
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+def _round2(value: float | None):
+    return "" if value is None else round(value, 2)
+
+
+def score_rows(*, round: Round) -> Iterable[list]:
+    """One row per score: entry, juror, criterion, value, with the review's state and watched share."""
+    yield [
+        "entry_code",
+        "title",
+        "juror",
+        "criterion",
+        "weight",
+        "value",
+        "review_status",
+        "watched_share",
+        "flagged_unwatched",
+        "submitted_at",
+    ]
+    zone = round.contest.tzinfo
+    rows = (
+        Score.objects.filter(assignment__round=round)
+        .order_by("assignment__entry__code", "assignment__juror__email", "criterion__order", "criterion_id")
+        .values_list(
+            "assignment__entry__code",
+            "assignment__entry__title",
+            "assignment__juror__email",
+            "criterion__name_fr",
+            "criterion__weight",
+            "value",
+            "assignment__review__status",
+            "assignment__review__watched_seconds",
+            "assignment__review__duration_seconds",
+            "assignment__review__flagged_unwatched",
+            "assignment__review__submitted_at",
+        )
+    )
+    for code, title, juror, criterion, weight, value, status, watched, duration, flagged, submitted_at in rows.iterator(
+        chunk_size=5000
+    ):
+        share = round_share(watched, duration)
+        yield [
+            code,
+            title,
+            juror,
+            criterion,
+            _number(weight),
+            _number(value),
+            status or "draft",
+            share,
+            int(bool(flagged)),
+            timezone.localtime(submitted_at, zone).isoformat() if submitted_at else "",
+        ]
+
+
+def round_share(watched: float | None, duration: float | None):
+    if not duration:
+        return ""
+    return round(min(1.0, (watched or 0) / duration), 2)
+
+
+def ranking_rows(*, round: Round, viewer=None) -> Iterable[list]:
+    """The ranking by normalised score, with each entry's weighted mean, median, spread and flags."""
+    yield [
+        "rank",
+        "entry_code",
+        "title",
+        "reviews",
+        "normalised_score",
+        "weighted_mean",
+        "median",
+        "standard_deviation",
+        "lowest",
+        "highest",
+        "tie",
+        "strong_disagreement",
+        "shortlisted",
+    ]
+    results = selectors.round_results(round=round, viewer=viewer)
+    for row in results["rows"]:
+        result = row["result"]
+        yield [
+            result.rank or "",
+            row["entry"]["code"],
+            row["entry"]["title"],
+            result.n,
+            "" if result.normalised is None else round(result.normalised, 3),
+            _round2(result.mean),
+            _round2(result.median),
+            _round2(result.sd),
+            _round2(result.low),
+            _round2(result.high),
+            int(result.tied),
+            int(result.disagreement),
+            int(row["entry"]["pk"] in results["shortlisted"]),
+        ]
+
+
+def award_rows(*, contest: Contest) -> Iterable[list]:
+    yield [
+        "prize_fr",
+        "prize_en",
+        "entry_code",
+        "title",
+        "team",
+        "citation_fr",
+        "citation_en",
+        "reason_if_not_ranking",
+        "decided_by",
+        "decided_at",
+    ]
+    zone = contest.tzinfo
+    for award in Award.objects.filter(contest=contest).select_related("prize", "entry__team", "decided_by"):
+        yield [
+            award.prize.name_fr,
+            award.prize.name_en,
+            award.entry.code,
+            award.entry.title,
+            award.entry.team.name,
+            award.citation_fr,
+            award.citation_en,
+            award.reason_if_not_ranking,
+            award.decided_by.email if award.decided_by else "",
+            timezone.localtime(award.decided_at, zone).isoformat(),
+        ]
+
+
+def _defused(row: list) -> list:
+    """Text that a spreadsheet would run as a formula (a title starting with "=") is written as text."""
+    return [
+        "'" + value
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(value)
+        else value
+        for value in row
+    ]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_csv(rows: Iterable[list]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(_defused(row))
+    return buffer.getvalue()
+
+
+def to_xlsx(rows: Iterable[list], title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append(_defused(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,131 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from contest.models import ContentWarning, Entry, Institution, Prize, Team
+
+from .models import Round
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "name_fr",
+            "name_en",
+            "opens_at",
+            "closes_at",
+            "jurors_per_entry",
+            "source",
+            "conflicts_by_institution",
+            "show_scores_after_own",
+        ]
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+
+class CriterionForm(forms.Form):
+    name_fr = forms.CharField(label=_("name (French)"), max_length=120)
+    name_en = forms.CharField(label=_("name (English)"), max_length=120, required=False)
+    guidance_fr = forms.CharField(
+        label=_("guidance (French)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    guidance_en = forms.CharField(
+        label=_("guidance (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    weight = forms.DecimalField(label=_("weight"), min_value=Decimal("0.01"), initial=1, decimal_places=2)
+    scale_min = forms.DecimalField(label=_("lowest score"), initial=1, decimal_places=2)
+    scale_max = forms.DecimalField(label=_("highest score"), initial=5, decimal_places=2)
+    step = forms.DecimalField(label=_("step"), min_value=Decimal("0.01"), initial=1, decimal_places=2)
+    anchors = forms.CharField(
+        label=_("anchors"),
+        help_text=_("One level per line, e.g. “1: does not convey the message”."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ManualAssignmentForm(forms.Form):
+    juror = forms.ModelChoiceField(label=_("juror"), queryset=User.objects.none())
+    code = forms.CharField(label=_("entry code"), max_length=12)
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].queryset = User.objects.filter(
+            pk__in=round.jurors.filter(active=True).values("user_id")
+        ).order_by("email")
+
+
+class OrganiserConflictForm(forms.Form):
+    juror = forms.ModelChoiceField(label=_("juror"), queryset=User.objects.none())
+    team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.none(), required=False)
+    code = forms.CharField(label=_("or entry code"), max_length=12, required=False)
+
+    def __init__(self, *args, contest, jurors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].queryset = jurors
+        self.fields["team"].queryset = Team.objects.filter(contest=contest).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("team")) == bool(data.get("code")):
+            raise forms.ValidationError(_("Choose a team or give an entry code (one of the two)."))
+        return data
+
+
+class JurorConflictForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("I have a conflict of interest with this institution"), queryset=Institution.objects.none()
+    )
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(teams__contest=contest).distinct()
+
+
+class OptOutForm(forms.Form):
+    warnings = forms.ModelMultipleChoiceField(
+        label=_("Do not give me films with these content warnings"),
+        queryset=ContentWarning.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warnings"].queryset = ContentWarning.objects.filter(contest=contest)
+
+
+class ShortlistForm(forms.Form):
+    top = forms.IntegerField(label=_("shortlist the top"), min_value=1)
+
+
+class AwardForm(forms.Form):
+    prize = forms.ModelChoiceField(label=_("prize"), queryset=Prize.objects.none())
+    code = forms.CharField(label=_("entry code"), max_length=12)
+    citation_fr = forms.CharField(
+        label=_("citation (French)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    citation_en = forms.CharField(
+        label=_("citation (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    reason_if_not_ranking = forms.CharField(
+        label=_("if not the ranking's choice, why"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["prize"].queryset = Prize.objects.filter(contest=contest)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        entry = Entry.objects.filter(contest=self.contest, code=code).first()
+        if entry is None:
+            raise forms.ValidationError(_("No entry has this code."))
+        self.cleaned_data["entry"] = entry
+        return code

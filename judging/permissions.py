@@ -1,0 +1,32 @@
+"""Who may see what in judging. Anything hidden answers 404 (never 403), so that nobody learns it exists."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from contest.models import Contest
+from contest.permissions import is_juror, require_organiser
+
+from . import selectors
+from .models import Assignment, Round
+
+
+def organiser_round_or_404(user, contest: Contest, round_id: int) -> Round:
+    require_organiser(user, contest)
+    return get_object_or_404(Round, contest=contest, pk=round_id)
+
+
+def require_juror(user, contest: Contest) -> None:
+    if not is_juror(user, contest):
+        raise Http404
+
+
+def juror_assignment_or_404(user, contest: Contest, round_id: int, code: str) -> Assignment:
+    """The juror's own, unconflicted assignment on a round they sit on; 404 for anything else."""
+    require_juror(user, contest)
+    round = selectors.get_juror_round_or_404(user, contest, round_id)
+    return selectors.get_assignment_or_404(round=round, user=user, code=code)
+
+
+def show_identity(contest: Contest) -> bool:
+    """Whether jurors may see who made a film (team, institution, credits): only in non-blind contests."""
+    return not contest.blind_judging

@@ -1,0 +1,491 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from contest.models import Contest, ContestRole, Entry, SupportResource
+from contest.permissions import require_organiser
+
+from . import charts, exports, permissions, selectors, services
+from .forms import (
+    AwardForm,
+    CriterionForm,
+    JurorConflictForm,
+    ManualAssignmentForm,
+    OptOutForm,
+    OrganiserConflictForm,
+    RoundForm,
+    ShortlistForm,
+)
+from .models import Assignment, Award, Conflict, ContentOptOut, Review, Round, RoundJuror
+
+# Jurors
+
+
+@login_required
+def jury_home(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    rounds = list(selectors.juror_rounds(request.user, contest))
+    now = timezone.now()
+    open_rounds = [round for round in rounds if round.is_open(now)]
+    if len(open_rounds) == 1:
+        return redirect("jury_queue", contest_slug=contest.slug, round_id=open_rounds[0].pk)
+    return render(request, "judging/jury_home.html", {"contest": contest, "rounds": rounds, "now": now})
+
+
+@login_required
+def jury_queue(request, contest_slug, round_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    round = selectors.get_juror_round_or_404(request.user, contest, round_id)
+    return render(
+        request,
+        "judging/jury_queue.html",
+        {
+            "contest": contest,
+            "round": round,
+            "rounds": selectors.juror_rounds(request.user, contest),
+            "is_open": round.is_open(),
+            **selectors.juror_queue(round=round, user=request.user),
+        },
+    )
+
+
+def _entry_context(request, contest, assignment, *, error=None, posted=None, ask_confirmation=False):
+    round = assignment.round
+    entry = assignment.entry
+    review = Review.objects.filter(assignment=assignment).first()
+    values = selectors.scores_of(assignment)
+    if posted is not None:
+        values = posted
+    sources, tracks = selectors.playable_sources(entry)
+    language = (get_language() or "fr")[:2]
+    criteria = [
+        {
+            "criterion": criterion,
+            "value": values.get(criterion.pk),
+            "anchors": criterion.anchor_list(language),
+        }
+        for criterion in round.criteria.all()
+    ]
+    return {
+        "contest": contest,
+        "round": round,
+        "assignment": assignment,
+        "entry": entry,
+        "review": review,
+        "criteria": criteria,
+        "warnings": list(entry.content_warnings.all()),
+        "support": list(SupportResource.objects.filter(contest=contest)),
+        "sources": sources,
+        "tracks": tracks,
+        "show_identity": permissions.show_identity(contest),
+        "peers": selectors.peer_reviews(assignment=assignment),
+        "is_open": round.is_open(),
+        "required_share": services.WATCHED_SHARE_REQUIRED,
+        "error": error,
+        "ask_confirmation": ask_confirmation,
+    }
+
+
+@login_required
+def jury_entry(request, contest_slug, round_id, code):
+    """The blind entry page and its score form. POST submits the review (drafts go through jury_autosave)."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    if request.method == "POST":
+        values = {
+            criterion.pk: request.POST.get(f"score_{criterion.pk}", "") for criterion in assignment.round.criteria.all()
+        }
+        try:
+            services.save_review(
+                assignment=assignment,
+                by=request.user,
+                values=values,
+                private_comment=request.POST.get("private_comment", ""),
+                team_feedback=request.POST.get("team_feedback", ""),
+                submit=True,
+                confirm_unwatched=request.POST.get("confirm_unwatched") == "1",
+            )
+        except services.JudgingError as error:
+            context = _entry_context(
+                request,
+                contest,
+                assignment,
+                error=error.message,
+                posted=values,
+                ask_confirmation=error.code == "unwatched",
+            )
+            return render(request, "judging/jury_entry.html", context, status=400)
+        messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
+        return redirect("jury_queue", contest_slug=contest.slug, round_id=assignment.round_id)
+    return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
+
+
+def _json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise Http404
+    if not isinstance(body, dict):
+        raise Http404
+    return body
+
+
+@login_required
+@require_POST
+def jury_autosave(request, contest_slug, round_id, code):
+    """Save a draft from the score form's JavaScript: {"values": {criterion_id: value}, "private_comment", ...}."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    body = _json_body(request)
+    review = Review.objects.filter(assignment=assignment).first()
+    if review and review.status == Review.Status.SUBMITTED:
+        return JsonResponse(
+            {"ok": False, "error": "already_submitted", "message": _("Submitted: use the button to change it.")},
+            status=409,
+        )
+    try:
+        review = services.save_review(
+            assignment=assignment,
+            by=request.user,
+            values=body.get("values") or {},
+            private_comment=body.get("private_comment"),
+            team_feedback=body.get("team_feedback"),
+        )
+    except services.JudgingError as error:
+        return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
+    saved_at = timezone.localtime(review.updated_at).strftime("%H:%M:%S")
+    return JsonResponse({"ok": True, "saved_at": saved_at})
+
+
+@login_required
+@require_POST
+def jury_watched(request, contest_slug, round_id, code):
+    """The player reports the furthest position reached: {"position": seconds, "duration": seconds}."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    body = _json_body(request)
+    try:
+        review = services.record_watching(
+            assignment=assignment,
+            by=request.user,
+            position_s=float(body.get("position", 0)),
+            duration_s=float(body.get("duration", 0)),
+        )
+    except (TypeError, ValueError):
+        return JsonResponse({"ok": False, "error": "bad_position"}, status=400)
+    except services.JudgingError as error:
+        return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
+    return JsonResponse({"ok": True, "watched_share": round(review.watched_share or 0, 3)})
+
+
+@login_required
+@require_POST
+def jury_entry_conflict(request, contest_slug, round_id, code):
+    """“I know who made this film”: the juror declares a conflict with the entry and it leaves their queue."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    services.declare_conflict(contest=contest, juror=request.user, by=request.user, entry=assignment.entry)
+    messages.success(request, _("Conflict recorded: this film left your queue. Thank you for saying so."))
+    return redirect("jury_queue", contest_slug=contest.slug, round_id=round_id)
+
+
+@login_required
+def jury_conflicts(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    current = set(
+        ContentOptOut.objects.filter(contest=contest, juror=request.user).values_list("content_warning_id", flat=True)
+    )
+    conflict_form = JurorConflictForm(contest=contest, prefix="conflict")
+    opt_out_form = OptOutForm(contest=contest, prefix="optout", initial={"warnings": list(current)})
+    if request.method == "POST":
+        if request.POST.get("action") == "institution":
+            conflict_form = JurorConflictForm(request.POST, contest=contest, prefix="conflict")
+            if conflict_form.is_valid():
+                services.declare_conflict(
+                    contest=contest,
+                    juror=request.user,
+                    by=request.user,
+                    institution=conflict_form.cleaned_data["institution"],
+                )
+                messages.success(request, _("Conflict recorded."))
+                return redirect("jury_conflicts", contest_slug=contest.slug)
+        elif request.POST.get("action") == "opt_out":
+            opt_out_form = OptOutForm(request.POST, contest=contest, prefix="optout")
+            if opt_out_form.is_valid():
+                services.set_content_opt_outs(
+                    contest=contest,
+                    juror=request.user,
+                    warnings=list(opt_out_form.cleaned_data["warnings"]),
+                    by=request.user,
+                )
+                messages.success(request, _("Your choices are saved."))
+                return redirect("jury_conflicts", contest_slug=contest.slug)
+    conflicts = Conflict.objects.filter(contest=contest, juror=request.user).select_related("institution", "entry")
+    return render(
+        request,
+        "judging/jury_conflicts.html",
+        {"contest": contest, "conflict_form": conflict_form, "opt_out_form": opt_out_form, "conflicts": conflicts},
+    )
+
+
+# Organisers
+
+
+@login_required
+def judging_dashboard(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    form = RoundForm(request.POST or None, prefix="round")
+    jurors = User.objects.filter(
+        pk__in=ContestRole.objects.filter(contest=contest, role=ContestRole.Role.JUROR).values("user_id")
+    ).order_by("email")
+    conflict_form = OrganiserConflictForm(contest=contest, jurors=jurors, prefix="conflict")
+    if request.method == "POST" and request.POST.get("action") == "round":
+        if form.is_valid():
+            try:
+                round = services.create_round(contest=contest, by=request.user, **form.cleaned_data)
+            except services.JudgingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Round created. Add its criteria and jurors."))
+                return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+    elif request.method == "POST" and request.POST.get("action") == "conflict":
+        conflict_form = OrganiserConflictForm(request.POST, contest=contest, jurors=jurors, prefix="conflict")
+        if conflict_form.is_valid():
+            data = conflict_form.cleaned_data
+            entry = None
+            if data["code"]:
+                entry = Entry.objects.filter(contest=contest, code=data["code"].strip().upper()).first()
+            if data["code"] and entry is None:
+                conflict_form.add_error("code", _("No entry has this code."))
+            else:
+                services.declare_conflict(
+                    contest=contest, juror=data["juror"], by=request.user, team=data["team"], entry=entry
+                )
+                messages.success(request, _("Conflict recorded."))
+                return redirect("judging_dashboard", contest_slug=contest.slug)
+    return render(
+        request,
+        "judging/dashboard.html",
+        {
+            "contest": contest,
+            "rounds": contest.rounds.all(),
+            "form": form,
+            "conflict_form": conflict_form,
+            "conflicts": Conflict.objects.filter(contest=contest).select_related(
+                "juror", "entry", "team", "institution"
+            ),
+        },
+    )
+
+
+@login_required
+def round_detail(request, contest_slug, round_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    round = permissions.organiser_round_or_404(request.user, contest, round_id)
+    criterion_form = CriterionForm(prefix="criterion")
+    manual_form = ManualAssignmentForm(round=round, prefix="manual")
+    round_form = RoundForm(instance=round, prefix="round")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "criterion":
+                criterion_form = CriterionForm(request.POST, prefix="criterion")
+                if criterion_form.is_valid():
+                    services.add_criterion(round=round, by=request.user, **criterion_form.cleaned_data)
+                    messages.success(request, _("Criterion added."))
+                    return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+            elif action == "settings":
+                round_form = RoundForm(request.POST, instance=Round.objects.get(pk=round.pk), prefix="round")
+                if round_form.is_valid():
+                    services.update_round(round=round, by=request.user, **round_form.cleaned_data)
+                    messages.success(request, _("Round saved."))
+                    return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+            elif action == "seat_all":
+                added = services.seat_all_jurors(round=round, by=request.user)
+                messages.success(request, _("%(count)d jurors added to the round.") % {"count": added})
+                return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+            elif action == "remove_juror":
+                member = get_object_or_404(RoundJuror, round=round, user_id=request.POST.get("user"), active=True)
+                outcome = services.remove_round_juror(round=round, user=member.user, by=request.user)
+                messages.success(
+                    request,
+                    _("%(juror)s left the round; %(added)d assignments were redistributed.")
+                    % {"juror": member.user, "added": outcome["added"]},
+                )
+                return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+            elif action == "assign":
+                outcome = services.assign_jurors(round=round, by=request.user)
+                messages.success(
+                    request,
+                    _("Assignment done: %(added)d added, %(removed)d removed, %(short)d entries short of jurors.")
+                    % {"added": outcome["added"], "removed": outcome["removed"], "short": len(outcome["short"])},
+                )
+                return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+            elif action == "add_assignment":
+                manual_form = ManualAssignmentForm(request.POST, round=round, prefix="manual")
+                if manual_form.is_valid():
+                    entry = get_object_or_404(
+                        Entry, contest=contest, code=manual_form.cleaned_data["code"].strip().upper()
+                    )
+                    services.add_assignment(
+                        round=round, juror=manual_form.cleaned_data["juror"], entry=entry, by=request.user
+                    )
+                    messages.success(request, _("Assignment added."))
+                    return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+            elif action == "remove_assignment":
+                assignment = get_object_or_404(Assignment, round=round, pk=request.POST.get("assignment"))
+                services.remove_assignment(assignment=assignment, by=request.user)
+                messages.success(request, _("Assignment removed."))
+                return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
+        except services.JudgingError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "judging/round.html",
+        {
+            "contest": contest,
+            "round": round,
+            "criteria": round.criteria.all(),
+            "criterion_form": criterion_form,
+            "manual_form": manual_form,
+            "round_form": round_form,
+            **selectors.round_overview(round=round),
+        },
+    )
+
+
+@login_required
+def round_results(request, contest_slug, round_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    round = permissions.organiser_round_or_404(request.user, contest, round_id)
+    shortlist_form = ShortlistForm(request.POST or None)
+    if request.method == "POST" and shortlist_form.is_valid():
+        results = selectors.round_results(round=round, viewer=request.user)
+        top = shortlist_form.cleaned_data["top"]
+        chosen = [row["entry"]["pk"] for row in results["rows"] if row["result"].rank and row["result"].rank <= top]
+        count = services.set_shortlist(round=round, entry_ids=chosen, by=request.user)
+        messages.success(request, _("%(count)d entries shortlisted for the next round.") % {"count": count})
+        return redirect("judging_results", contest_slug=contest.slug, round_id=round.pk)
+    results = selectors.round_results(round=round, viewer=request.user)
+    juror_rows = [{"label": str(row["user"] or "?"), "result": row["result"]} for row in results["jurors"]]
+    return render(
+        request,
+        "judging/results.html",
+        {
+            "contest": contest,
+            "round": round,
+            **results,
+            "juror_chart": charts.juror_distributions(juror_rows, results["overall_mean"]),
+            "criterion_charts": [
+                {"criterion": item["criterion"], "svg": charts.criterion_histogram(item["criterion"], item["counts"])}
+                for item in results["criteria"]
+            ],
+            "shortlist_form": shortlist_form,
+        },
+    )
+
+
+@login_required
+def round_entry(request, contest_slug, round_id, code):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    round = permissions.organiser_round_or_404(request.user, contest, round_id)
+    entry = get_object_or_404(Entry, contest=contest, code=code)
+    if selectors.is_conflicted(round=round, juror_id=request.user.pk, entry=entry):
+        raise Http404
+    return render(
+        request,
+        "judging/round_entry.html",
+        {
+            "contest": contest,
+            "round": round,
+            "entry": entry,
+            "criteria": list(round.criteria.all()),
+            "reviews": selectors.entry_reviews(round=round, entry=entry),
+        },
+    )
+
+
+def _download(rows, *, fmt: str, name: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(rows, title=name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def round_export(request, contest_slug, round_id, what, fmt):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    round = permissions.organiser_round_or_404(request.user, contest, round_id)
+    if what == "scores":
+        rows = exports.score_rows(round=round)
+    elif what == "ranking":
+        rows = exports.ranking_rows(round=round, viewer=request.user)
+    else:
+        raise Http404
+    return _download(rows, fmt=fmt, name=f"{contest.slug}-round{round.order}-{what}")
+
+
+@login_required
+def awards(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    form = AwardForm(request.POST or None, contest=contest)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        award = get_object_or_404(Award, contest=contest, pk=request.POST.get("award"))
+        services.remove_award(award=award, by=request.user)
+        messages.success(request, _("Award removed."))
+        return redirect("judging_awards", contest_slug=contest.slug)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_award(
+                prize=data["prize"],
+                entry=data["entry"],
+                by=request.user,
+                citation_fr=data["citation_fr"],
+                citation_en=data["citation_en"],
+                reason_if_not_ranking=data["reason_if_not_ranking"],
+            )
+        except services.JudgingError as error:
+            form.add_error("reason_if_not_ranking" if error.code == "reason_required" else None, error.message)
+        else:
+            messages.success(request, _("Award recorded."))
+            return redirect("judging_awards", contest_slug=contest.slug)
+    prizes = [{"prize": prize, "suggested": services.ranking_choice(prize=prize)} for prize in contest.prizes.all()]
+    return render(
+        request,
+        "judging/awards.html",
+        {
+            "contest": contest,
+            "form": form,
+            "prizes": prizes,
+            "awards": Award.objects.filter(contest=contest).select_related("prize", "entry", "decided_by"),
+        },
+    )
+
+
+@login_required
+def awards_export(request, contest_slug, fmt):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    return _download(exports.award_rows(contest=contest), fmt=fmt, name=f"{contest.slug}-awards")

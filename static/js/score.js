@@ -1,0 +1,92 @@
+// The juror's entry page: autosave of draft scores, and how far the film was played.
+// The server checks everything again (scale, round dates, watched share); this only saves people's work early.
+(function () {
+  "use strict";
+  var form = document.getElementById("score-form");
+  var video = document.getElementById("film");
+  var texts = document.getElementById("score-messages");
+  var csrf = form ? form.querySelector("input[name=csrfmiddlewaretoken]").value : "";
+
+  function post(url, body, keepalive) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: !!keepalive,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    });
+  }
+
+  // Watched share: the furthest position reached, reported every 5 seconds of progress and when playing stops.
+  var furthest = video ? parseFloat(video.getAttribute("data-watched-seconds")) || 0 : 0;
+  var reported = furthest;
+  function report(keepalive) {
+    if (!video || !video.duration || !isFinite(video.duration) || furthest <= reported) return;
+    reported = furthest;
+    post(video.getAttribute("data-watched-url"), { position: furthest, duration: video.duration }, keepalive)
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var status = document.getElementById("watched-status");
+        if (status && data.ok) status.textContent = texts.dataset.watched + ": " + Math.round(data.watched_share * 100) + " %";
+      })
+      .catch(function () { reported = 0; });
+  }
+  if (video) {
+    video.addEventListener("timeupdate", function () {
+      // Only count what was played, not a jump ahead with the seek bar.
+      if (!video.seeking && video.currentTime > furthest && video.currentTime - furthest < 2) furthest = video.currentTime;
+      if (furthest - reported >= 5) report(false);
+    });
+    video.addEventListener("pause", function () { report(false); });
+    video.addEventListener("ended", function () { furthest = video.duration; report(false); });
+    document.addEventListener("visibilitychange", function () { if (document.hidden) report(true); });
+    window.addEventListener("pagehide", function () { report(true); });
+  }
+
+  if (!form) return;
+  var status = document.getElementById("autosave-status");
+  var submitted = form.dataset.submitted === "1";
+  var timer = null;
+
+  function draft() {
+    var values = {};
+    form.querySelectorAll("input[data-criterion]").forEach(function (input) {
+      values[input.dataset.criterion] = input.value;
+    });
+    return {
+      values: values,
+      private_comment: form.querySelector("#private_comment").value,
+      team_feedback: form.querySelector("#team_feedback").value,
+    };
+  }
+
+  function save() {
+    timer = null;
+    post(form.dataset.autosaveUrl, draft(), false)
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        status.textContent = data.ok ? texts.dataset.saved + " " + data.saved_at : texts.dataset.failed + ": " + data.message;
+        status.classList.toggle("missing", !data.ok);
+      })
+      .catch(function () { status.textContent = texts.dataset.failed; });
+  }
+
+  if (!submitted) {
+    form.addEventListener("input", function () {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(save, 800);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var confirmField = document.getElementById("confirm_unwatched");
+    if (!confirmField) return;
+    var required = parseFloat(form.dataset.requiredShare) || 0.8;
+    var share = video && video.duration ? furthest / video.duration : 0;
+    if (share < required) {
+      if (!window.confirm(texts.dataset.confirm)) { event.preventDefault(); return; }
+      confirmField.value = "1";
+    }
+    report(true);
+  });
+})();

@@ -1,0 +1,53 @@
+"""Factories for judging rows, on top of tests/factories.py."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from contest.models import ContestRole, Entry
+from judging.models import Assignment, Criterion, Round, RoundJuror
+from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory, UserFactory
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    contest = factory.SubFactory(ContestFactory)
+    name_fr = factory.Sequence(lambda n: f"Tour {n}")
+    name_en = factory.Sequence(lambda n: f"Round {n}")
+    order = factory.Sequence(lambda n: n + 1)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    jurors_per_entry = 2
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    round = factory.SubFactory(RoundFactory)
+    name_fr = factory.Sequence(lambda n: f"Critère {n}")
+    name_en = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = Decimal(1)
+    scale_min = Decimal(1)
+    scale_max = Decimal(5)
+    step = Decimal(1)
+    order = factory.Sequence(lambda n: n)
+
+
+def submitted_entry(contest, **kwargs) -> Entry:
+    return EntryFactory(team__contest=contest, status=Entry.Status.SUBMITTED, film_accepted=True, **kwargs)
+
+
+def seated_juror(round, **kwargs):
+    user = UserFactory(**kwargs)
+    ContestRoleFactory(contest=round.contest, user=user, role=ContestRole.Role.JUROR)
+    RoundJuror.objects.create(round=round, user=user)
+    return user
+
+
+def assign(round, juror, entry) -> Assignment:
+    return Assignment.objects.create(round=round, juror=juror, entry=entry)
