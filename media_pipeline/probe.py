@@ -307,10 +307,11 @@ class _Probe:
         report.container = label
         if DEMUXERS[label] == "mov":
             boxes, cut_short = iso_top_level_boxes(self.fileobj, self.size_bytes)
+            moov_cut = cut_short and boxes and boxes[-1][0] == "moov"
             if cut_short or "moov" not in {box[0] for box in boxes}:
                 self.block(p.truncated(position_s=None, duration_s=None))
-                if "moov" not in {box[0] for box in boxes}:
-                    return self.finish()
+                if moov_cut or "moov" not in {box[0] for box in boxes}:
+                    return self.finish()  # without a whole index there is nothing more to say
         elif DEMUXERS[label] == "matroska" and ebml_cut_short(self.fileobj, self.size_bytes):
             self.block(p.truncated(position_s=None, duration_s=None))
         try:

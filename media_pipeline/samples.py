@@ -18,7 +18,15 @@ _CODEC_DEFAULTS = {
     "prores_ks": {"pix_fmt": "yuv422p10le", "options": {"profile": "0"}},
     "mpeg4": {"pix_fmt": "yuv420p", "options": {}},
 }
-_MUXERS = {"mp4": "mp4", "mov": "mov", "webm": "webm", "mkv": "matroska", "matroska": "matroska", "avi": "avi"}
+_MUXERS = {
+    "mp4": "mp4",
+    "mov": "mov",
+    "webm": "webm",
+    "mkv": "matroska",
+    "matroska": "matroska",
+    "avi": "avi",
+    "flv": "flv",
+}
 
 
 def _pull_all(graph: av.filter.Graph):
