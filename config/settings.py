@@ -189,6 +189,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     # Aborts multipart uploads left incomplete for 24 h and deletes orphaned objects (media_pipeline).
     "clean-up-uploads": {"task": "media_pipeline.tasks.clean_up_uploads", "schedule": 3600.0},
+    # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.
+    "notify-release-steps": {"task": "releases.tasks.notify_due_steps", "schedule": 60.0},
 }
 
 if REDIS_URL:

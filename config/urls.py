@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from contest import views as contest_views
+from media_pipeline import delivery
 
 urlpatterns = [
     path("", contest_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("media/<str:token>/", delivery.media_delivery, name="media_delivery"),  # signed, local storage mode only
+    path("", include("releases.urls")),  # /palmares/, /s/<token>/, /sitemap.xml, /c/<slug>/organiser/releases/
     path("c/<slug:contest_slug>/", include("judging.urls")),  # jury/ and organiser/judging/, before contest
     path("c/<slug:contest_slug>/", include("contest.urls")),
     path("c/<slug:contest_slug>/", include("media_pipeline.urls")),

@@ -52,20 +52,18 @@ class S3RangeReader(io.RawIOBase):
         self.position = position
         return position
 
-    def _fetch(self, first: int, last: int) -> None:
-        """Fetch blocks first..last (inclusive) in one ranged request."""
+    def _fetch(self, first: int, last: int) -> dict[int, bytes]:
+        """Blocks first..last (inclusive), fetched in one ranged request."""
         start = first * self.block_size
         end = min(self.size, (last + 1) * self.block_size) - 1
         response = self.client.get_object(Bucket=self.bucket, Key=self.key, Range=f"bytes={start}-{end}")
         data = response["Body"].read()
         self.requests += 1
         self.bytes_fetched += len(data)
-        for index in range(first, last + 1):
-            offset = (index - first) * self.block_size
-            self._blocks[index] = data[offset : offset + self.block_size]
-            self._blocks.move_to_end(index)
-        while len(self._blocks) > self.cache_blocks:
-            self._blocks.popitem(last=False)
+        return {
+            index: data[(index - first) * self.block_size : (index - first + 1) * self.block_size]
+            for index in range(first, last + 1)
+        }
 
     def readinto(self, buffer) -> int:
         view = memoryview(buffer).cast("B")
@@ -74,17 +72,21 @@ class S3RangeReader(io.RawIOBase):
             return 0
         first = self.position // self.block_size
         last = (self.position + wanted - 1) // self.block_size
-        missing = [index for index in range(first, last + 1) if index not in self._blocks]
+        blocks = {index: self._blocks[index] for index in range(first, last + 1) if index in self._blocks}
+        missing = [index for index in range(first, last + 1) if index not in blocks]
         if missing:
-            self._fetch(missing[0], missing[-1])
+            blocks.update(self._fetch(missing[0], missing[-1]))
         written = 0
         for index in range(first, last + 1):
-            block = self._blocks[index]
-            self._blocks.move_to_end(index)
             start = self.position + written - index * self.block_size
-            chunk = block[start : start + wanted - written]
+            chunk = blocks[index][start : start + wanted - written]
             view[written : written + len(chunk)] = chunk
             written += len(chunk)
+        for index in range(first, last + 1):
+            self._blocks[index] = blocks[index]
+            self._blocks.move_to_end(index)
+        while len(self._blocks) > self.cache_blocks:
+            self._blocks.popitem(last=False)
         self.position += written
         return written
 
@@ -96,7 +98,9 @@ def open_stored(storage, name: str):
     connection = getattr(storage, "connection", None)
     bucket_name = getattr(storage, "bucket_name", None)
     if connection is not None and bucket_name:
-        key = storage._normalize_name(storage._clean_name(name)) if hasattr(storage, "_normalize_name") else name
+        from storages.utils import clean_name
+
+        key = storage._normalize_name(clean_name(name))
         return S3RangeReader(client=connection.meta.client, bucket=bucket_name, key=key, size=size), size
     try:
         path = storage.path(name)

@@ -423,7 +423,7 @@ def convert_subtitles(text: str) -> str:
             body.append(_cue_text(lines[index].rstrip()))
             index += 1
         if not body:
-            raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=index, reason="empty cue"))
+            raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=index + 1, reason="empty cue"))
         cues.append((start, end, body))
     if not cues:
         raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=1, reason="no cues"))

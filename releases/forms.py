@@ -1,0 +1,61 @@
+"""Forms for organiser and team release pages. Times are read in the contest's time zone (contest.middleware)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contest.models import Entry
+
+from .models import STEP_AUDIENCES, Audience, Target
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M:%S", **kwargs)
+
+
+def _datetime_field(label, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=LocalDateTimeInput(attrs={"step": "1"}),
+        input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"],
+        **kwargs,
+    )
+
+
+class StepForm(forms.Form):
+    target = forms.ChoiceField(label=_("What"), choices=Target.choices, widget=forms.RadioSelect)
+    audiences = forms.MultipleChoiceField(
+        label=_("Shown to (organisers always see everything)"),
+        choices=[(audience.value, audience.label) for audience in Audience if audience.value in STEP_AUDIENCES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave every box empty to show it to organisers only."),
+    )
+    at = _datetime_field(_("From (contest time)"))
+
+
+class ReleaseCreateForm(forms.Form):
+    entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none())
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = Entry.objects.filter(
+            contest=contest, status=Entry.Status.SUBMITTED, release__isnull=True
+        ).order_by("title")
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(label=_("For whom (e.g. the newspaper's name)"), max_length=120)
+    expires_at = _datetime_field(_("Expires (contest time)"))
+    max_views = forms.IntegerField(label=_("Maximum number of views (optional)"), min_value=1, required=False)
+
+
+class CommunityMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+
+
+class PreviewForm(forms.Form):
+    audience = forms.ChoiceField(label=_("As"), choices=Audience.choices)
+    at = _datetime_field(_("At (contest time)"))

@@ -1,0 +1,135 @@
+"""Read queries for release pages, feeds and organiser tools. Every list goes through permissions.decide, so a
+listing, a count, a feed and a sitemap can never show what the item's own page would refuse."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from contest.models import Contest, ContestRole, Entry
+from judging.models import Award
+
+from .models import Audience, Release, ReleaseStep, Target
+from .permissions import ANONYMOUS, Viewer, current_steps, decide
+
+
+@dataclass
+class Shown:
+    """One release as a given viewer sees it at a given second."""
+
+    release: Release
+    entry: Entry
+    awards: list[Award]
+    announcement: bool
+    film: bool
+    announcement_step: ReleaseStep | None
+    film_step: ReleaseStep | None
+    public_announcement: bool
+    public_film: bool
+
+    @property
+    def public(self) -> bool:
+        """Whether everything this viewer sees of it is also public (then shared caches may keep it)."""
+        return (self.public_announcement or not self.announcement) and (self.public_film or not self.film)
+
+    @property
+    def show_team_name(self) -> bool:
+        return self.release.show_team_name
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.announcement_step.at if self.announcement_step else None
+
+
+def _releases(contest: Contest | None):
+    releases = Release.objects.select_related("entry__team__institution", "entry__contest", "contest").prefetch_related(
+        Prefetch("entry__awards", queryset=Award.objects.select_related("prize"))
+    )
+    if contest is not None:
+        releases = releases.filter(contest=contest)
+    return releases
+
+
+def shown_releases(viewer: Viewer, *, contest: Contest | None, at: datetime, query: str = "") -> list[Shown]:
+    """Releases whose announcement or film `viewer` may see at `at`, in title order. Four queries."""
+    releases = _releases(contest)
+    if query.strip():
+        releases = releases.filter(Q(entry__title__icontains=query.strip()))
+    releases = list(releases.order_by("entry__title", "pk"))
+    states = current_steps(releases, at=at)
+    shown = []
+    for release in releases:
+        entry = release.entry
+        entry.release = release
+        steps = states[release.pk]
+        announcement = decide(viewer, entry, steps[Target.ANNOUNCEMENT], Target.ANNOUNCEMENT)
+        film = decide(viewer, entry, steps[Target.FILM], Target.FILM)
+        if not (announcement or film):
+            continue
+        shown.append(
+            Shown(
+                release=release,
+                entry=entry,
+                awards=list(entry.awards.all()),
+                announcement=announcement,
+                film=film,
+                announcement_step=steps[Target.ANNOUNCEMENT],
+                film_step=steps[Target.FILM],
+                public_announcement=decide(ANONYMOUS, entry, steps[Target.ANNOUNCEMENT], Target.ANNOUNCEMENT),
+                public_film=decide(ANONYMOUS, entry, steps[Target.FILM], Target.FILM),
+            )
+        )
+    return shown
+
+
+def shown_release_or_404(viewer: Viewer, *, contest: Contest, public_id, at: datetime) -> Shown:
+    release = Release.objects.filter(contest=contest, entry__public_id=public_id).first()
+    if release is None:
+        raise Http404
+    for item in shown_releases(viewer, contest=contest, at=at):
+        if item.release.pk == release.pk:
+            return item
+    raise Http404
+
+
+def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:
+    """The winners whose announcement `viewer` may see, prize by prize, and the jury once there is a winner."""
+    shown = [item for item in shown_releases(viewer, contest=contest, at=at) if item.announcement]
+    winners = sorted(
+        ((award, item) for item in shown for award in item.awards),
+        key=lambda pair: (pair[0].prize.order, pair[0].prize.name_fr, pair[0].pk),
+    )
+    jury = []
+    if winners:
+        jury = list(
+            ContestRole.objects.filter(contest=contest, role=ContestRole.Role.JUROR)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+    return {"winners": winners, "jury": jury, "public": all(item.public for _, item in winners)}
+
+
+def public_items(*, at: datetime) -> list[Shown]:
+    """Everything anyone may see, across contests: the sitemap's and feeds' only source."""
+    return shown_releases(ANONYMOUS, contest=None, at=at)
+
+
+def contest_calendar(contest: Contest) -> list[ReleaseStep]:
+    """Every step of every release of the contest, cancelled ones included, in time order."""
+    return list(
+        ReleaseStep.objects.filter(release__contest=contest)
+        .select_related("release__entry", "created_by", "approved_by", "cancelled_by")
+        .order_by("at", "id")
+    )
+
+
+def organiser_release_or_404(contest: Contest, public_id) -> Release:
+    return get_object_or_404(
+        Release.objects.select_related("entry__team", "contest"), contest=contest, entry__public_id=public_id
+    )
+
+
+def audience_choices() -> list[tuple[str, str]]:
+    return [(audience.value, audience.label) for audience in Audience]

@@ -1,0 +1,440 @@
+"""Release pages: the public palmarès, announcement and film pages, share links, the feed and the sitemap; the
+organisers' calendar, preview and release tools; the team's consent page. HTTP only: rules live in permissions,
+selectors and services."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import page_not_found
+
+from contest.models import AuditEvent, Contest
+from contest.permissions import get_team_entry_or_404, require_organiser
+from media_pipeline import delivery
+
+from . import selectors, services
+from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
+from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
+from .permissions import preview_viewer, viewer_for
+
+NO_STORE = "private, no-store"
+RELEASE_VERBS = [
+    verb for verb in EVENT_LABELS if verb.startswith(("release_", "film_approval", "share_link", "team_name"))
+]
+
+
+def release_surface(view):
+    """Every release response is `private, no-store` unless the view marked it public (anonymous visitor, public
+    item); a hidden item answers the site's 404 page, also never stored."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as exception:
+            response = page_not_found(request, exception)
+        if getattr(response, "public_item", False) and not request.user.is_authenticated:
+            response["Cache-Control"] = "public, no-cache"
+        else:
+            response["Cache-Control"] = NO_STORE
+        return response
+
+    return wrapper
+
+
+def _public(response, is_public: bool):
+    response.public_item = is_public
+    return response
+
+
+def _film_context(request, item: selectors.Shown) -> dict:
+    """The player's sources, signed only now that visibility was checked, and what to read before playing."""
+    entry = item.entry
+    context = {"warnings": list(entry.content_warnings.all()), "resources": list(entry.contest.support_resources.all())}
+    key = delivery.playable_key(entry) if item.film else None
+    context["media_url"] = (
+        delivery.signed_media_url(key=key, content_type=delivery.playable_content_type(entry)) if key else ""
+    )
+    context["media_type"] = delivery.playable_content_type(entry) if key else ""
+    return context
+
+
+def _poster_url(item: selectors.Shown) -> str:
+    if not (item.announcement and item.release.poster_key):
+        return ""
+    return reverse(
+        "releases:poster", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
+    )
+
+
+@release_surface
+@require_GET
+def palmares(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    viewer = viewer_for(request.user, contest, at=now)
+    data = selectors.palmares(viewer, contest=contest, at=now)
+    response = render(request, "releases/palmares.html", {"contest": contest, **data})
+    return _public(response, data["public"])
+
+
+@release_surface
+@require_GET
+def film_list(request, contest_slug):
+    """The films whose announcement the visitor may see; `?q=` searches their titles."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    query = request.GET.get("q", "")[:100]
+    viewer = viewer_for(request.user, contest, at=now)
+    items = [
+        item for item in selectors.shown_releases(viewer, contest=contest, at=now, query=query) if item.announcement
+    ]
+    response = render(request, "releases/film_list.html", {"contest": contest, "items": items, "query": query})
+    return _public(response, all(item.public_announcement for item in items))
+
+
+@release_surface
+@require_GET
+def announcement(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    item = selectors.shown_release_or_404(
+        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
+    )
+    if not item.announcement:
+        raise Http404
+    response = render(
+        request,
+        "releases/announcement.html",
+        {"contest": contest, "item": item, "poster_url": _poster_url(item), "og": item.public_announcement},
+    )
+    return _public(response, item.public_announcement)
+
+
+@release_surface
+@require_GET
+def film(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    item = selectors.shown_release_or_404(
+        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
+    )
+    if not item.film:
+        raise Http404
+    response = render(
+        request,
+        "releases/film.html",
+        {
+            "contest": contest,
+            "item": item,
+            "og": item.public_film and item.public_announcement,
+            **_film_context(request, item),
+        },
+    )
+    # The page holds a signed, expiring media URL: never stored, even when the film is public.
+    return _public(response, False)
+
+
+@release_surface
+@require_GET
+def film_media(request, contest_slug, public_id):
+    """A stable address for the film: checks visibility, then redirects to a fresh signed URL."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    item = selectors.shown_release_or_404(
+        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
+    )
+    key = delivery.playable_key(item.entry) if item.film else None
+    if not key:
+        raise Http404
+    return redirect(delivery.signed_media_url(key=key, content_type=delivery.playable_content_type(item.entry)))
+
+
+@release_surface
+@require_GET
+def poster(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    item = selectors.shown_release_or_404(
+        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
+    )
+    if not (item.announcement and item.release.poster_key):
+        raise Http404
+    return redirect(delivery.signed_media_url(key=item.release.poster_key, content_type="image/jpeg"))
+
+
+@release_surface
+@require_GET
+def share(request, token):
+    """A share link: each opening counts one view; a revoked, expired or used-up link is 404."""
+    link = services.open_share_link(token=token)
+    if link is None:
+        raise Http404
+    contest = link.release.contest
+    now = timezone.now()
+    viewer = viewer_for(request.user, contest, link_token=token, at=now)
+    item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    context = {"contest": contest, "item": item, "shared": True, "og": False}
+    if item.film:
+        context.update(_film_context(request, item))
+    if item.announcement and item.release.poster_key:
+        context["poster_url"] = delivery.signed_media_url(key=item.release.poster_key, content_type="image/jpeg")
+    response = render(request, "releases/film.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class ContestFeed(Feed):
+    """Atom feed of a contest's public announcements."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, contest_slug):
+        return get_object_or_404(Contest, slug=contest_slug)
+
+    def title(self, contest):
+        return _("Palmarès · %(contest)s") % {"contest": contest.title}
+
+    def link(self, contest):
+        return reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
+
+    def items(self, contest):
+        now = timezone.now()
+        items = [item for item in selectors.public_items(at=now) if item.entry.contest_id == contest.pk]
+        return sorted(
+            (item for item in items if item.public_announcement), key=lambda item: item.published_at, reverse=True
+        )
+
+    def item_title(self, item):
+        prizes = ", ".join(award.prize.name for award in item.awards)
+        return f"{item.entry.title} — {prizes}" if prizes else item.entry.title
+
+    def item_description(self, item):
+        citations = " ".join(award.citation for award in item.awards if award.citation)
+        return " ".join(part for part in (citations, item.entry.synopsis) if part)
+
+    def item_link(self, item):
+        return reverse(
+            "releases:announcement", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
+        )
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+
+@release_surface
+@require_GET
+def feed(request, contest_slug):
+    return _public(ContestFeed()(request, contest_slug=contest_slug), True)
+
+
+@release_surface
+@require_GET
+def sitemap(request):
+    items = selectors.public_items(at=timezone.now())
+    urls = []
+    contests = {}
+    for item in items:
+        kwargs = {"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
+        if item.public_announcement:
+            urls.append((reverse("releases:announcement", kwargs=kwargs), item.published_at))
+            if item.awards:
+                contests[item.entry.contest.slug] = max(
+                    item.published_at, contests.get(item.entry.contest.slug, item.published_at)
+                )
+        if item.public_film:
+            urls.append((reverse("releases:film", kwargs=kwargs), item.film_step.at))
+    urls += [(reverse("releases:palmares", kwargs={"contest_slug": slug}), at) for slug, at in contests.items()]
+    response = render(
+        request,
+        "releases/sitemap.xml",
+        {"urls": [(request.build_absolute_uri(path), at) for path, at in sorted(urls)]},
+        content_type="application/xml",
+    )
+    return _public(response, True)
+
+
+@login_required
+@require_POST
+def subscribe(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    services.set_subscription(contest=contest, user=request.user, subscribed=request.POST.get("subscribed") == "1")
+    messages.success(request, _("Your choice is saved."))
+    return redirect("releases:palmares", contest_slug=contest.slug)
+
+
+# Organisers
+
+
+def _organiser_contest(request, contest_slug) -> Contest:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    return contest
+
+
+@login_required
+@release_surface
+def organiser_calendar(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = ReleaseCreateForm(request.POST or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
+        return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
+    return render(
+        request,
+        "releases/organiser_calendar.html",
+        {
+            "contest": contest,
+            "steps": selectors.contest_calendar(contest),
+            "releases": Release.objects.filter(contest=contest).select_related("entry").order_by("entry__title"),
+            "form": form,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@release_surface
+def organiser_preview(request, contest_slug):
+    """What an audience sees at a given second, computed by the same rule as the real pages."""
+    contest = _organiser_contest(request, contest_slug)
+    form = PreviewForm(request.GET or None)
+    items = None
+    if form.is_valid():
+        items = selectors.shown_releases(
+            preview_viewer(form.cleaned_data["audience"]), contest=contest, at=form.cleaned_data["at"]
+        )
+    return render(request, "releases/organiser_preview.html", {"contest": contest, "form": form, "items": items})
+
+
+@login_required
+@release_surface
+def organiser_release(request, contest_slug, public_id):
+    contest = _organiser_contest(request, contest_slug)
+    release = selectors.organiser_release_or_404(contest, public_id)
+    step_form = StepForm(prefix="step")
+    link_form = ShareLinkForm(prefix="link")
+    new_token = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add_step":
+                step_form = StepForm(request.POST, prefix="step")
+                if step_form.is_valid():
+                    services.add_step(release=release, by=request.user, **step_form.cleaned_data)
+                    messages.success(request, _("Step added."))
+                    return redirect(request.path)
+            elif action == "cancel_step":
+                step = get_object_or_404(ReleaseStep, release=release, pk=request.POST.get("step"))
+                services.cancel_step(step=step, by=request.user)
+                messages.success(request, _("Step cancelled."))
+                return redirect(request.path)
+            elif action == "unpublish":
+                services.unpublish_release(release=release, by=request.user)
+                messages.success(request, _("Unpublished: from now on only organisers see this entry."))
+                return redirect(request.path)
+            elif action == "create_link":
+                link_form = ShareLinkForm(request.POST, prefix="link")
+                if link_form.is_valid():
+                    link, token = services.create_share_link(release=release, by=request.user, **link_form.cleaned_data)
+                    new_token = request.build_absolute_uri(reverse("releases:share", kwargs={"token": token}))
+                    link_form = ShareLinkForm(prefix="link")
+            elif action == "revoke_link":
+                link = get_object_or_404(ShareLink, release=release, pk=request.POST.get("link"))
+                services.revoke_share_link(link=link, by=request.user)
+                messages.success(request, _("The link is revoked."))
+                return redirect(request.path)
+        except services.ReleaseError as error:
+            messages.error(request, error.message)
+    now = timezone.now()
+    return render(
+        request,
+        "releases/organiser_release.html",
+        {
+            "contest": contest,
+            "release": release,
+            "steps": release.steps.select_related("created_by", "approved_by").order_by("at", "id"),
+            "links": release.share_links.all(),
+            "step_form": step_form,
+            "link_form": link_form,
+            "new_link": new_token,
+            "events": AuditEvent.objects.filter(entry=release.entry, verb__in=RELEASE_VERBS).select_related("actor")[
+                :100
+            ],
+            "now": now,
+        },
+    )
+
+
+@login_required
+@release_surface
+def organiser_community(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = CommunityMemberForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            member = get_object_or_404(contest.community_members, pk=request.POST.get("member"))
+            services.remove_community_member(member=member, by=request.user)
+            return redirect(request.path)
+        if form.is_valid():
+            services.add_community_member(contest=contest, email=form.cleaned_data["email"], by=request.user)
+            return redirect(request.path)
+    return render(
+        request,
+        "releases/organiser_community.html",
+        {"contest": contest, "form": form, "members": contest.community_members.all()},
+    )
+
+
+# The team
+
+
+@login_required
+@release_surface
+def team_release(request, contest_slug, public_id):
+    """The team reads exactly what will be shown to whom and from when, and gives or withdraws its approval."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = get_team_entry_or_404(request.user, contest, public_id)
+    release = get_object_or_404(Release, entry=entry)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                ids = [int(value) for value in request.POST.getlist("step") if value.isdigit()]
+                services.approve_film_steps(release=release, step_ids=ids, by=request.user)
+                messages.success(request, _("Thank you: your approval is recorded."))
+            elif action == "withdraw":
+                services.withdraw_film_approval(release=release, by=request.user)
+                messages.success(request, _("Your approval is withdrawn: the film is no longer shown beyond the jury."))
+            elif action == "team_name":
+                services.set_team_name_shown(release=release, show=request.POST.get("show") == "1", by=request.user)
+                messages.success(request, _("Your choice is saved."))
+        except services.ReleaseError as error:
+            messages.error(request, error.message)
+        return redirect(request.path)
+    steps = list(release.steps.filter(cancelled_at__isnull=True).order_by("at", "id"))
+    return render(
+        request,
+        "releases/team_release.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "release": release,
+            "film_steps": [step for step in steps if step.target == Target.FILM],
+            "announcement_steps": [step for step in steps if step.target == Target.ANNOUNCEMENT],
+            "pending": services.pending_approvals(release),
+            "approved": [step for step in steps if step.approved_at],
+            "now": timezone.now(),
+        },
+    )
