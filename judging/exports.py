@@ -20,8 +20,8 @@ def _number(value) -> str:
     return f"{value.normalize():f}" if value is not None else ""
 
 
-def _round2(value: float | None):
-    return "" if value is None else round(value, 2)
+def _round2(value: float | None, digits: int = 2):
+    return "" if value is None else round(value, digits)
 
 
 def score_rows(*, round: Round) -> Iterable[list]:
@@ -105,7 +105,7 @@ def ranking_rows(*, round: Round, viewer=None) -> Iterable[list]:
             row["entry"]["code"],
             row["entry"]["title"],
             result.n,
-            "" if result.normalised is None else round(result.normalised, 3),
+            _round2(result.normalised, 3),
             _round2(result.mean),
             _round2(result.median),
             _round2(result.sd),
