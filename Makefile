@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 # make test talks to the real services on this machine; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/palmares
@@ -11,37 +12,41 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run test lint check bench install messages clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# `make run` installs the runtime dependencies only; `make test` adds the test tooling.
+$(RUN_STAMP): requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(RUN_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
-run: $(STAMP)
+install: $(DEV_STAMP)
+
+run: $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py run_all
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check: $(STAMP)
+check: $(DEV_STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 	PALMARES_ENV=production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	  ALLOWED_HOSTS=palmares.example.org DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  S3_BUCKET=check S3_ENDPOINT_URL=http://127.0.0.1:9000 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-test: $(STAMP) lint check
+test: $(DEV_STAMP) lint check
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
 
-messages: $(STAMP)
+messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=static/vendor
 	$(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=static/vendor --ignore=.run
 	$(PY) manage.py compilemessages --ignore=.venv
