@@ -1,0 +1,142 @@
+"""Prometheus metrics in the text exposition format.
+
+Counters that several processes write (requests in each gunicorn worker, tasks in each Celery worker, on any host)
+live in Redis hashes, so one scrape sees them all; gauges (pipeline states, queue depth) are read at scrape time.
+Without Redis (`make run`) the counters stay in the process."""
+
+import threading
+from collections import defaultdict
+
+from django.conf import settings
+
+REQUESTS_KEY = "metrics:requests"
+REQUEST_MS_KEY = "metrics:request_ms"
+TASKS_KEY = "metrics:tasks"
+TASK_MS_KEY = "metrics:task_ms"
+UPLOAD_BYTES_KEY = "metrics:upload_bytes"
+
+_local = defaultdict(float)
+_local_lock = threading.Lock()
+_client = None
+
+
+def redis_client():
+    global _client
+    if not settings.REDIS_URL:
+        return None
+    if _client is None:
+        import redis
+
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+    return _client
+
+
+def _add(key: str, field: str, amount: float) -> None:
+    client = redis_client()
+    if client is None:
+        with _local_lock:
+            _local[(key, field)] += amount
+        return
+    try:
+        client.hincrbyfloat(key, field, amount)
+    except Exception:  # noqa: BLE001 -- metrics must never break a request or a task
+        pass
+
+
+def record_request(*, method: str, status: int, seconds: float) -> None:
+    field = f"{method}|{status}"
+    _add(REQUESTS_KEY, field, 1)
+    _add(REQUEST_MS_KEY, field, seconds * 1000)
+
+
+def record_task_run(*, queue: str, task: str, state: str, seconds: float) -> None:
+    field = f"{queue}|{task}|{state}"
+    _add(TASKS_KEY, field, 1)
+    _add(TASK_MS_KEY, field, seconds * 1000)
+
+
+def record_upload_bytes(*, size: int) -> None:
+    _add(UPLOAD_BYTES_KEY, "total", size)
+
+
+def _read(key: str) -> dict[str, float]:
+    client = redis_client()
+    if client is None:
+        with _local_lock:
+            return {field: value for (k, field), value in _local.items() if k == key}
+    try:
+        return {field.decode(): float(value) for field, value in client.hgetall(key).items()}
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def queue_depths() -> dict[str, int]:
+    client = redis_client()
+    if client is None:
+        return {}
+    depths = {}
+    for queue in ("default", "checks", "transcode"):
+        try:
+            depths[queue] = int(client.llen(queue))
+        except Exception:  # noqa: BLE001
+            continue
+    return depths
+
+
+def render(*, gauges: dict[str, list[tuple[dict, float]]]) -> str:
+    lines = [
+        "# HELP palmares_http_requests_total HTTP requests by method and status.",
+        "# TYPE palmares_http_requests_total counter",
+    ]
+    durations = _read(REQUEST_MS_KEY)
+    for field, count in sorted(_read(REQUESTS_KEY).items()):
+        method, status = field.split("|")
+        lines.append(f'palmares_http_requests_total{{method="{_label(method)}",status="{status}"}} {count:g}')
+    lines += [
+        "# HELP palmares_http_request_seconds_total Time spent serving requests.",
+        "# TYPE palmares_http_request_seconds_total counter",
+    ]
+    for field, milliseconds in sorted(durations.items()):
+        method, status = field.split("|")
+        lines.append(
+            f'palmares_http_request_seconds_total{{method="{_label(method)}",status="{status}"}} {milliseconds / 1000:g}'
+        )
+    lines += ["# HELP palmares_tasks_total Celery tasks run, by queue, task and final state.", "# TYPE palmares_tasks_total counter"]
+    task_ms = _read(TASK_MS_KEY)
+    for field, count in sorted(_read(TASKS_KEY).items()):
+        queue, task, state = field.split("|")
+        labels = f'queue="{_label(queue)}",task="{_label(task)}",state="{_label(state)}"'
+        lines.append(f"palmares_tasks_total{{{labels}}} {count:g}")
+    lines += ["# HELP palmares_task_seconds_total Time spent in Celery tasks.", "# TYPE palmares_task_seconds_total counter"]
+    for field, milliseconds in sorted(task_ms.items()):
+        queue, task, state = field.split("|")
+        labels = f'queue="{_label(queue)}",task="{_label(task)}",state="{_label(state)}"'
+        lines.append(f"palmares_task_seconds_total{{{labels}}} {milliseconds / 1000:g}")
+    lines += ["# HELP palmares_upload_bytes_total Bytes of completed uploads.", "# TYPE palmares_upload_bytes_total counter"]
+    lines.append(f"palmares_upload_bytes_total {_read(UPLOAD_BYTES_KEY).get('total', 0):g}")
+    lines += ["# HELP palmares_queue_depth Messages waiting in each Celery queue.", "# TYPE palmares_queue_depth gauge"]
+    for queue, depth in sorted(queue_depths().items()):
+        lines.append(f'palmares_queue_depth{{queue="{queue}"}} {depth}')
+    for name, samples in gauges.items():
+        lines.append(f"# TYPE {name} gauge")
+        for labels, value in samples:
+            rendered = ",".join(f'{key}="{_label(str(val))}"' for key, val in sorted(labels.items()))
+            lines.append(f"{name}{{{rendered}}} {value:g}")
+    return "\n".join(lines) + "\n"
+
+
+class MetricsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        began = time.monotonic()
+        response = self.get_response(request)
+        record_request(method=request.method, status=response.status_code, seconds=time.monotonic() - began)
+        return response
