@@ -4,6 +4,7 @@ Counters that several processes write (requests in each gunicorn worker, tasks i
 live in Redis hashes, so one scrape sees them all; gauges (pipeline states, queue depth) are read at scrape time.
 Without Redis (`make run`) the counters stay in the process."""
 
+import logging
 import threading
 from collections import defaultdict
 
@@ -18,6 +19,13 @@ UPLOAD_BYTES_KEY = "metrics:upload_bytes"
 _local = defaultdict(float)
 _local_lock = threading.Lock()
 _client = None
+logger = logging.getLogger(__name__)
+
+
+def redis_errors() -> tuple[type[Exception], ...]:
+    import redis
+
+    return (redis.RedisError, OSError)
 
 
 def redis_client():
@@ -39,8 +47,8 @@ def _add(key: str, field: str, amount: float) -> None:
         return
     try:
         client.hincrbyfloat(key, field, amount)
-    except Exception:  # noqa: BLE001 -- metrics must never break a request or a task
-        pass
+    except redis_errors() as error:  # metrics must never break a request or a task
+        logger.warning("metrics not recorded: %s", error)
 
 
 def record_request(*, method: str, status: int, seconds: float) -> None:
@@ -66,7 +74,8 @@ def _read(key: str) -> dict[str, float]:
             return {field: value for (k, field), value in _local.items() if k == key}
     try:
         return {field.decode(): float(value) for field, value in client.hgetall(key).items()}
-    except Exception:  # noqa: BLE001
+    except redis_errors() as error:
+        logger.warning("metrics not read: %s", error)
         return {}
 
 
@@ -82,8 +91,8 @@ def queue_depths() -> dict[str, int]:
     for queue in ("default", "checks", "transcode"):
         try:
             depths[queue] = int(client.llen(queue))
-        except Exception:  # noqa: BLE001
-            continue
+        except redis_errors() as error:
+            logger.warning("queue depth of %s unknown: %s", queue, error)
     return depths
 
 
@@ -105,18 +114,27 @@ def render(*, gauges: dict[str, list[tuple[dict, float]]]) -> str:
         lines.append(
             f'palmares_http_request_seconds_total{{method="{_label(method)}",status="{status}"}} {milliseconds / 1000:g}'
         )
-    lines += ["# HELP palmares_tasks_total Celery tasks run, by queue, task and final state.", "# TYPE palmares_tasks_total counter"]
+    lines += [
+        "# HELP palmares_tasks_total Celery tasks run, by queue, task and final state.",
+        "# TYPE palmares_tasks_total counter",
+    ]
     task_ms = _read(TASK_MS_KEY)
     for field, count in sorted(_read(TASKS_KEY).items()):
         queue, task, state = field.split("|")
         labels = f'queue="{_label(queue)}",task="{_label(task)}",state="{_label(state)}"'
         lines.append(f"palmares_tasks_total{{{labels}}} {count:g}")
-    lines += ["# HELP palmares_task_seconds_total Time spent in Celery tasks.", "# TYPE palmares_task_seconds_total counter"]
+    lines += [
+        "# HELP palmares_task_seconds_total Time spent in Celery tasks.",
+        "# TYPE palmares_task_seconds_total counter",
+    ]
     for field, milliseconds in sorted(task_ms.items()):
         queue, task, state = field.split("|")
         labels = f'queue="{_label(queue)}",task="{_label(task)}",state="{_label(state)}"'
         lines.append(f"palmares_task_seconds_total{{{labels}}} {milliseconds / 1000:g}")
-    lines += ["# HELP palmares_upload_bytes_total Bytes of completed uploads.", "# TYPE palmares_upload_bytes_total counter"]
+    lines += [
+        "# HELP palmares_upload_bytes_total Bytes of completed uploads.",
+        "# TYPE palmares_upload_bytes_total counter",
+    ]
     lines.append(f"palmares_upload_bytes_total {_read(UPLOAD_BYTES_KEY).get('total', 0):g}")
     lines += ["# HELP palmares_queue_depth Messages waiting in each Celery queue.", "# TYPE palmares_queue_depth gauge"]
     for queue, depth in sorted(queue_depths().items()):
