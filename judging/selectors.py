@@ -46,6 +46,18 @@ def unregister_source_provider(provider) -> None:
         SOURCE_PROVIDERS.remove(provider)
 
 
+def pipeline_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
+    """The media pipeline's playable file for `entry`, as a short-lived signed URL that names neither the team nor
+    the uploaded file (storage keys are random). Registered at start-up by JudgingConfig.ready()."""
+    from media_pipeline.delivery import playable_content_type, playable_key, signed_media_url
+
+    key = playable_key(entry)
+    if not key:
+        return [], []
+    content_type = playable_content_type(entry)
+    return [Source(url=signed_media_url(key=key, content_type=content_type), type=content_type)], []
+
+
 def playable_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
     """The renditions and subtitles a juror's player offers for `entry`; ([], []) while the film is being prepared."""
     for provider in SOURCE_PROVIDERS:
