@@ -42,6 +42,7 @@ MAX_DURATION_S = 12 * 3600
 IO_TIMEOUT_S = 20.0
 QUICK_DECODE_LIMIT_S = 60.0
 VFR_PACKETS = 60
+END_FRAMES_DECODED = 3
 BLACK_LUMA = 24  # mean luma (0-255) under which a frame counts as black
 BLACK_RUN_S = 2.0
 QUIET_LUFS = -31.0
@@ -374,7 +375,8 @@ class _Probe:
             self.block(p.unreadable(detail="duration"))
             return
         report.duration_s = round(duration, 3)
-        video.codec_context.thread_type = "AUTO"
+        if self.full:
+            video.codec_context.thread_type = "AUTO"  # frame threads: fast for a whole film, slow to a first frame
         rate = video.average_rate or video.guessed_rate
         report.video = {
             "codec": video_codec,
@@ -448,24 +450,36 @@ class _Probe:
             )
 
     def read_end(self, media, video, duration: float) -> None:
-        """Seek near the last second and decode up to the end: a cut or damaged end shows here."""
+        """Seek near the last second: decode a few pictures from the keyframe there, then read (without decoding)
+        every packet to the end. A cut or damaged end shows here; the middle is left to the full check."""
         target = max(0.0, duration - 1.0)
         video.codec_context.flush_buffers()
-        last_time = None
+        last_time, decoded = None, 0
         started = time.monotonic()
         try:
             media.seek(int(target / video.time_base), stream=video, backward=True, any_frame=False)
             for packet in media.demux(video):
-                for frame in video.decode(packet):
-                    last_time = _frame_time(frame) or last_time
+                if packet.size == 0:
+                    continue
+                if packet.is_corrupt:
+                    raise av.error.InvalidDataError(1094995529, "corrupt packet")
+                if decoded < END_FRAMES_DECODED:
+                    decoded += len(video.decode(packet))
+                if packet.pts is not None:
+                    last_time = float(packet.pts * packet.time_base)
                 if time.monotonic() - started > QUICK_DECODE_LIMIT_S:
                     self.block(p.unreadable(detail="timeout"))
                     return
+            if decoded == 0:
+                decoded = len(video.decode(None))
         except av.error.InvalidDataError:
             self.block(p.decode_error(position_s=last_time if last_time is not None else target))
             return
         except av.error.EOFError:
             pass
+        if decoded == 0 and last_time is not None:
+            self.block(p.decode_error(position_s=last_time))
+            return
         self.judge_end(last_time=last_time, video=video, duration=duration)
 
     def judge_end(self, *, last_time: float | None, video, duration: float) -> None:
