@@ -1,0 +1,103 @@
+"""A juror watches part of a real film in Chromium, scores it and submits; the organiser sees the score and the
+watched share. The film is a small VP9 WebM made by PyAV, stored as the entry's Film and served through the media
+pipeline's signed, Range-capable delivery view: the same path the demo uses."""
+
+import hashlib
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from contest.models import ContestRole, Entry
+from judging.models import Assignment, Review, RoundJuror
+from media_pipeline.models import Film
+from media_pipeline.samples import make_film
+from tests.factories import (
+    ContestRoleFactory,
+    EntryFactory,
+    InstitutionFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+from tests.judging.factories import CriterionFactory, RoundFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_and_watched_share(
+    live_server, browser, page, login, tmp_path
+):
+    team = TeamFactory(name="Les Voix Cachées", institution=InstitutionFactory(name="Lycée Olympe de Gouges"))
+    contest = team.contest
+    TeamMemberFactory(team=team, user=UserFactory(full_name="Camille Rivière"))
+    entry = EntryFactory(team=team, title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True, runtime_s=8)
+    path = make_film(tmp_path / "film.webm", duration_s=8, width=320, height=180, fps=12, video_codec="libvpx-vp9")
+    data = path.read_bytes()
+    key = default_storage.save("films/3f9c2b7e-judging-test.webm", ContentFile(data))
+    Film.objects.create(
+        entry=entry,
+        key=key,
+        original_name="Camille_Riviere_Les_Voix_Cachees_FINAL.webm",
+        content_type="video/webm",
+        size=len(data),
+        checksum=hashlib.md5(data).hexdigest(),  # noqa: S324
+        state=Film.State.READY,
+    )
+    round = RoundFactory(contest=contest, name_en="Final", jurors_per_entry=1)
+    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1)
+    craft = CriterionFactory(round=round, name_en="Craft", scale_min=0, scale_max=20, step="0.5")
+    juror = UserFactory(email="juror1@example.org")
+    ContestRoleFactory(contest=contest, user=juror, role=ContestRole.Role.JUROR)
+    RoundJuror.objects.create(round=round, user=juror)
+    assignment = Assignment.objects.create(round=round, juror=juror, entry=entry)
+    organiser = ContestRoleFactory(contest=contest, role=ContestRole.Role.ORGANISER).user
+
+    login(page, "juror1@example.org")
+    page.goto(f"{live_server.url}/c/{contest.slug}/jury/")
+    page.click("text=Sans voix")
+    html = page.content()
+    for text in ("Les Voix Cachées", "Olympe", "Camille", "Riviere", "FINAL.webm", "3f9c2b7e"):
+        assert text not in html
+    source = page.locator("video source").first.get_attribute("src")
+    assert source.startswith("/media/")
+
+    # Play about half of the film, muted (autoplay rules), then pause: the page reports how far it got.
+    page.evaluate("() => { const v = document.getElementById('film'); v.muted = true; v.play(); }")
+    page.wait_for_function("() => document.getElementById('film').currentTime > 3.5", timeout=30_000)
+    page.evaluate("() => document.getElementById('film').pause()")
+    page.wait_for_function("() => /Watched: \\d+ %/.test(document.getElementById('watched-status').textContent)")
+    share = Review.objects.get(assignment=assignment).watched_share
+    assert 0.4 < share < 0.8
+
+    page.fill(f"#score_{message.pk}", "4")
+    page.fill(f"#score_{craft.pk}", "13.5")
+    page.fill("#private_comment", "Juste et fort.")
+    page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Draft saved at')")
+    assert Review.objects.get(assignment=assignment).status == "draft"
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.click("#submit-review")
+    page.wait_for_url(re.compile(r"/jury/rounds/\d+/$"))
+    assert "1 of 1 reviews submitted" in page.content()
+    assert dialogs and "less than most of the film" in dialogs[0]
+    review = Review.objects.get(assignment=assignment)
+    assert (review.status, review.flagged_unwatched) == ("submitted", True)
+
+    context = browser.new_context(locale="en-GB")
+    organiser_page = context.new_page()
+    login(organiser_page, organiser.email)
+    organiser_page.goto(f"{live_server.url}/c/{contest.slug}/organiser/judging/rounds/{round.pk}/results/")
+    organiser_page.click(f"text={entry.title}")
+    row = organiser_page.locator("tr[data-juror='juror1@example.org']")
+    # Both weights are 1: ((4 - 1) / 4 + 13.5 / 20) / 2 * 100 = 71.25, shown to one decimal.
+    assert row.locator("td.total").inner_text() == "71.3"
+    assert row.locator("td.watched").inner_text().startswith(f"{round_share(share)} %")
+    assert "not watched" in row.locator("td.watched").inner_text()
+    context.close()
+
+
+def round_share(share: float) -> int:
+    return round(share * 100)
