@@ -3,9 +3,13 @@ from django.urls import include, path
 
 from contest import views as contest_views
 from media_pipeline import delivery
+from operations import views as operations_views
 
 urlpatterns = [
     path("", contest_views.home, name="home"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
+    path("metrics", operations_views.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
