@@ -109,14 +109,26 @@ def _check_open(upload: Upload) -> None:
         raise UploadError("upload_closed", _("This upload was %(state)s.") % {"state": upload.get_state_display()})
 
 
-def sign_upload_part(*, upload: Upload, part_number: int, contest_slug: str, now: datetime | None = None) -> str:
-    """A URL to PUT one part to, valid for settings.S3_PRESIGN_SECONDS. Writes nothing.
+def sign_upload_parts(
+    *, upload: Upload, part_numbers: list[int], contest_slug: str, now: datetime | None = None
+) -> dict[int, str]:
+    """URLs to PUT parts to, each valid for settings.S3_PRESIGN_SECONDS and for its part only. Writes nothing.
     Raises UploadError("upload_closed" | "part_out_of_range" | "entry_closed" | "window_closed")."""
     _check_open(upload)
     check_uploads_allowed(entry=upload.entry, now=now or timezone.now())
-    if not 1 <= part_number <= min(upload.part_count, MAX_PARTS):
+    last = min(upload.part_count, MAX_PARTS)
+    if not part_numbers or any(not 1 <= number <= last for number in part_numbers):
         raise UploadError("part_out_of_range", _("This part number is outside the file."))
-    return storage.part_url(contest_slug=contest_slug, upload=upload, part_number=part_number)
+    return {
+        number: storage.part_url(contest_slug=contest_slug, upload=upload, part_number=number)
+        for number in part_numbers
+    }
+
+
+def sign_upload_part(*, upload: Upload, part_number: int, contest_slug: str, now: datetime | None = None) -> str:
+    """One part's URL; see sign_upload_parts."""
+    urls = sign_upload_parts(upload=upload, part_numbers=[part_number], contest_slug=contest_slug, now=now)
+    return urls[part_number]
 
 
 def receive_local_part(*, token: str, stream, length: int) -> str:

@@ -144,6 +144,41 @@
     return !(record && record.uploadId === unfinished.uploadId && record.lastModified !== file.lastModified);
   }
 
+  // Parts are signed in batches (one request for the next SIGN_AHEAD parts): fewer round trips to Django. Each
+  // signed URL is used once; a retry after a failure or an expiry asks for a fresh one.
+  var SIGN_AHEAD = 8;
+  var SIGNED_URL_MAX_AGE_MS = 60 * 1000;
+  var signing = {};
+
+  function signPart(file, options) {
+    var slots = signing[options.uploadId] || (signing[options.uploadId] = {});
+    var now = Date.now();
+    var slot = slots[options.partNumber];
+    delete slots[options.partNumber];
+    if (!slot || now - slot.at > SIGNED_URL_MAX_AGE_MS) {
+      var last = Math.ceil(file.size / partSizeFor(file.size));
+      var numbers = [options.partNumber];
+      for (var n = options.partNumber + 1; n <= last && numbers.length < SIGN_AHEAD; n += 1) {
+        if (!slots[n]) numbers.push(n);
+      }
+      var batch = api("POST", uploadUrl(options.uploadId, "parts/sign/"), { partNumbers: numbers });
+      numbers.forEach(function (number) {
+        var entry = { at: now, batch: batch, promise: batch.then(function (data) { return data.urls[String(number)]; }) };
+        entry.promise.catch(function () {});
+        if (number === options.partNumber) slot = entry;
+        else slots[number] = entry;
+      });
+      batch.catch(function () {
+        numbers.forEach(function (number) {
+          if (slots[number] && slots[number].batch === batch) delete slots[number];
+        });
+      });
+    }
+    return slot.promise.then(function (url) {
+      return { method: "PUT", url: url, headers: {} };
+    });
+  }
+
   var uppy = new window.Uppy.Uppy({ autoProceed: false, allowMultipleUploadBatches: true });
   uppy.use(window.Uppy.AwsS3, {
     shouldUseMultipart: true,
@@ -163,11 +198,7 @@
     listParts: function (file, options) {
       return api("GET", uploadUrl(options.uploadId, "parts/"));
     },
-    signPart: function (file, options) {
-      return api("GET", uploadUrl(options.uploadId, "parts/" + options.partNumber + "/")).then(function (data) {
-        return { method: "PUT", url: data.url, headers: {} };
-      });
-    },
+    signPart: signPart,
     completeMultipartUpload: function (file, options) {
       showFinishing();
       var parts = options.parts.map(function (part) {

@@ -49,6 +49,9 @@ class TeamSession:
     def sign(self, upload_id: str, part_number: int):
         return self.http.get(f"{self.base}{upload_id}/parts/{part_number}/")
 
+    def sign_batch(self, upload_id: str, part_numbers):
+        return self.http.post(f"{self.base}{upload_id}/parts/sign/", json={"partNumbers": part_numbers})
+
     def parts(self, upload_id: str):
         return self.http.get(f"{self.base}{upload_id}/parts/")
 
@@ -178,6 +181,7 @@ def test_part_url_fails_after_abort(mode, team):
     assert late_put.status_code == (404 if mode == "local" else 500)
     assert client.parts(body["uploadId"]).json()["error"] == "upload_closed"
     assert client.sign(body["uploadId"], 2).status_code == 410
+    assert client.sign_batch(body["uploadId"], [2]).json()["error"] == "upload_closed"
     assert client.complete(body["uploadId"], [{"PartNumber": 1, "ETag": "x"}]).status_code == 410
     assert Upload.objects.get(public_id=body["uploadId"]).state == Upload.State.ABORTED
     assert AuditEvent.objects.get(entry=entry, verb="upload_aborted").actor == user
@@ -232,6 +236,7 @@ def test_another_teams_upload_answers_404(mode, team, live_server):
 
     for intruder_client in (through_own_entry, through_their_entry):
         assert intruder_client.sign(body["uploadId"], 1).status_code == 404
+        assert intruder_client.sign_batch(body["uploadId"], [1]).status_code == 404
         assert intruder_client.parts(body["uploadId"]).status_code == 404
         assert intruder_client.complete(body["uploadId"], []).status_code == 404
         assert intruder_client.abort(body["uploadId"]).status_code == 404
@@ -248,9 +253,10 @@ def test_upload_after_the_deadline_is_refused(mode, team):
 
     created = client.create(size=1000)
     signed = client.sign(body["uploadId"], 1)
+    signed_in_batch = client.sign_batch(body["uploadId"], [1])
     completed = client.complete(body["uploadId"], [{"PartNumber": 1, "ETag": "x"}])
 
-    assert created.status_code == signed.status_code == completed.status_code == 403
+    assert created.status_code == signed.status_code == signed_in_batch.status_code == completed.status_code == 403
     assert created.json()["error"] == "window_closed"
     assert "deadline has passed" in created.json()["message"]
     assert Upload.objects.count() == 1
@@ -278,6 +284,45 @@ def test_part_numbers_outside_the_file_are_not_signed(mode, team):
     assert client.sign(body["uploadId"], 0).status_code == 400
     assert client.sign(body["uploadId"], 3).json()["error"] == "part_out_of_range"
     assert client.sign(body["uploadId"], 2).status_code == 200
+
+
+def test_parts_signed_in_one_batch_each_take_their_own_part(mode, team):
+    client, entry, _ = team
+    data = os.urandom(16 * MIB + 5)
+    body = client.create(size=len(data)).json()
+
+    signed = client.sign_batch(body["uploadId"], [3, 1, 2])
+
+    assert signed.status_code == 200, signed.text
+    urls = signed.json()["urls"]
+    assert sorted(urls) == ["1", "2", "3"]
+    assert len(set(urls.values())) == 3
+    chunks = {n: data[(n - 1) * 8 * MIB : n * 8 * MIB] for n in (1, 2, 3)}
+    parts = []
+    for number in (1, 2, 3):
+        response = requests.put(urls[str(number)], data=chunks[number], timeout=30)
+        assert response.status_code == 200, response.text
+        parts.append({"PartNumber": number, "ETag": response.headers["ETag"]})
+    assert client.complete(body["uploadId"], parts).status_code == 200
+    assert stored_bytes(Film.objects.get(entry=entry).key) == data
+
+
+def test_a_batch_with_a_part_outside_the_file_or_too_many_parts_signs_nothing(mode, team):
+    client, _, _ = team
+    body = client.create(size=9 * MIB).json()
+
+    outside = client.sign_batch(body["uploadId"], [1, 2, 3])
+    empty = client.sign_batch(body["uploadId"], [])
+    too_many = client.sign_batch(body["uploadId"], [1] * 51)
+    not_numbers = client.sign_batch(body["uploadId"], ["1"])
+
+    assert outside.status_code == empty.status_code == 400
+    assert outside.json() == {"error": "part_out_of_range", "message": "This part number is outside the file."}
+    assert too_many.status_code == not_numbers.status_code == 400
+    assert too_many.json() == {
+        "error": "bad_request",
+        "message": "Send JSON {partNumbers: [...]} with at most 50 part numbers.",
+    }
 
 
 def test_replacing_keeps_the_old_file_until_the_new_one_completes(mode, team):
