@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),  # organiser API, /api/schema/, /api/docs/, /api/tokens/
     path("media/<str:token>/", delivery.media_delivery, name="media_delivery"),  # signed, local storage mode only
     path("", include("releases.urls")),  # /palmares/, /s/<token>/, /sitemap.xml, /c/<slug>/organiser/releases/
     path("c/<slug:contest_slug>/", include("judging.urls")),  # jury/ and organiser/judging/, before contest
