@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -59,6 +59,12 @@ class OrganiserView(APIView):
 
     def contest(self, slug: str):
         return organiser_contest_or_404(self.request.user, slug)
+
+    def handle_exception(self, exc):
+        # One 404 body for everything hidden or missing, so that it says nothing about what exists.
+        if isinstance(exc, Http404):
+            exc = NotFound()
+        return super().handle_exception(exc)
 
 
 def _person(user) -> dict | None:
