@@ -1,0 +1,201 @@
+"""A contest with one awarded entry, its release in a named state, and one person per role.
+
+Expected visibility is computed here by an oracle that is independent of releases.permissions: each role's
+audiences are written out by hand, and the ladder of each state is a plain list."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.utils import timezone
+
+from contest.models import ContestRole, Entry
+from judging.models import Award, Conflict
+from media_pipeline.models import Film
+from releases import services
+from releases.models import Target
+from tests.factories import (
+    ContentWarningFactory,
+    ContestFactory,
+    ContestRoleFactory,
+    EntryFactory,
+    PrizeFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+
+TITLE = "Sans voix"
+PRIZE = "Premier prix"
+FILM_BYTES = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
+POSTER_BYTES = b"\xff\xd8\xff\xe0poster" + bytes(range(200))
+
+ROLES = [
+    "anonymous",
+    "other_team",
+    "own_team",
+    "juror",
+    "conflicted_juror",
+    "community_member",
+    "link_holder",
+    "organiser",
+]
+# The audiences each role belongs to, written by hand (the oracle). Organisers see everything.
+ROLE_AUDIENCES = {
+    "anonymous": {"public"},
+    "other_team": {"public", "community"},  # a member of a team of the contest is in its community
+    "own_team": {"public", "community", "team"},
+    "juror": {"public", "jury"},
+    "conflicted_juror": {"public"},  # a declared conflict with the entry takes the jury audience away
+    "community_member": {"public", "community"},  # invited by email
+    "link_holder": {"public", "link"},
+    "organiser": {"public", "team", "organisers", "jury", "community", "link"},
+}
+WIDE = {"community", "link", "public"}
+SEED_ANNOUNCEMENT = {"team", "jury", "community", "public"}
+SEED_FILM = {"team", "jury", "community"}
+EVERYONE = {"team", "jury", "community", "link", "public"}
+
+# Offsets in days from the moment the world is built. T1: first steps, T3: unpublish, T2: public showing.
+T1, T3, T2 = 1, 5, 10
+
+
+@dataclass
+class State:
+    steps: list[tuple[str, int, set[str]]]
+    approved: bool = True
+    withdrawn_approval: bool = False
+    unpublished_at: int | None = None
+    entry_status: str = Entry.Status.SUBMITTED
+    times: list[int] = field(default_factory=list)  # step offsets whose second before and after are checked
+
+
+SEED = [
+    (Target.ANNOUNCEMENT, T1, SEED_ANNOUNCEMENT),
+    (Target.FILM, T1, SEED_FILM),
+    (Target.FILM, T2, EVERYONE),
+]
+STATES = {
+    "unreleased": State(steps=[], times=[T1]),
+    "seed": State(steps=SEED, times=[T1, T2]),
+    "seed_unapproved": State(steps=SEED, approved=False, times=[T1, T2]),
+    "approval_withdrawn": State(steps=SEED, withdrawn_approval=True, times=[T1, T2]),
+    "jury_only": State(steps=[(Target.ANNOUNCEMENT, T1, {"jury"}), (Target.FILM, T1, {"jury"})], times=[T1]),
+    "link_only": State(steps=[(Target.ANNOUNCEMENT, T1, {"link"}), (Target.FILM, T1, {"link"})], times=[T1]),
+    "unpublished": State(steps=SEED, unpublished_at=T3, times=[T1, T3, T2]),
+    "entry_withdrawn": State(steps=SEED, entry_status=Entry.Status.WITHDRAWN, times=[T1, T2]),
+}
+
+
+def moments() -> list[tuple[str, int, int]]:
+    """(state, step offset in days, -1 or +1 second) for every state and every step of its ladder."""
+    return [(name, day, sign) for name, state in STATES.items() for day in state.times for sign in (-1, 1)]
+
+
+def expected_audiences(state: State, what: str, day: int, sign: int) -> set[str]:
+    """Who sees `what` one second before (sign=-1) or after (sign=+1) day `day`, by the plain rules."""
+    moment = day * 86400 + sign
+    if state.unpublished_at is not None and moment >= state.unpublished_at * 86400:
+        return set()
+    audiences: set[str] = set()
+    for target, step_day, step_audiences in state.steps:
+        if target == what and step_day * 86400 <= moment:
+            audiences = set(step_audiences)
+    if what == Target.FILM and (not state.approved or state.withdrawn_approval):
+        audiences -= WIDE
+    return audiences
+
+
+def expected_visible(state: State, role: str, what: str, day: int, sign: int) -> bool:
+    if role == "organiser":
+        return True
+    if state.entry_status != Entry.Status.SUBMITTED:
+        return False
+    return bool(expected_audiences(state, what, day, sign) & ROLE_AUDIENCES[role])
+
+
+@dataclass
+class World:
+    base: datetime
+    contest: object
+    entry: Entry
+    release: object
+    users: dict
+    token: str
+    state: State
+
+    def at(self, day: int, sign: int) -> datetime:
+        return self.base + timedelta(days=day, seconds=sign)
+
+    @property
+    def kwargs(self) -> dict:
+        return {"contest_slug": self.contest.slug, "public_id": self.entry.public_id}
+
+    def client(self, role: str) -> Client:
+        """A fresh browser for `role`, signed in unless anonymous or a mere link holder."""
+        client = Client()
+        if role in self.users:
+            client.force_login(self.users[role])
+        return client
+
+
+def build_world(state_name: str) -> World:
+    state = STATES[state_name]
+    base = timezone.now().replace(microsecond=0)
+    contest = ContestFactory()
+    prize = PrizeFactory(contest=contest, name_fr=PRIZE, name_en=PRIZE)
+    own_team = TeamFactory(contest=contest)
+    other_team = TeamFactory(contest=contest)
+    entry = EntryFactory(team=own_team, title=TITLE, status=Entry.Status.SUBMITTED, synopsis_en="Léa stops speaking.")
+    entry.content_warnings.set([ContentWarningFactory(contest=contest, name_en="Sexual violence")])
+    Award.objects.create(contest=contest, prize=prize, entry=entry, citation_en="For a silence that says it all.")
+    # No password: hashing one per user would cost more than the whole matrix (they sign in with force_login).
+    users = {role: UserFactory(password=None) for role in ROLES if role not in ("anonymous", "link_holder")}
+    TeamMemberFactory(team=own_team, user=users["own_team"])
+    TeamMemberFactory(team=other_team, user=users["other_team"])
+    ContestRoleFactory(contest=contest, user=users["organiser"], role=ContestRole.Role.ORGANISER)
+    ContestRoleFactory(contest=contest, user=users["juror"], role=ContestRole.Role.JUROR)
+    ContestRoleFactory(contest=contest, user=users["conflicted_juror"], role=ContestRole.Role.JUROR)
+    Conflict.objects.create(contest=contest, juror=users["conflicted_juror"], kind=Conflict.Kind.ENTRY, entry=entry)
+    services.add_community_member(contest=contest, email=users["community_member"].email, by=users["organiser"])
+
+    key = default_storage.save(f"films/{entry.public_id}.mp4", ContentFile(FILM_BYTES))
+    Film.objects.create(
+        entry=entry,
+        key=key,
+        original_name="x.mp4",
+        content_type="video/mp4",
+        size=len(FILM_BYTES),
+        checksum="x",
+        state=Film.State.READY,
+    )
+    release = services.ensure_release(entry=entry, by=users["organiser"])
+    release.poster_key = default_storage.save(f"posters/{entry.public_id}.jpg", ContentFile(POSTER_BYTES))
+    release.save(update_fields=["poster_key"])
+    for target, day, audiences in state.steps:
+        services.add_step(
+            release=release, target=target, at=base + timedelta(days=day), audiences=audiences, by=users["organiser"]
+        )
+    if state.approved and services.pending_approvals(release):
+        services.approve_film_steps(
+            release=release, step_ids=[s.pk for s in services.pending_approvals(release)], by=users["own_team"]
+        )
+    if state.withdrawn_approval:
+        services.withdraw_film_approval(release=release, by=users["own_team"])
+    if state.unpublished_at is not None:
+        services.unpublish_release(
+            release=release, by=users["organiser"], now=base + timedelta(days=state.unpublished_at)
+        )
+    if state.entry_status != Entry.Status.SUBMITTED:
+        Entry.objects.filter(pk=entry.pk).update(status=state.entry_status)
+    _, token = services.create_share_link(
+        release=release, label="Press", expires_at=base + timedelta(days=60), max_views=None, by=users["organiser"]
+    )
+    return World(base=base, contest=contest, entry=entry, release=release, users=users, token=token, state=state)
+
+
+MEDIA_SRC = re.compile(r'<video[^>]* src="([^"]+)"')
+POSTER_SRC = re.compile(r'<img class="poster" src="([^"]+)"')
