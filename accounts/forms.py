@@ -44,3 +44,13 @@ class InvitedSignupForm(forms.Form):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, User(email=self.email))
         return password
+
+
+class TokenForm(forms.Form):
+    """A six-digit code from an authenticator app."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
+    )

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contest.models import Contest, ContestRole, Team, TeamMember
 from contest.services import ContestError, record_event
@@ -100,3 +101,58 @@ def register_invited_user(*, invitation: Invitation, full_name: str, password: s
     user = User.objects.create_user(invitation.email, password, full_name=full_name)
     accept_invitation(invitation=invitation, user=user)
     return user
+
+
+# Two-factor authentication (optional, for organisers): one TOTP device per person, confirmed by a first code.
+
+
+class TwoFactorError(ContestError):
+    pass
+
+
+def confirmed_totp_device(user: User):
+    """The person's confirmed TOTP device, or None. Someone who has one must give a code at every login."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def may_use_two_factor(user: User) -> bool:
+    return user.is_authenticated and (
+        user.is_staff or user.contest_roles.filter(role=ContestRole.Role.ORGANISER).exists()
+    )
+
+
+@transaction.atomic
+def start_totp_enrolment(*, user: User):
+    """Return the person's unconfirmed TOTP device, creating it with a fresh secret. Writes TOTPDevice."""
+    if confirmed_totp_device(user) is not None:
+        raise TwoFactorError("two_factor_enabled", _("Two-factor authentication is already on."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(*, user: User, token: str):
+    """Turn two-factor on once the app gives a valid code. Writes TOTPDevice and an AuditEvent `two_factor_enabled`.
+    Raises TwoFactorError("wrong_code")."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise TwoFactorError("no_enrolment", _("Start again: no authenticator app is waiting to be confirmed."))
+    if not device.verify_token(token.strip().replace(" ", "")):
+        raise TwoFactorError("wrong_code", _("This code is not the one the app shows now. Check the app's clock."))
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(verb="two_factor_enabled", actor=user, contest=None)
+    return device
+
+
+@transaction.atomic
+def remove_totp_device(*, user: User, token: str) -> None:
+    """Turn two-factor off, proven with a current code. Deletes TOTPDevice rows; writes `two_factor_disabled`.
+    Raises TwoFactorError("wrong_code")."""
+    device = confirmed_totp_device(user)
+    if device is None:
+        return
+    if not device.verify_token(token.strip().replace(" ", "")):
+        raise TwoFactorError("wrong_code", _("This code is not the one the app shows now. Check the app's clock."))
+    type(device).objects.filter(user=user).delete()
+    record_event(verb="two_factor_disabled", actor=user, contest=None)

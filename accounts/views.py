@@ -1,12 +1,31 @@
+import textwrap
+import time
+from base64 import b32encode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
 
 from contest.services import ContestError
 
-from .forms import InvitedSignupForm
-from .services import accept_invitation, find_invitation, register_invited_user
+from .forms import InvitedSignupForm, TokenForm
+from .models import User
+from .services import (
+    accept_invitation,
+    confirm_totp_device,
+    confirmed_totp_device,
+    find_invitation,
+    may_use_two_factor,
+    register_invited_user,
+    remove_totp_device,
+    start_totp_enrolment,
+)
 
 
 def accept_invitation_view(request, token):
@@ -25,8 +44,6 @@ def accept_invitation_view(request, token):
                 messages.success(request, _("Welcome aboard."))
                 return redirect("home")
     else:
-        from .models import User
-
         if User.objects.filter(email__iexact=invitation.email).exists():
             return redirect(f"/accounts/login/?next={request.path}")
         form = InvitedSignupForm(request.POST or None, email=invitation.email)
@@ -44,3 +61,91 @@ def accept_invitation_view(request, token):
                 messages.success(request, _("Your account is ready."))
                 return redirect("home")
     return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+# Login with an optional second step. Someone with a confirmed TOTP device gives a code after the password; until then
+# the session holds only who passed the first step, for TWO_FACTOR_PENDING_SECONDS.
+
+PENDING_KEY = "two_factor_pending"
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if confirmed_totp_device(user) is None:
+            return super().form_valid(form)
+        self.request.session[PENDING_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_redirect_url(),
+            "at": int(time.time()),
+        }
+        return redirect("login_two_factor")
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > settings.TWO_FACTOR_PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None, None
+    return User.objects.filter(pk=pending["user"], is_active=True).first(), pending
+
+
+def login_two_factor_view(request):
+    """Second step of the login: the code from the authenticator app."""
+    user, pending = _pending_user(request)
+    if user is None:
+        messages.error(request, _("Your login took too long or was not started: enter your email and password again."))
+        return redirect("login")
+    device = confirmed_totp_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device is not None and device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+            del request.session[PENDING_KEY]
+            login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
+        form.add_error("token", _("This code is not the one your app shows now. Wait for the next code and try again."))
+    return render(request, "registration/login_two_factor.html", {"form": form})
+
+
+def _qr_svg_data_uri(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=5, border=2)
+
+
+@login_required
+def two_factor_view(request):
+    """Organisers (and staff) turn two-factor on or off. Others do not see the page."""
+    if not may_use_two_factor(request.user):
+        raise Http404
+    device = confirmed_totp_device(request.user)
+    form = TokenForm(request.POST or None)
+    pending = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                start_totp_enrolment(user=request.user)
+                return redirect("two_factor")
+            if action == "confirm" and form.is_valid():
+                device = confirm_totp_device(user=request.user, token=form.cleaned_data["token"])
+                otp_login(request, device)
+                messages.success(request, _("Two-factor authentication is on: each login now asks for a code."))
+                return redirect("two_factor")
+            if action == "remove" and form.is_valid():
+                remove_totp_device(user=request.user, token=form.cleaned_data["token"])
+                messages.success(request, _("Two-factor authentication is off."))
+                return redirect("two_factor")
+        except ContestError as error:
+            form.add_error("token", error.message)
+    if device is None:
+        pending = request.user.totpdevice_set.filter(confirmed=False).first()
+    context = {"device": device, "pending": pending, "form": form}
+    if pending is not None:
+        context["qr"] = _qr_svg_data_uri(pending.config_url)
+        context["secret"] = " ".join(textwrap.wrap(b32encode(pending.bin_key).decode(), 4))
+    return render(request, "accounts/two_factor.html", context)

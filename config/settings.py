@@ -6,6 +6,7 @@ production needs and that has no safe default raises ImproperlyConfigured with t
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,21 +66,28 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "operations.request_id.RequestIdMiddleware",
     "operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "contest.middleware.ContestTimeZoneMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into the login page's message
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,7 +123,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# AxesStandaloneBackend first: it refuses to check a password while the email + address pair is locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -126,7 +135,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_TTL_DAYS = int(env("INVITATION_TTL_DAYS", "14"))
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(12 * 3600)))  # then the person logs in again
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", "3600"))  # seconds a reset link stays valid
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email from one address, that pair
+# is refused for AXES_COOLOFF_MINUTES; the login page says so (accounts/lockout.py). A success resets the count.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged as warnings, without a line for every login
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the pause ends when the message says, whatever is tried
+AXES_IPWARE_PROXY_COUNT = int(env("AXES_IPWARE_PROXY_COUNT", "0"))  # proxies in front of gunicorn that set X-F-F
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Two-factor (django-otp TOTP): optional, enrolled by organisers at /accounts/two-factor/.
+OTP_TOTP_ISSUER = "Palmarès"
+TWO_FACTOR_PENDING_SECONDS = 300  # time between the password and the code
+
+# Personal data (privacy/): a withdrawn team's data and files are kept this many days after submissions close, then
+# erased by the beat task (organisers may erase earlier, once submissions are closed). Scores stay, anonymised.
+PERSONAL_DATA_RETENTION_DAYS = int(env("PERSONAL_DATA_RETENTION_DAYS", "180"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -228,6 +258,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; config/csp.py adds the storage origin
+# (signed media URLs, direct uploads) to img-src, media-src and connect-src at request time.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")  # extra origins media may come from (a CDN in front of the bucket)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Organiser API (api/): bearer tokens only, JSON only; the schema and its docs page at /api/schema/ and /api/docs/.
 REST_FRAMEWORK = {

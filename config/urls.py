@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from contest import views as contest_views
 from media_pipeline import delivery
@@ -12,6 +13,8 @@ urlpatterns = [
     path("metrics", operations_views.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    # The admin logs in through the site's login, so lockout and two-factor apply there too.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),  # organiser API, /api/schema/, /api/docs/, /api/tokens/
     path("media/<str:token>/", delivery.media_delivery, name="media_delivery"),  # signed, local storage mode only
