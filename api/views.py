@@ -2,6 +2,8 @@
 else 404); reads go through the same selectors as the organiser pages, writes through the same services, so every
 rule and audit event of the web pages applies."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -59,6 +61,11 @@ class OrganiserView(APIView):
 
     def contest(self, slug: str):
         return organiser_contest_or_404(self.request.user, slug)
+
+    def dispatch(self, request, *args, **kwargs):
+        # Times go out in UTC (`…Z`): a tool should not have to know the contest's zone, nor its historical offsets.
+        with timezone.override(datetime.UTC):
+            return super().dispatch(request, *args, **kwargs)
 
     def handle_exception(self, exc):
         # One 404 body for everything hidden or missing, so that it says nothing about what exists.
