@@ -148,7 +148,8 @@ def pending_approvals(release: Release) -> list[ReleaseStep]:
 
 @transaction.atomic
 def approve_film_steps(*, release: Release, step_ids: list[int], by: User, now: datetime | None = None) -> int:
-    """The team approves exactly the steps it was shown. Writes ReleaseStep.approved_at/by and an AuditEvent.
+    """The team approves exactly the steps it was shown. Writes ReleaseStep.approved_at/by (and clears notified_at,
+    so that a step already in force is notified by the next sweep) and an AuditEvent.
     Raises ReleaseError("not_team" | "plan_changed") when the person is not in the team, or when the pending
     steps are no longer those the page showed (then the page is shown again)."""
     now = now or timezone.now()
@@ -158,7 +159,10 @@ def approve_film_steps(*, release: Release, step_ids: list[int], by: User, now: 
     pending = pending_approvals(release)
     if sorted(step.pk for step in pending) != sorted(set(step_ids)) or not pending:
         raise ReleaseError("plan_changed", _("The plan changed while you were reading it. Read it again below."))
-    ReleaseStep.objects.filter(pk__in=[step.pk for step in pending]).update(approved_at=now, approved_by=by)
+    # A step already in force widens only now: clearing notified_at lets the next sweep mail whoever gains.
+    ReleaseStep.objects.filter(pk__in=[step.pk for step in pending]).update(
+        approved_at=now, approved_by=by, notified_at=None
+    )
     record_event(
         verb="film_approval_given",
         actor=by,

@@ -7,7 +7,7 @@ from . import services
 from .models import ReleaseStep
 
 
-@shared_task(queue="default", ignore_result=True)
+@shared_task(ignore_result=True)
 def notify_due_steps() -> int:
     """Periodic, every minute (CELERY_BEAT_SCHEDULE): enqueue the notifications of steps now in force."""
     step_ids = list(services.due_steps().values_list("pk", flat=True))
@@ -16,7 +16,7 @@ def notify_due_steps() -> int:
     return len(step_ids)
 
 
-@shared_task(queue="default", ignore_result=True)
+@shared_task(ignore_result=True)
 def notify_step(step_id: int) -> int:
     """Mail whoever this step lets see more. Safe to run twice: each (step, person) is claimed before sending."""
     step = ReleaseStep.objects.select_related("release__entry__team", "release__contest").filter(pk=step_id).first()
