@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/palmares
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint check bench install messages clean
+.PHONY: run test lint check audit bench install messages clean
 
 # `make run` installs the runtime dependencies only; `make test` adds the test tooling.
 $(RUN_STAMP): requirements.txt
@@ -40,7 +40,13 @@ check: $(DEV_STAMP)
 	  S3_BUCKET=check S3_ENDPOINT_URL=http://127.0.0.1:9000 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-test: $(DEV_STAMP) lint check
+# Known vulnerabilities in the pinned dependencies (tools/audit_dependencies.py says when it could not ask), and
+# bandit's high-severity findings in our code (tests excluded; a `# nosec` carries its reason on the same line).
+audit: $(DEV_STAMP)
+	$(PY) tools/audit_dependencies.py
+	$(VENV)/bin/bandit -q -r . --exclude ./.venv,./.run,./static,./tests --severity-level high
+
+test: $(DEV_STAMP) lint check audit
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
