@@ -223,7 +223,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Media pipeline (media_pipeline/pipeline.py). Time limits stay below the broker's visibility timeout, so a message
+# is never handed to a second worker while the first may still run it.
+PIPELINE_CHECK_TIME_LIMIT = int(env("PIPELINE_CHECK_TIME_LIMIT", "120"))  # seconds, hard; the soft limit is 10 s less
+PIPELINE_TRANSCODE_TIME_LIMIT = int(env("PIPELINE_TRANSCODE_TIME_LIMIT", "5400"))
+PIPELINE_LEASE_SECONDS = int(env("PIPELINE_LEASE_SECONDS", "60"))  # a transcode renews it every few seconds
+PIPELINE_MAX_ATTEMPTS = int(env("PIPELINE_MAX_ATTEMPTS", "3"))
+PIPELINE_STORAGE_RETRIES = int(env("PIPELINE_STORAGE_RETRIES", "6"))  # with exponential backoff from 10 s
+PIPELINE_ENQUEUE_GRACE = int(env("PIPELINE_ENQUEUE_GRACE", "30"))  # seconds before the sweeper re-sends a lost enqueue
+PIPELINE_REQUEUE_AFTER = int(env("PIPELINE_REQUEUE_AFTER", "900"))  # a queued message not started by then is re-sent
+PIPELINE_SWEEP_EVERY = float(env("PIPELINE_SWEEP_EVERY", "30"))
+PIPELINE_WORK_DIR = env("PIPELINE_WORK_DIR") or None  # temporary files of the transcode (default: the system's)
+if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= PIPELINE_TRANSCODE_TIME_LIMIT:
+    raise ImproperlyConfigured("PIPELINE_TRANSCODE_TIME_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT.")
+
+CELERY_TASK_ROUTES = {
+    "media_pipeline.tasks.check_film": {"queue": "checks"},
+    "media_pipeline.tasks.transcode_film": {"queue": "transcode"},
+}
 CELERY_BEAT_SCHEDULE = {
+    # Re-sends pipeline work whose message was lost or whose worker died (media_pipeline).
+    "sweep-pipeline": {"task": "media_pipeline.tasks.sweep_pipeline", "schedule": PIPELINE_SWEEP_EVERY},
     # Aborts multipart uploads left incomplete for 24 h and deletes orphaned objects (media_pipeline).
     "clean-up-uploads": {"task": "media_pipeline.tasks.clean_up_uploads", "schedule": 3600.0},
     # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.

@@ -202,6 +202,15 @@ def load_demo() -> Contest:
             record_event(verb="entry_created", actor=None, contest=contest, entry=entry, title=title, demo=True)
             if status != Entry.Status.DRAFT:
                 record_event(verb=f"entry_{status}", actor=None, contest=contest, entry=entry, demo=True)
+
+    # The other apps' parts of the demo: sample films through the real pipeline, judging rounds, the seed release.
+    from judging.demo import load_judging_demo
+    from media_pipeline.demo import load_media_demo
+    from releases.demo import load_release_demo
+
+    load_media_demo(contest)
+    load_release_demo(contest)  # before the demo scores, as the seed case's award was decided on its own
+    load_judging_demo(contest)
     return contest
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import gettext
 
 from contest.models import ContestRole, Entry, TeamMember
 
@@ -47,15 +48,30 @@ def unregister_source_provider(provider) -> None:
 
 
 def pipeline_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
-    """The media pipeline's playable file for `entry`, as a short-lived signed URL that names neither the team nor
-    the uploaded file (storage keys are random). Registered at start-up by JudgingConfig.ready()."""
-    from media_pipeline.delivery import playable_content_type, playable_key, signed_media_url
+    """The media pipeline's renditions of `entry` (the light one first, for small screens, then the proxy) and its
+    subtitles, as short-lived signed URLs that name neither the team nor the uploaded file (storage keys are
+    random). Registered at start-up by JudgingConfig.ready()."""
+    from media_pipeline import delivery
 
-    key = playable_key(entry)
+    key = delivery.playable_key(entry)
     if not key:
         return [], []
-    content_type = playable_content_type(entry)
-    return [Source(url=signed_media_url(key=key, content_type=content_type), type=content_type)], []
+    content_type = delivery.playable_content_type(entry)
+    sources = []
+    light = delivery.light_key(entry)
+    if light:
+        sources.append(
+            Source(url=delivery.signed_media_url(key=light, content_type="video/mp4"), media="(max-width: 40rem)")
+        )
+    sources.append(Source(url=delivery.signed_media_url(key=key, content_type=content_type), type=content_type))
+    tracks = []
+    subtitles = delivery.subtitles_key(entry)
+    if subtitles:
+        spoken = (entry.language or "").strip().lower()
+        language = "fr" if spoken.startswith(("fr", "fra")) else "en" if spoken.startswith(("en", "ang")) else "und"
+        url = delivery.signed_media_url(key=subtitles, content_type="text/vtt")
+        tracks.append(Track(url=url, language=language, label=gettext("Subtitles")))
+    return sources, tracks
 
 
 def playable_sources(entry: Entry) -> tuple[list[Source], list[Track]]:

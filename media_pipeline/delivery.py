@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from contest.models import Entry
 
 from . import storage
-from .models import Film
+from .models import Film, Rendition
 from .selectors import current_film
 
 TOKEN_SALT = "media_pipeline.delivery"  # noqa: S105 (a signing salt, not a secret)
@@ -30,21 +30,66 @@ CHUNK = 256 * 1024
 NO_STORE = "private, no-store"
 
 
-def playable_key(entry: Entry) -> str | None:
-    """The storage key of the file a player should load for `entry`, or None when there is none yet.
-
-    The seam for the media pipeline: today it is the current Film's own file, when the checks passed ("ready") or,
-    until the pipeline has marked any film ready, whatever was uploaded last (so that `make run` works without a
-    worker). Rejected and failed films are never played. When proxy renditions exist, return the proxy's key here."""
+def _ready_film(entry: Entry) -> Film | None:
     film = current_film(entry)
-    if film is None or film.state in (Film.State.REJECTED, Film.State.FAILED):
+    return film if film is not None and film.state == Film.State.READY else None
+
+
+def renditions(entry: Entry) -> dict[str, list[Rendition]]:
+    """The current film's renditions by kind ("proxy", "light", "poster", "subtitles"), once the pipeline has made
+    them (state "ready"); {} before. Posters are in film order."""
+    film = _ready_film(entry)
+    if film is None:
+        return {}
+    kinds: dict[str, list[Rendition]] = {}
+    for rendition in film.renditions.order_by("kind", "position"):
+        kinds.setdefault(rendition.kind, []).append(rendition)
+    return kinds
+
+
+def playable_key(entry: Entry) -> str | None:
+    """The storage key of the file a player should load for `entry`: the jury proxy made by the media pipeline
+    (H.264/AAC, faststart, no metadata of the original), or None while the film is not ready. Only a film the
+    pipeline marked "ready" is ever played; a ready film without renditions (made by hand, e.g. in an old demo)
+    plays its own file."""
+    film = _ready_film(entry)
+    if film is None:
         return None
-    return film.key
+    proxy = film.renditions.filter(kind=Rendition.Kind.PROXY).values_list("key", flat=True).first()
+    return proxy or film.key
+
+
+def light_key(entry: Entry) -> str | None:
+    """The light rendition (≤ 480 lines, for phones), or None."""
+    film = _ready_film(entry)
+    if film is None:
+        return None
+    return film.renditions.filter(kind=Rendition.Kind.LIGHT).values_list("key", flat=True).first()
+
+
+def poster_key(entry: Entry) -> str | None:
+    """The poster from the middle of the film, or None."""
+    film = _ready_film(entry)
+    if film is None:
+        return None
+    posters = list(
+        film.renditions.filter(kind=Rendition.Kind.POSTER).order_by("position").values_list("key", flat=True)
+    )
+    return posters[len(posters) // 2] if posters else None
+
+
+def subtitles_key(entry: Entry) -> str | None:
+    film = _ready_film(entry)
+    if film is None:
+        return None
+    return film.renditions.filter(kind=Rendition.Kind.SUBTITLES).values_list("key", flat=True).first()
 
 
 def playable_content_type(entry: Entry) -> str:
-    film = current_film(entry)
-    return (film.content_type if film and film.content_type else "") or "video/mp4"
+    film = _ready_film(entry)
+    if film is not None and not film.renditions.filter(kind=Rendition.Kind.PROXY).exists() and film.content_type:
+        return film.content_type
+    return "video/mp4"
 
 
 def signed_media_url(*, key: str, content_type: str, seconds: int | None = None, filename: str | None = None) -> str:

@@ -72,6 +72,24 @@ class Film(models.Model):
     # Set when a newer upload completed; the row stays as a record, the object is deleted after commit.
     replaced_at = models.DateTimeField(null=True, blank=True)
 
+    # The pipeline (pipeline.py). A worker claims a step with a conditional update that sets `lease_until`; while it
+    # works it pushes the lease forward, so a lease in the past means nobody is working (worker killed, message lost).
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text=_("when the current step was last queued"))
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("attempts at the current step"))
+    progress = models.FloatField(default=0.0, help_text=_("share of the transcode done, 0 to 1"))
+    problems = models.JSONField(default=list, blank=True)  # [{code, params, message}], see problems.Problem.stored
+    warnings = models.JSONField(default=list, blank=True)
+    failure = models.TextField(_("why processing failed"), blank=True)
+    probe = models.JSONField(default=dict, blank=True)  # ProbeReport.as_dict() without the messages
+    duration_s = models.FloatField(null=True, blank=True)
+    loudness_lufs = models.FloatField(_("integrated loudness (LUFS)"), null=True, blank=True)
+    true_peak_dbtp = models.FloatField(_("true peak (dBTP)"), null=True, blank=True)
+    check_seconds = models.FloatField(null=True, blank=True)
+    transcode_seconds = models.FloatField(null=True, blank=True)
+    queued_seconds = models.FloatField(null=True, blank=True, help_text=_("wait between upload and start of checks"))
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -86,3 +104,33 @@ class Film(models.Model):
     def open(self, mode: str = "rb"):
         """The stored file, read from the default storage (local folder or S3 bucket)."""
         return default_storage.open(self.key, mode)
+
+
+class Rendition(models.Model):
+    """A file made from a Film by the transcode: what players, posters and subtitle tracks load. Keys are random:
+    they name neither the team nor the uploaded file."""
+
+    class Kind(models.TextChoices):
+        PROXY = "proxy", _("proxy (jury player)")
+        LIGHT = "light", _("light rendition (phones)")
+        POSTER = "poster", _("poster")
+        SUBTITLES = "subtitles", _("subtitles (WebVTT)")
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    content_type = models.CharField(max_length=60)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    position = models.FloatField(default=0.0, help_text=_("for posters: the fraction of the film it shows"))
+
+    class Meta:
+        ordering = ["film", "kind", "position"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+def new_rendition_key(kind: str, extension: str) -> str:
+    return f"renditions/{uuid.uuid4()}/{kind}.{extension}"

@@ -232,15 +232,15 @@ def open_media(fileobj):
     kind, label = sniff_container(fileobj.read(512))
     if kind == "not_video":
         problem = p.not_a_video()
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
     if kind == "refused":
         problem = p.unsupported_format(found=label, accepted=sorted(DEFAULT_CONTAINERS))
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
     try:
         return _open_demuxer(fileobj, label=label)
     except (av.FFmpegError, OSError) as error:
         problem = p.unreadable(detail=type(error).__name__)
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
 
 
 def rotation_clockwise(frame) -> int:
@@ -540,14 +540,21 @@ class _Probe:
         if meter is not None:
             loudness = meter.result()
             self.report.loudness = loudness.as_dict()
-            if loudness.integrated_lufs is None:
-                self.warn(p.silent_audio())
-            elif loudness.integrated_lufs < QUIET_LUFS:
-                self.warn(p.too_quiet(integrated_lufs=loudness.integrated_lufs))
-            elif loudness.integrated_lufs > LOUD_LUFS or (
-                loudness.true_peak_dbtp is not None and loudness.true_peak_dbtp > LOUD_PEAK_DBTP
-            ):
-                self.warn(p.too_loud(integrated_lufs=loudness.integrated_lufs, true_peak_dbtp=loudness.true_peak_dbtp))
+            for warning in loudness_warnings(loudness):
+                self.warn(warning)
+
+
+def loudness_warnings(loudness) -> list[p.Problem]:
+    """Warnings about a film's measured loudness (silent, too quiet, too loud or clipping)."""
+    if loudness.integrated_lufs is None:
+        return [p.silent_audio()]
+    if loudness.integrated_lufs < QUIET_LUFS:
+        return [p.too_quiet(integrated_lufs=loudness.integrated_lufs)]
+    if loudness.integrated_lufs > LOUD_LUFS or (
+        loudness.true_peak_dbtp is not None and loudness.true_peak_dbtp > LOUD_PEAK_DBTP
+    ):
+        return [p.too_loud(integrated_lufs=loudness.integrated_lufs, true_peak_dbtp=loudness.true_peak_dbtp)]
+    return []
 
 
 def probe_media(fileobj, *, rules: MediaRules, size_bytes: int, full: bool = False, language=None) -> ProbeReport:

@@ -1,8 +1,10 @@
 """Problem codes of the media checks and their messages: stable lowercase codes for code and tests, translated
 messages that say what is wrong with numbers and what to do about it."""
 
+import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
@@ -49,21 +51,62 @@ SUBTITLE_INVALID = "subtitle_invalid"
 class Problem:
     code: str
     message: str
+    # The arguments the message was made from, so that it can be said again in another language (see `render`).
+    params: dict = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
+
+    def stored(self) -> dict:
+        """What the database keeps: the code, the arguments, and the message in the language of the check."""
+        return {"code": self.code, "params": self.params, "message": self.message}
 
 
 class MediaError(Exception):
     """A media file could not be handled. `code` is one of the codes above; `message` is for people."""
 
-    def __init__(self, code: str, message: str = ""):
+    def __init__(self, code: str, message: str = "", params: dict | None = None):
         super().__init__(code)
         self.code = code
         self.message = message or code
+        self.params = params or {}
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> "MediaError":
+        return cls(problem.code, problem.message, problem.params)
+
+    def problem(self) -> Problem:
+        return Problem(self.code, self.message, self.params)
 
     def __str__(self):
         return f"{self.code}: {self.message}"
+
+
+_FACTORIES: dict[str, Callable[..., Problem]] = {}
+
+
+def _factory(function: Callable[..., Problem]) -> Callable[..., Problem]:
+    """Register a message function under its code (its own name) and keep its keyword arguments on the Problem."""
+
+    @functools.wraps(function)
+    def make(**params) -> Problem:
+        problem = function(**params)
+        return Problem(problem.code, problem.message, params)
+
+    _FACTORIES[function.__name__] = function
+    return make
+
+
+def render(stored: dict) -> str:
+    """The message of a stored problem ({code, params, message}) in the active language; the stored message when
+    the code or its arguments are unknown (a problem recorded by an older version)."""
+    function = _FACTORIES.get(stored.get("code", ""))
+    if function is None:
+        return stored.get("message") or stored.get("code", "")
+    try:
+        return function(**stored.get("params", {})).message
+    except TypeError:
+        return stored.get("message") or stored["code"]
 
 
 def format_duration(seconds: float) -> str:
@@ -84,6 +127,7 @@ def _number(value: float, decimals: int = 1) -> str:
     return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
 
 
+@_factory
 def not_a_video() -> Problem:
     return Problem(
         NOT_A_VIDEO,
@@ -93,6 +137,7 @@ def not_a_video() -> Problem:
     )
 
 
+@_factory
 def unsupported_format(*, found: str, accepted: list[str]) -> Problem:
     return Problem(
         UNSUPPORTED_FORMAT,
@@ -104,6 +149,7 @@ def unsupported_format(*, found: str, accepted: list[str]) -> Problem:
     )
 
 
+@_factory
 def unreadable(*, detail: str) -> Problem:
     return Problem(
         UNREADABLE,
@@ -115,6 +161,7 @@ def unreadable(*, detail: str) -> Problem:
     )
 
 
+@_factory
 def truncated(*, position_s: float | None, duration_s: float | None) -> Problem:
     if position_s is not None and duration_s:
         message = gettext(
@@ -128,6 +175,7 @@ def truncated(*, position_s: float | None, duration_s: float | None) -> Problem:
     return Problem(TRUNCATED, message)
 
 
+@_factory
 def decode_error(*, position_s: float | None) -> Problem:
     if position_s is None:
         message = gettext("The picture or sound is damaged. Export the film again and upload the new file.")
@@ -138,10 +186,12 @@ def decode_error(*, position_s: float | None) -> Problem:
     return Problem(DECODE_ERROR, message)
 
 
+@_factory
 def no_video_stream() -> Problem:
     return Problem(NO_VIDEO_STREAM, gettext("This file has sound but no picture. Upload the film itself."))
 
 
+@_factory
 def no_audio_stream() -> Problem:
     return Problem(
         NO_AUDIO_STREAM,
@@ -149,6 +199,7 @@ def no_audio_stream() -> Problem:
     )
 
 
+@_factory
 def too_long(*, duration_s: float, limit_s: float) -> Problem:
     return Problem(
         TOO_LONG,
@@ -161,6 +212,7 @@ def too_long(*, duration_s: float, limit_s: float) -> Problem:
     )
 
 
+@_factory
 def too_short(*, duration_s: float, minimum_s: float) -> Problem:
     return Problem(
         TOO_SHORT,
@@ -173,6 +225,7 @@ def too_short(*, duration_s: float, minimum_s: float) -> Problem:
     )
 
 
+@_factory
 def resolution_too_low(*, width: int, height: int, minimum_px: int) -> Problem:
     shorter, longer = min(width, height), max(width, height)
     suggested_longer = math.ceil(longer * minimum_px / shorter / 2) * 2 if shorter else minimum_px
@@ -190,6 +243,7 @@ def resolution_too_low(*, width: int, height: int, minimum_px: int) -> Problem:
     )
 
 
+@_factory
 def file_too_large(*, size_bytes: int, limit_bytes: int, duration_s: float | None) -> Problem:
     message = gettext("The file weighs %(size)s; the limit is %(limit)s.") % {
         "size": filesizeformat(size_bytes),
@@ -203,6 +257,7 @@ def file_too_large(*, size_bytes: int, limit_bytes: int, duration_s: float | Non
     return Problem(FILE_TOO_LARGE, message)
 
 
+@_factory
 def too_quiet(*, integrated_lufs: float) -> Problem:
     return Problem(
         TOO_QUIET,
@@ -213,6 +268,7 @@ def too_quiet(*, integrated_lufs: float) -> Problem:
     )
 
 
+@_factory
 def too_loud(*, integrated_lufs: float, true_peak_dbtp: float | None) -> Problem:
     peak = true_peak_dbtp if true_peak_dbtp is not None else integrated_lufs
     gain = max(integrated_lufs + 23, peak + 1)
@@ -226,12 +282,14 @@ def too_loud(*, integrated_lufs: float, true_peak_dbtp: float | None) -> Problem
     )
 
 
+@_factory
 def silent_audio() -> Problem:
     return Problem(
         SILENT_AUDIO, gettext("The sound track is silent from start to end. Check that the sound was exported.")
     )
 
 
+@_factory
 def black_frames(*, start_s: float, length_s: float) -> Problem:
     return Problem(
         BLACK_FRAMES,
@@ -240,6 +298,7 @@ def black_frames(*, start_s: float, length_s: float) -> Problem:
     )
 
 
+@_factory
 def variable_frame_rate(*, lowest_fps: float, highest_fps: float) -> Problem:
     suggested = 25 if highest_fps <= 26 else 30 if highest_fps <= 31 else 50 if highest_fps <= 51 else 60
     return Problem(

@@ -16,7 +16,7 @@ from contest.models import Entry
 from contest.services import ContestError, record_event, set_film_accepted
 
 from . import storage
-from .models import Film, Upload
+from .models import Film, Rendition, Upload
 
 MIN_PART_SIZE = 8 * 1024**2
 MAX_PARTS = 10_000
@@ -205,6 +205,8 @@ def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject,
         previous.replaced_at = now
         previous.save(update_fields=["replaced_at"])
         transaction.on_commit(lambda: storage.delete_object(previous.key))
+        for key in previous.renditions.values_list("key", flat=True):
+            transaction.on_commit(lambda key=key: storage.delete_object(key))
     film = Film.objects.create(
         entry=entry,
         upload=upload,
@@ -235,7 +237,10 @@ def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject,
 
 def film_received(*, film: Film) -> None:
     """Hook: called once a film is stored and recorded (after commit). The media pipeline enqueues its checks
-    here (`received → checking → rejected | transcoding → ready | failed`). Does nothing yet."""
+    (`received → checking → rejected | transcoding → ready | failed`, see pipeline.py)."""
+    from . import pipeline
+
+    pipeline.film_received(film)
 
 
 @transaction.atomic
@@ -293,6 +298,14 @@ def delete_orphaned_objects(*, now: datetime | None = None, older_than: timedelt
         if stored.modified_at > cutoff:
             continue
         if Film.objects.filter(key=stored.key, replaced_at__isnull=True).exists():
+            continue
+        storage.delete_object(stored.key)
+        deleted += 1
+    # Outputs of a transcode that was superseded or crashed between writing them and recording them.
+    for stored in storage.stored_objects("renditions/"):
+        if stored.modified_at > cutoff:
+            continue
+        if Rendition.objects.filter(key=stored.key, film__replaced_at__isnull=True).exists():
             continue
         storage.delete_object(stored.key)
         deleted += 1

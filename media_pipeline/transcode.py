@@ -237,7 +237,7 @@ def _transcode(
 ) -> ProxyResult:
     if not media.streams.video:
         problem = p.no_video_stream()
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
     video_in = media.streams.video[0]
     audio_in = media.streams.audio[0] if media.streams.audio else None
     video_in.codec_context.thread_type = "AUTO"
@@ -317,10 +317,10 @@ def _transcode(
         for output in outputs:
             output.close()
         problem = p.decode_error(position_s=position)
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
     if pictures is None:
         problem = p.decode_error(position_s=0)
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
     send_pictures(None)
     outputs[0].mux(video_out.encode(None))
     if light_out is not None:
@@ -333,7 +333,7 @@ def _transcode(
     end = float(video_in.duration * video_in.time_base) + start if video_in.duration else (duration or 0) + start
     if last_time is None or last_time < end - max(0.5, 4 * frame_s):
         problem = p.truncated(position_s=last_time, duration_s=duration)
-        raise p.MediaError(problem.code, problem.message)
+        raise p.MediaError.from_problem(problem)
     if progress:
         progress(1.0)
     return ProxyResult(

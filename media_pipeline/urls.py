@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import pipeline_views, views
 
 app_name = "media_pipeline"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path(f"{entry}<uuid:upload_id>/parts/sign/", views.upload_sign_parts, name="upload_sign_parts"),
     path(f"{entry}<uuid:upload_id>/complete/", views.upload_complete, name="upload_complete"),
     path("uploads/part/<str:token>/", views.upload_part_data, name="upload_part_data"),
+    path("team/entries/<uuid:public_id>/film/status/", pipeline_views.film_status, name="film_status"),
+    path("organiser/pipeline/", pipeline_views.pipeline_page, name="pipeline"),
+    path("organiser/pipeline/<int:film_id>/retry/", pipeline_views.pipeline_retry, name="pipeline_retry"),
 ]

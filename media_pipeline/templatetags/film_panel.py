@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from media_pipeline import selectors, services
+from media_pipeline.problems import render as render_problem
+from media_pipeline.status import status_context
 
 register = template.Library()
 
@@ -69,3 +71,15 @@ def film_panel_state(entry) -> dict:
             "strings": _strings(),
         },
     }
+
+
+@register.filter
+def problem_message(stored: dict) -> str:
+    """A stored problem or warning ({code, params, message}) said in the active language."""
+    return render_problem(stored)
+
+
+@register.simple_tag
+def film_status(entry) -> dict:
+    """What the live status part of the film panel shows; see media_pipeline/status.py."""
+    return status_context(entry)
