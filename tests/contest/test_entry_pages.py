@@ -107,8 +107,8 @@ def test_a_synopsis_over_the_limit_is_refused_inline_and_the_text_is_kept(client
 def test_submitting_after_the_deadline_through_the_page_shows_why_and_keeps_the_entry(client, time_machine):
     entry = ready_entry()
     member = TeamMemberFactory(team=entry.team).user
-    client.force_login(member)
     time_machine.move_to(entry.contest.closes_at + timedelta(seconds=1), tick=False)
+    client.force_login(member)  # sessions last 12 h: log in at the travelled time
     url = reverse("entry_submit", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
     response = client.post(url, follow=True)
     html = response.content.decode()
