@@ -299,6 +299,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).
+CELERY_BEAT_SCHEDULE["erase-withdrawn-teams"] = {"task": "privacy.tasks.erase_due_teams", "schedule": 24 * 3600.0}
+
 # Organiser API (api/): bearer tokens only, JSON only; the schema and its docs page at /api/schema/ and /api/docs/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],

@@ -50,6 +50,7 @@ def main_pages() -> list[MainPage]:
         MainPage("organiser dashboard", "organiser@example.org", reverse("organiser_dashboard", kwargs=slug)),
         MainPage("judging dashboard", "organiser@example.org", reverse("judging_dashboard", kwargs=slug)),
         MainPage("two-factor settings", "organiser@example.org", reverse("two_factor")),
+        MainPage("personal data", "organiser@example.org", reverse("personal_data", kwargs=slug)),
     ]
     if release is not None:
         film = {**slug, "public_id": release.entry.public_id}

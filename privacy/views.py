@@ -1,0 +1,87 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contest.models import Contest, Team
+from contest.permissions import require_organiser
+
+from . import services
+
+
+def _contest_for_organiser(request, contest_slug) -> Contest:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    return contest
+
+
+@login_required
+def personal_data(request, contest_slug):
+    contest = _contest_for_organiser(request, contest_slug)
+    now = timezone.now()
+    teams = []
+    for team in contest.teams.select_related("contest", "erasure").prefetch_related("entries").order_by("name"):
+        if not services.is_withdrawn(team):
+            continue
+        erasure = getattr(team, "erasure", None)
+        teams.append(
+            {
+                "team": team,
+                "erasure": erasure,
+                "erasable": erasure is None and now > services.erasable_from(team),
+                "erasable_from": services.erasable_from(team),
+                "automatic_at": services.erased_automatically_at(team),
+            }
+        )
+    return render(
+        request,
+        "privacy/personal_data.html",
+        {
+            "contest": contest,
+            "people": services.people_of(contest),
+            "teams": teams,
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        },
+    )
+
+
+@login_required
+def export_person(request, contest_slug, user_id):
+    contest = _contest_for_organiser(request, contest_slug)
+    person = services.people_of(contest).filter(pk=user_id).first()
+    if person is None:
+        raise Http404
+    data = services.export_person(contest=contest, person=person, by=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{contest.slug}-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def erase_team(request, contest_slug, team_id):
+    contest = _contest_for_organiser(request, contest_slug)
+    team = get_object_or_404(Team, pk=team_id, contest=contest)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm: erasure cannot be undone."))
+        return redirect("personal_data", contest_slug=contest.slug)
+    try:
+        report = services.erase_team(team=team, by=request.user)
+    except services.PersonalDataError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Erased: %(entries)d entries, %(objects)d stored files; %(scores)d scores kept, anonymised.")
+            % {"entries": report.entries, "objects": report.storage_objects, "scores": report.scores_kept},
+        )
+    return redirect("personal_data", contest_slug=contest.slug)
