@@ -5,6 +5,7 @@ A review's total is its weighted score out of 100: each criterion's value is pla
 then weighted: total = 100 * sum(w_c * (v_c - min_c) / (max_c - min_c)) / sum(w_c).
 """
 
+import math
 import statistics
 from dataclasses import dataclass, field
 
@@ -66,7 +67,12 @@ def weighted_total(values: dict[int, float], criteria: dict[int, tuple[float, fl
 
 
 def _sd(values: list[float]) -> float:
-    return statistics.pstdev(values) if len(values) > 1 else 0.0
+    """Population standard deviation. Not statistics.pstdev: it computes with fractions, and the results page of a
+    big contest calls this thousands of times."""
+    if len(values) < 2:
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((value - mean) ** 2 for value in values) / len(values))
 
 
 def compute_results(*, entry_ids: list[int], reviews: list[ReviewTotal]) -> Results:

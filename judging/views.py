@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from accounts.models import User
 from contest.models import Contest, ContestRole, Entry, SupportResource
 from contest.permissions import require_organiser
 
-from . import charts, exports, permissions, selectors, services
+from . import charts, exports, permissions, selectors, services, tables
 from .forms import (
     AwardForm,
     CriterionForm,
@@ -387,6 +388,13 @@ def round_results(request, contest_slug, round_id):
             "contest": contest,
             "round": round,
             **results,
+            "ranking_rows": tables.ranking_rows(
+                results["rows"],
+                shortlisted=results["shortlisted"],
+                entry_url_prefix=reverse(
+                    "judging_round_entry", kwargs={"contest_slug": contest.slug, "round_id": round.pk, "code": "-"}
+                )[:-2],
+            ),
             "juror_chart": charts.juror_distributions(juror_rows, results["overall_mean"]),
             "criterion_charts": [
                 {"criterion": item["criterion"], "svg": charts.criterion_histogram(item["criterion"], item["counts"])}

@@ -214,9 +214,12 @@ def test_scores_are_locked_one_second_after_the_round_closes(scene):
     client = client_for(scene.juror)
     _watch(client, scene, 90)
     body = json.dumps({"values": {str(scene.criteria[0].pk): "3"}})
+    # A fresh login at each boundary: the round closes days from now, after the session has expired.
     with time_machine.travel(scene.round.closes_at - timedelta(seconds=1), tick=False):
+        client = client_for(scene.juror)
         assert client.post(entry_url(scene, "jury_autosave"), body, content_type="application/json").status_code == 200
     with time_machine.travel(scene.round.closes_at + timedelta(seconds=1), tick=False):
+        client = client_for(scene.juror)
         late = client.post(
             entry_url(scene, "jury_autosave"),
             json.dumps({"values": {str(scene.criteria[0].pk): "5"}}),

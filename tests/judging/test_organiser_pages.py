@@ -120,6 +120,29 @@ def test_results_page_shows_the_normalised_ranking_flags_and_charts(small_round)
     assert "severe" in html and "lenient" in html
 
 
+def test_ranking_rows_show_exact_figures_in_the_readers_language(small_round):
+    round, (first, second, third), _ = small_round
+    client, _ = organiser_client(round.contest)
+    url = reverse(
+        "judging_round_entry", kwargs={"contest_slug": round.contest.slug, "round_id": round.pk, "code": first.code}
+    )
+    html = client.get(results_url(round)).content.decode()
+    assert (
+        f'<tr data-code="{first.code}">\n<td>1</td><td>{first.code}</td><td><a href="{url}">Sans voix</a></td>'
+        "<td>2</td>\n<td>1.00</td><td>45.0</td><td>45.0</td><td>15.0</td>\n<td>30–60</td>\n<td></td></tr>"
+    ) in html
+    assert (
+        "<td>0.00</td><td>48.3</td><td>48.3</td><td>41.7</td>\n<td>7–90</td>\n"
+        '<td><span class="status status-disqualified">disagreement</span></td></tr>'
+    ) in html
+    assert "<td>-1.00</td><td>60.0</td><td>60.0</td><td>20.0</td>\n<td>40–80</td>" in html
+    assert ">=cmd|&#x27; /C calc&#x27;!A0</a>" in html  # titles are escaped
+
+    client.cookies["django_language"] = "fr"
+    html = client.get(results_url(round)).content.decode()
+    assert "<td>0,00</td><td>48,3</td><td>48,3</td><td>41,7</td>\n<td>7–90</td>" in html
+
+
 def test_ranking_csv_is_exact(small_round):
     round, (first, second, third), _ = small_round
     client, _ = organiser_client(round.contest)
@@ -285,9 +308,9 @@ def test_organiser_runs_assignment_and_sees_coverage_and_loads():
         seated_juror(round)
     client, _ = organiser_client(round.contest)
     url = reverse("judging_round", kwargs={"contest_slug": round.contest.slug, "round_id": round.pk})
-    assert '<p style="font-size:2rem;margin:0" id="short-count">5</p>' in client.get(url).content.decode()
+    assert '<p class="figure" id="short-count">5</p>' in client.get(url).content.decode()
     client.post(url, {"action": "assign"})
     html = client.get(url).content.decode()
-    assert '<p style="font-size:2rem;margin:0" id="short-count">0</p>' in html
-    assert '<p style="font-size:2rem;margin:0" id="assignment-count">10</p>' in html
+    assert '<p class="figure" id="short-count">0</p>' in html
+    assert '<p class="figure" id="assignment-count">10</p>' in html
     assert Assignment.objects.filter(round=round).count() == 2 * len(entries)
