@@ -217,3 +217,18 @@ def test_a_film_uploaded_while_redis_is_down_is_checked_when_it_returns(films, b
     assert pipeline.sweep() == {"check": 1, "transcode": 0}
     film = settled([film.pk])[film.pk]
     assert (film.state, film.problems, film.failure) == (Film.State.READY, [], "")
+
+
+def test_a_transcode_over_its_time_limit_fails_with_the_reason(worker, tmp_path):
+    entry = EntryFactory(team__contest__min_resolution_px=90)
+    source = samples.make_film(tmp_path / "long.mp4", duration_s=40, width=640, height=360, fps=25)
+    film = stored_film(entry, source.read_bytes())
+    worker(PIPELINE_TRANSCODE_TIME_LIMIT=62)  # soft limit: 2 s
+
+    pipeline.enqueue(film.pk, pipeline.CHECK)
+    film = settled([film.pk])[film.pk]
+
+    # Reasons for organisers are written in the site's language (French by default).
+    assert (film.state, film.failure) == (Film.State.FAILED, "L’étape (transcodage) a dépassé la limite de 1 min.")
+    assert film.renditions.count() == 0
+    assert list(storage.stored_objects("renditions/")) == []
