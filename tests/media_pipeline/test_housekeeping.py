@@ -1,7 +1,9 @@
 """Housekeeping in both storage modes: stale multipart uploads are aborted, orphaned objects deleted, after 24 h."""
 
 import io
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -121,7 +123,7 @@ def test_configure_bucket_sets_cors_for_the_site_and_the_lifecycle_rule(s3, sett
     settings.CSRF_TRUSTED_ORIGINS = ["https://www.palmares.example.org"]
     out = io.StringIO()
 
-    call_command("configure_bucket", stdout=out)
+    call_command("configure_bucket", stdout=out, stderr=io.StringIO())
 
     rules = s3.get_bucket_cors(Bucket=settings.S3_BUCKET)["CORSRules"]
     assert rules == [
@@ -135,7 +137,55 @@ def test_configure_bucket_sets_cors_for_the_site_and_the_lifecycle_rule(s3, sett
     ]
     lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=settings.S3_BUCKET)["Rules"]
     assert [rule["AbortIncompleteMultipartUpload"] for rule in lifecycle] == [{"DaysAfterInitiation": 1}]
-    assert "PUT allowed from https://palmares.example.org, https://www.palmares.example.org" in out.getvalue()
+    assert out.getvalue() == (
+        f"Bucket {settings.S3_BUCKET}: PUT allowed from https://palmares.example.org, "
+        "https://www.palmares.example.org.\n"
+        f"Bucket {settings.S3_BUCKET}: incomplete multipart uploads aborted after 1 day(s).\n"
+    )
+
+
+class NotImplementedS3(BaseHTTPRequestHandler):
+    """Answers every bucket-setting call the way community MinIO answers PutBucketCors (outside our system)."""
+
+    def do_PUT(self):  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = (
+            b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code>'
+            b"<Message>A header you provided implies functionality that is not implemented</Message></Error>"
+        )
+        self.send_response(501)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_configure_bucket_says_what_a_server_without_bucket_cors_or_lifecycle_needs(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotImplementedS3)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.S3_BUCKET = "palmares"
+    settings.S3_ENDPOINT_URL = settings.S3_PUBLIC_ENDPOINT_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "testing"
+    settings.SITE_URL = "https://palmares.example.org"
+    settings.CSRF_TRUSTED_ORIGINS = []
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("configure_bucket", stdout=out, stderr=err)
+    finally:
+        server.shutdown()
+
+    assert out.getvalue() == ""
+    assert err.getvalue().splitlines() == [
+        "Bucket palmares: the storage server does not take per-bucket CORS. Allow PUT from "
+        "https://palmares.example.org and expose ETag in its own settings (MinIO: MINIO_API_CORS_ALLOW_ORIGIN, "
+        "as docker-compose.yml sets it).",
+        "Bucket palmares: the storage server does not take the AbortIncompleteMultipartUpload lifecycle rule. "
+        "The hourly clean_up_uploads task still aborts uploads left for 24 h (MinIO also does it itself: "
+        "MINIO_API_STALE_UPLOADS_EXPIRY).",
+    ]
 
 
 def test_configure_bucket_refuses_in_local_mode():

@@ -23,8 +23,22 @@ class Command(BaseCommand):
         if not storage.s3_mode():
             raise CommandError("S3_BUCKET is not set: local mode needs no bucket configuration.")
         origins = origins or sorted({settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS})
-        storage.configure_bucket(origins=origins, abort_incomplete_after_days=abort_after_days)
-        self.stdout.write(
-            f"Bucket {settings.S3_BUCKET}: PUT allowed from {', '.join(origins)}; "
-            f"incomplete multipart uploads aborted after {abort_after_days} day(s)."
-        )
+        applied = storage.configure_bucket(origins=origins, abort_incomplete_after_days=abort_after_days)
+        if applied["cors"]:
+            self.stdout.write(f"Bucket {settings.S3_BUCKET}: PUT allowed from {', '.join(origins)}.")
+        else:
+            self.stderr.write(
+                f"Bucket {settings.S3_BUCKET}: the storage server does not take per-bucket CORS. Allow PUT from "
+                f"{', '.join(origins)} and expose ETag in its own settings (MinIO: MINIO_API_CORS_ALLOW_ORIGIN, "
+                "as docker-compose.yml sets it)."
+            )
+        if applied["lifecycle"]:
+            self.stdout.write(
+                f"Bucket {settings.S3_BUCKET}: incomplete multipart uploads aborted after {abort_after_days} day(s)."
+            )
+        else:
+            self.stderr.write(
+                f"Bucket {settings.S3_BUCKET}: the storage server does not take the AbortIncompleteMultipartUpload "
+                "lifecycle rule. The hourly clean_up_uploads task still aborts uploads left for 24 h (MinIO also "
+                "does it itself: MINIO_API_STALE_UPLOADS_EXPIRY)."
+            )
