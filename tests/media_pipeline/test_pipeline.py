@@ -287,3 +287,18 @@ def test_a_new_upload_restarts_the_checks(films, broker):
     assert second.state == Film.State.RECEIVED and second.enqueued_at is not None
     assert broker.llen("checks") == 1
     assert pipeline.run_transcode(first.pk) is None  # a replaced film is never worked on again
+
+
+def test_the_organiser_entry_page_shows_the_verdict_and_the_original_name(client, films):
+    entry, member = team_entry(min_resolution_px=90, max_duration_s=5)
+    film = stored_film(entry, films.get("long").read_bytes(), by=member)
+    pipeline.run_check(film.pk)
+    organiser = ContestRoleFactory(contest=entry.contest, role=ContestRole.Role.ORGANISER).user
+    client.force_login(organiser)
+
+    url = reverse("organiser_entry", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    html = client.get(url).content.decode()
+
+    assert "Sans voix - montage final.mp4" in html
+    assert '<li data-code="too_long">Your film lasts 8 s; the limit is 5 s: cut 3 s.</li>' in html
+    assert "film checked" in html
