@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import signing
+from django.utils import timezone
 
 from contest.services import grant_extension
 from media_pipeline import services, storage
-from media_pipeline.models import Upload
+from media_pipeline.models import Film, Upload
 from tests.factories import ContestRoleFactory, EntryFactory, team_with_member
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +82,13 @@ def test_a_local_part_token_expires_after_the_presign_seconds(entry_and_user, se
     settings.S3_PRESIGN_SECONDS = 300
     entry, user = entry_and_user
     upload = start(entry, user)
-    url = services.sign_upload_part(upload=upload, part_number=1, contest_slug=entry.contest.slug)
+    signed_at = timezone.now()
+    with time_machine.travel(signed_at, tick=False):
+        url = services.sign_upload_part(upload=upload, part_number=1, contest_slug=entry.contest.slug)
     token = url.rstrip("/").rsplit("/", 1)[1]
-    with time_machine.travel(timedelta(seconds=299)):
+    with time_machine.travel(signed_at + timedelta(seconds=299), tick=False):
         assert storage.read_part_token(token) == (str(upload.public_id), 1)
-    with time_machine.travel(timedelta(seconds=301)), pytest.raises(signing.SignatureExpired):
+    with time_machine.travel(signed_at + timedelta(seconds=301), tick=False), pytest.raises(signing.SignatureExpired):
         services.receive_local_part(token=token, stream=io.BytesIO(b"abc"), length=3)
     assert storage.list_parts(upload=upload) == []
 
@@ -115,3 +118,32 @@ def test_a_local_part_shorter_than_announced_is_not_kept(entry_and_user):
     assert [p.name for p in (storage.settings.MEDIA_ROOT / "upload-parts" / upload.storage_upload_id).iterdir()] == [
         "upload.json"
     ]
+
+
+def complete_with_one_part(entry, user, data: bytes) -> Film:
+    upload = services.start_upload(entry=entry, by=user, filename="film.mp4", content_type="video/mp4", size=len(data))
+    etag = storage.write_local_part(
+        storage_upload_id=upload.storage_upload_id, part_number=1, stream=io.BytesIO(data), length=len(data)
+    )
+    return services.complete_upload(upload=upload, parts=[(1, etag)], by=user)
+
+
+def test_the_old_file_is_deleted_and_the_pipeline_told_only_once_the_new_film_is_committed(
+    entry_and_user, django_capture_on_commit_callbacks
+):
+    entry, user = entry_and_user
+    with django_capture_on_commit_callbacks(execute=True):
+        old = complete_with_one_part(entry, user, b"first cut")
+
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        new = complete_with_one_part(entry, user, b"final cut")
+
+    # Recorded, but not committed yet: the old file is still there and the checks are not queued.
+    assert Film.objects.get(pk=old.pk).replaced_at == new.created_at
+    assert storage.stat_object(old.key).size == len(b"first cut")
+    assert Film.objects.get(pk=new.pk).enqueued_at is None
+    for callback in after_commit:
+        callback()
+    assert storage.stat_object(old.key) is None
+    assert storage.stat_object(new.key).size == len(b"final cut")
+    assert Film.objects.get(pk=new.pk).enqueued_at is not None  # the pipeline's hook queued the checks
