@@ -23,7 +23,9 @@ def tab_to(page, element_id: str, limit: int = 80) -> int:
 
 def test_a_juror_scores_with_the_keyboard_alone_and_the_draft_is_saved(live_server, page, login):
     round_ = RoundFactory()
-    first = CriterionFactory(round=round_, name_en="Story", scale_min=1, scale_max=5, step=1)
+    first = CriterionFactory(
+        round=round_, name_en="Story", guidance_en="Is the story clear?", scale_min=1, scale_max=5, step=1
+    )
     second = CriterionFactory(round=round_, name_en="Image", scale_min=1, scale_max=5, step=1)
     entry = submitted_entry(round_.contest)
     juror = seated_juror(round_)
@@ -31,6 +33,10 @@ def test_a_juror_scores_with_the_keyboard_alone_and_the_draft_is_saved(live_serv
     login(page, juror.email)
     page.goto(f"{live_server.url}/c/{round_.contest.slug}/jury/rounds/{round_.pk}/entries/{entry.code}/")
     tab_to(page, f"score_{first.pk}")
+    description = page.evaluate(
+        "() => document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent"
+    )
+    assert description == "Is the story clear?"  # the guidance is read with the field
     page.keyboard.type("4")
     tab_to(page, f"score_{second.pk}", limit=5)
     page.keyboard.press("ArrowUp")  # an empty number field steps to its minimum, then up
