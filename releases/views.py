@@ -67,8 +67,15 @@ def _film_context(request, item: selectors.Shown) -> dict:
     return context
 
 
+def _poster_key(item: selectors.Shown) -> str | None:
+    """The announcement's still: the one chosen for the release, else the media pipeline's poster of the film."""
+    if not item.announcement:
+        return None
+    return item.release.poster_key or delivery.poster_key(item.entry)
+
+
 def _poster_url(item: selectors.Shown) -> str:
-    if not (item.announcement and item.release.poster_key):
+    if not _poster_key(item):
         return ""
     return reverse(
         "releases:poster", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
@@ -136,6 +143,7 @@ def film(request, contest_slug, public_id):
             "contest": contest,
             "item": item,
             "og": item.public_film and item.public_announcement,
+            "poster_url": _poster_url(item),
             **_film_context(request, item),
         },
     )
@@ -166,9 +174,10 @@ def poster(request, contest_slug, public_id):
     item = selectors.shown_release_or_404(
         viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
     )
-    if not (item.announcement and item.release.poster_key):
+    key = _poster_key(item)
+    if not key:
         raise Http404
-    return redirect(delivery.signed_media_url(key=item.release.poster_key, content_type="image/jpeg"))
+    return redirect(delivery.signed_media_url(key=key, content_type="image/jpeg"))
 
 
 @release_surface
@@ -185,8 +194,8 @@ def share(request, token):
     context = {"contest": contest, "item": item, "shared": True, "og": False}
     if item.film:
         context.update(_film_context(request, item))
-    if item.announcement and item.release.poster_key:
-        context["poster_url"] = delivery.signed_media_url(key=item.release.poster_key, content_type="image/jpeg")
+    if _poster_key(item):
+        context["poster_url"] = delivery.signed_media_url(key=_poster_key(item), content_type="image/jpeg")
     response = render(request, "releases/film.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
