@@ -51,11 +51,34 @@ def main_pages() -> list[MainPage]:
         MainPage("judging dashboard", "organiser@example.org", reverse("judging_dashboard", kwargs=slug)),
         MainPage("two-factor settings", "organiser@example.org", reverse("two_factor")),
         MainPage("personal data", "organiser@example.org", reverse("personal_data", kwargs=slug)),
+        MainPage("register a team", None, reverse("register_team", kwargs=slug)),
+        MainPage("password reset", None, reverse("password_reset")),
+        MainPage("juror conflicts", "juror1@example.org", reverse("jury_conflicts", kwargs=slug)),
+        MainPage(
+            "organiser entry",
+            "organiser@example.org",
+            reverse("organiser_entry", kwargs={**slug, "public_id": draft.public_id}),
+        ),
+        MainPage(
+            "judging round",
+            "organiser@example.org",
+            reverse("judging_round", kwargs={**slug, "round_id": assignment.round_id}),
+        ),
+        MainPage(
+            "judging results",
+            "organiser@example.org",
+            reverse("judging_results", kwargs={**slug, "round_id": assignment.round_id}),
+        ),
+        MainPage("awards", "organiser@example.org", reverse("judging_awards", kwargs=slug)),
+        MainPage("release calendar", "organiser@example.org", reverse("releases:organiser_calendar", kwargs=slug)),
+        MainPage("media pipeline", "organiser@example.org", reverse("media_pipeline:pipeline", kwargs=slug)),
     ]
     if release is not None:
         film = {**slug, "public_id": release.entry.public_id}
         pages += [
             MainPage("announcement", None, reverse("releases:announcement", kwargs=film)),
             MainPage("film page", "team1@example.org", reverse("releases:film", kwargs=film)),
+            MainPage("team release", "team1@example.org", reverse("releases:team_release", kwargs=film)),
+            MainPage("organiser release", "organiser@example.org", reverse("releases:organiser_release", kwargs=film)),
         ]
     return pages
