@@ -1,6 +1,9 @@
 """Forms for organiser and team release pages. Times are read in the contest's time zone (contest.middleware)."""
 
+import re
+
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from contest.models import Entry
@@ -53,7 +56,31 @@ class ShareLinkForm(forms.Form):
 
 
 class CommunityMemberForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One or more, separated by spaces, commas or new lines."),
+    )
+
+    def clean_emails(self) -> list[str]:
+        emails = [value.strip().lower() for value in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if value.strip()]
+        wrong = [value for value in emails if not _is_email(value)]
+        if wrong:
+            raise forms.ValidationError(
+                _("Not an email address: %(values)s. Correct or remove it, then invite again."),
+                params={"values": ", ".join(wrong)},
+            )
+        if len(emails) > 500:
+            raise forms.ValidationError(_("Invite at most 500 people at a time."))
+        return list(dict.fromkeys(emails))
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except forms.ValidationError:
+        return False
+    return True
 
 
 class PreviewForm(forms.Form):

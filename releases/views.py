@@ -397,7 +397,9 @@ def organiser_community(request, contest_slug):
             services.remove_community_member(member=member, by=request.user)
             return redirect(request.path)
         if form.is_valid():
-            services.add_community_member(contest=contest, email=form.cleaned_data["email"], by=request.user)
+            for email in form.cleaned_data["emails"]:
+                services.add_community_member(contest=contest, email=email, by=request.user)
+            messages.success(request, _("Invited: %(count)d.") % {"count": len(form.cleaned_data["emails"])})
             return redirect(request.path)
     return render(
         request,

@@ -118,3 +118,15 @@ def test_a_step_that_narrows_mails_nobody():
     with time_machine.travel(world.at(5, 1), tick=False):
         assert _sweep() == 0
     assert mail.outbox == []
+
+
+def test_signed_in_visitors_opt_in_and_out_from_the_palmares():
+    world = build_world("seed")
+    url = reverse("releases:subscribe", kwargs={"contest_slug": world.contest.slug})
+    client = world.client("juror")
+    assert client.post(url, {"subscribed": "1"}).status_code == 302
+    assert list(world.contest.release_subscriptions.values_list("user", flat=True)) == [world.users["juror"].pk]
+    client.post(url, {"subscribed": "0"})
+    assert not world.contest.release_subscriptions.exists()
+    anonymous = world.client("anonymous").post(url, {"subscribed": "1"})
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")

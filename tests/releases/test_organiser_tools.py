@@ -8,7 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from contest.models import AuditEvent
-from releases.models import ReleaseStep, Target
+from releases.models import CommunityMember, ReleaseStep, Target
+from tests.factories import UserFactory
 
 from .world import T1, T2, TITLE, build_world
 
@@ -134,3 +135,24 @@ def test_cancelling_a_scheduled_step_keeps_the_film_restricted_past_its_time():
     with time_machine.travel(world.at(T2, 1), tick=False):
         assert world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)).status_code == 404
     assert AuditEvent.objects.filter(verb="release_step_cancelled", actor=world.users["organiser"]).count() == 1
+
+
+def test_organisers_invite_a_list_into_the_community_who_then_see_community_releases():
+    world = build_world("seed")
+    page = reverse("releases:organiser_community", kwargs={"contest_slug": world.contest.slug})
+    guest = UserFactory(password=None, email="journaliste@example.org")
+    response = world.client("organiser").post(page, {"emails": "bad-address, Journaliste@Example.org\nami@example.org"})
+    assert "Not an email address: bad-address. Correct or remove it, then invite again." in response.content.decode()
+    assert not CommunityMember.objects.filter(email="ami@example.org").exists()
+    response = world.client("organiser").post(
+        page, {"emails": "Journaliste@Example.org\nami@example.org, ami@example.org"}
+    )
+    assert response.status_code == 302
+    assert sorted(CommunityMember.objects.filter(contest=world.contest).values_list("email", flat=True)) == sorted(
+        [world.users["community_member"].email, "journaliste@example.org", "ami@example.org"]
+    )
+    with time_machine.travel(world.at(T1, 1), tick=False):
+        assert world.client_for(guest).get(reverse("releases:film", kwargs=world.kwargs)).status_code == 200
+        member = CommunityMember.objects.get(email="journaliste@example.org")
+        world.client("organiser").post(page, {"action": "remove", "member": member.pk})
+        assert world.client_for(guest).get(reverse("releases:film", kwargs=world.kwargs)).status_code == 404
