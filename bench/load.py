@@ -1,0 +1,460 @@
+"""Bench: the production shape under load on this machine. Starts a moto S3 server, a fresh PostgreSQL database,
+gunicorn (production settings, behind an HTTPS-terminating proxy as far as Django can tell) and a Celery worker on
+Redis; seeds a contest with released winners and 100 jurors; then drives it with locust (headless) for a fixed time:
+
+- announcement day: anonymous visitors on the public palmarès, film list, announcement and film pages;
+- judging week: 100 jurors at once, each opening their queue and autosaving scores.
+
+Prints requests/s, p50/p95/p99 and errors per phase, checks that every acknowledged autosave is in the database,
+and, as its last line, one JSON object with the figures, the targets and "ok".
+
+Settings (environment): BENCH_DATABASE_URL (dropped and created again; default .../palmares_bench), BENCH_REDIS_URL
+(default redis://127.0.0.1:6379/15, flushed), BENCH_KEEP_DATABASE=1 (keep the seeded database afterwards), BENCH_SECONDS per phase (30), BENCH_PUBLIC_USERS (concurrent
+visitors, 16), BENCH_JURORS (100), BENCH_WORKERS and BENCH_THREADS (gunicorn, 3 × 4)."""
+
+import csv
+import json
+import logging
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+PUBLIC_USERS = int(os.environ.get("BENCH_PUBLIC_USERS", "16"))
+JURORS = int(os.environ.get("BENCH_JURORS", "100"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/palmares_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+CONTEST = "bench"
+ENTRIES = 60
+RELEASED = 20
+ASSIGNMENTS_PER_JUROR = 3
+
+# Issue 8's targets on this 2-core machine.
+TARGETS = {
+    "public_rps_min": 300,
+    "public_p95_ms_max": 100,
+    "public_errors_max": 0,
+    "autosave_p95_ms_max": 150,
+    "jurors": 100,
+    "lost_scores_max": 0,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def recreate_database(url: str) -> None:
+    parsed = urlparse(url)
+    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    name = parsed.path.lstrip("/")
+    subprocess.run(["dropdb", *args, "--if-exists", "--force", name], check=True)
+    subprocess.run(["createdb", *args, name], check=True)
+
+
+def drop_database(url: str) -> None:
+    parsed = urlparse(url)
+    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    subprocess.run(["dropdb", *args, "--if-exists", "--force", parsed.path.lstrip("/")], check=False)
+
+
+def seed(origin: str) -> dict:
+    """A closed contest: ENTRIES submitted entries, five prizes awarded, RELEASED releases whose announcement and
+    film are public now (the teams approved), and an open round where each of JURORS jurors (signed in) has
+    ASSIGNMENTS_PER_JUROR entries. Goes through the services where a rule or an audit event applies."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+    from django.utils.module_loading import import_string
+
+    from accounts.models import User
+    from contest.models import Contest, ContestRole, Entry, Institution, Prize, Team, TeamMember
+    from judging.models import Assignment, Criterion, Round, RoundJuror
+    from judging.services import record_award
+    from media_pipeline.models import Film
+    from releases import services as releases
+
+    now = timezone.now()
+    contest = Contest.objects.create(
+        slug=CONTEST,
+        title_fr="Concours de charge",
+        title_en="Load contest",
+        opens_at=now - timedelta(days=40),
+        closes_at=now - timedelta(days=10),
+    )
+    organiser = User.objects.create_user("organiser@bench.invalid", None, full_name="Organiser")
+    ContestRole.objects.create(contest=contest, user=organiser, role=ContestRole.Role.ORGANISER)
+    institutions = [Institution.objects.create(name=f"Lycée de charge {n}") for n in range(6)]
+    prizes = [Prize.objects.create(contest=contest, name_fr=f"Prix {n + 1}", order=n) for n in range(5)]
+    entries, captains = [], []
+    for n in range(ENTRIES):
+        team = Team.objects.create(contest=contest, name=f"Équipe {n:02d}", institution=institutions[n % 6])
+        captain = User.objects.create_user(f"team{n:02d}@bench.invalid", None, full_name=f"Capitaine {n:02d}")
+        TeamMember.objects.create(team=team, user=captain, role=TeamMember.Role.CAPTAIN, job="réalisation")
+        entries.append(
+            Entry.objects.create(
+                contest=contest,
+                team=team,
+                title=f"Film numéro {n:02d}",
+                synopsis_fr="Une histoire courte, racontée en quelques minutes, au lycée. " * 4,
+                synopsis_en="A short story told in a few minutes, at school. " * 4,
+                credits="Réalisation, image, son : l'équipe.",
+                runtime_s=300 + n,
+                consent_on_screen=True,
+                rights_cleared=True,
+                rules_accepted=True,
+                film_accepted=True,
+                status=Entry.Status.SUBMITTED,
+                submitted_at=now - timedelta(days=11),
+            )
+        )
+        captains.append(captain)
+    for index, entry in enumerate(entries[:RELEASED]):
+        key = default_storage.save(f"bench/{entry.public_id}.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" * 64))
+        Film.objects.create(
+            entry=entry,
+            key=key,
+            original_name="film.mp4",
+            content_type="video/mp4",
+            size=768,
+            checksum="bench",
+            state=Film.State.READY,
+        )
+        if index < len(prizes):
+            record_award(prize=prizes[index], entry=entry, by=organiser, citation_fr="Pour son regard.")
+        release = releases.ensure_release(entry=entry, by=organiser)
+        public = {"team", "jury", "community", "public"}
+        releases.add_step(
+            release=release, target="announcement", at=now - timedelta(hours=1), audiences=public, by=organiser
+        )
+        releases.add_step(release=release, target="film", at=now - timedelta(hours=1), audiences=public, by=organiser)
+        step_ids = [step.pk for step in releases.pending_approvals(release)]
+        releases.approve_film_steps(release=release, step_ids=step_ids, by=captains[index])
+        releases.set_team_name_shown(release=release, show=True, by=captains[index])
+
+    round = Round.objects.create(
+        contest=contest,
+        name_fr="Présélection",
+        order=1,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=7),
+        jurors_per_entry=5,
+        conflicts_by_institution=False,
+    )
+    criteria = [
+        Criterion.objects.create(round=round, name_fr="Message", weight=2, scale_min=1, scale_max=5, step=1, order=1),
+        Criterion.objects.create(
+            round=round, name_fr="Réalisation", weight=1, scale_min=0, scale_max=20, step=1, order=2
+        ),
+    ]
+    engine = import_module(settings.SESSION_ENGINE)
+    # The backend that loads users (django-axes' backend, first in the list, only counts failures).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
+    jurors = []
+    for n in range(JURORS):
+        juror = User.objects.create_user(f"juror{n:03d}@bench.invalid", None, full_name=f"Juré {n:03d}")
+        ContestRole.objects.create(contest=contest, user=juror, role=ContestRole.Role.JUROR)
+        RoundJuror.objects.create(round=round, user=juror)
+        mine = [entries[(n * ASSIGNMENTS_PER_JUROR + k) % ENTRIES] for k in range(ASSIGNMENTS_PER_JUROR)]
+        Assignment.objects.bulk_create(Assignment(round=round, juror=juror, entry=entry, manual=True) for entry in mine)
+        session = engine.SessionStore()
+        session[SESSION_KEY] = str(juror.pk)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = juror.get_session_auth_hash()
+        session.save()
+        jurors.append(
+            {
+                "email": juror.email,
+                "session": session.session_key,
+                "csrf": get_random_string(32),
+                "queue": f"/c/{CONTEST}/jury/rounds/{round.pk}/",
+                "assignments": [
+                    {
+                        "code": entry.code,
+                        "criteria": [[c.pk, int(c.scale_min), int(c.scale_max)] for c in criteria],
+                    }
+                    for entry in mine
+                ],
+            }
+        )
+    return {
+        "contest": CONTEST,
+        "origin": origin,
+        "released": [str(entry.public_id) for entry in entries[:RELEASED]],
+        "jurors": jurors,
+        "round": round.pk,
+    }
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 (127.0.0.1 only)
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def run_locust(user_class: str, users: int, *, host: str, work: Path, env: dict) -> dict:
+    prefix = work / user_class
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "users" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{SECONDS}s",
+        "--reset-stats",
+        "--stop-timeout",
+        "10",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        user_class,
+    ]
+    with open(work / f"{user_class}.log", "w") as log:
+        subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL, stderr=log)
+    with open(f"{prefix}_failures.csv") as file:
+        for row in list(csv.DictReader(file))[:3]:
+            print(f"  failure ×{row['Occurrences']}: {row['Method']} {row['Name']}: {row['Error'][:300]}")
+    with open(f"{prefix}_stats.csv") as file:
+        return {row["Name"]: row for row in csv.DictReader(file)}
+
+
+def figures(row: dict) -> dict:
+    requests = int(row["Request Count"])
+    errors = int(row["Failure Count"])
+    return {
+        "requests": requests,
+        "errors": errors,
+        "error_rate": round(errors / requests, 4) if requests else None,
+        "rps": round(float(row["Requests/s"]), 1),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "p99_ms": float(row["99%"]),
+    }
+
+
+def show(title: str, stats: dict) -> None:
+    print(f"{title}:")
+    for name, row in stats.items():
+        f = figures(row)
+        label = "all" if name == "Aggregated" else name
+        print(
+            f"  {label:<15} {f['requests']:>7} requests {f['rps']:>7.1f} req/s  p50 {f['p50_ms']:>5.0f} ms  "
+            f"p95 {f['p95_ms']:>5.0f} ms  p99 {f['p99_ms']:>5.0f} ms  errors {f['errors']} ({(f['error_rate'] or 0):.2%})"
+        )
+
+
+def lost_scores(acks_path: Path, round_id: int) -> tuple[int, int]:
+    """(acknowledged (juror, entry, criterion) values checked, how many the database does not hold)."""
+    from judging.models import Score
+
+    if not acks_path.exists():
+        return 0, 0
+    acked = json.loads(acks_path.read_text())
+    stored = {
+        f"{email}|{code}|{criterion}": int(value)
+        for email, code, criterion, value in Score.objects.filter(assignment__round_id=round_id).values_list(
+            "assignment__juror__email", "assignment__entry__code", "criterion_id", "value"
+        )
+    }
+    lost = sum(1 for key, (_sequence, value) in acked.items() if stored.get(key) != value)
+    return len(acked), lost
+
+
+def main() -> None:
+    from moto.server import ThreadedMotoServer
+
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    moto.start()
+    moto_url = f"http://127.0.0.1:{moto._server.server_port}"
+    port = free_port()
+    env = {
+        **os.environ,
+        "PALMARES_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"https://127.0.0.1:{port}",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "S3_BUCKET": "palmares-bench",
+        "S3_ENDPOINT_URL": moto_url,
+        "S3_ACCESS_KEY_ID": "bench",
+        "S3_SECRET_ACCESS_KEY": "bench",
+        "PALMARES_RUN_DIR": str(work / "run"),
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # no mail leaves the bench
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    os.environ.update(env)
+    processes: list[subprocess.Popen] = []
+    try:
+        import boto3
+        import redis
+
+        boto3.client(
+            "s3",
+            endpoint_url=moto_url,
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+            region_name="us-east-1",
+        ).create_bucket(Bucket="palmares-bench")
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        recreate_database(DATABASE_URL)
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+        started = time.monotonic()
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", "--noinput", verbosity=0)
+        scenario = seed(f"https://127.0.0.1:{port}")
+        from django.db import connections
+
+        connections.close_all()
+        print(
+            f"seeded {ENTRIES} entries, {RELEASED} public releases, {JURORS} jurors in {time.monotonic() - started:.0f} s"
+        )
+        (work / "scenario.json").write_text(json.dumps(scenario))
+        logs = (work / "servers.log").open("w")  # noqa: SIM115 (open while the servers run)
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(WORKERS),
+                    "--threads",
+                    str(THREADS),
+                    "--worker-class",
+                    "gthread",
+                    "--timeout",
+                    "60",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=logs,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "config",
+                    "worker",
+                    "-Q",
+                    "default,checks,transcode",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "WARNING",
+                    "-n",
+                    f"bench-{port}@%h",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=logs,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        host = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{host}/healthz", processes[0])
+        locust_env = {**env, "BENCH_SCENARIO": str(work / "scenario.json"), "BENCH_ACKS": str(work / "acks.json")}
+        print(
+            f"gunicorn {WORKERS} workers × {THREADS} threads, celery worker, PostgreSQL, Redis, moto; {SECONDS} s per phase"
+        )
+
+        public = run_locust("PublicVisitor", PUBLIC_USERS, host=host, work=work, env=locust_env)
+        show(f"announcement day ({PUBLIC_USERS} concurrent visitors, no think time)", public)
+        judging = run_locust("Juror", JURORS, host=host, work=work, env=locust_env)
+        show(f"judging week ({JURORS} jurors, 0.5–1.5 s between actions)", judging)
+        checked, lost = lost_scores(work / "acks.json", scenario["round"])
+        print(f"acknowledged autosave values checked in the database: {checked}, lost: {lost}")
+
+        result = {
+            "public": figures(public["Aggregated"]),
+            "judging": figures(judging["Aggregated"]),
+            "autosave": figures(judging["score autosave"]) if "score autosave" in judging else None,
+            "juror_queue": figures(judging["juror queue"]) if "juror queue" in judging else None,
+            "public_users": PUBLIC_USERS,
+            "jurors": JURORS,
+            "seconds": SECONDS,
+            "scores_checked": checked,
+            "lost_scores": lost,
+            "gunicorn": f"{WORKERS}x{THREADS}",
+            "cores": os.cpu_count(),
+            "targets": TARGETS,
+        }
+        autosave = result["autosave"] or {"p95_ms": float("inf"), "requests": 0}
+        result["ok"] = bool(
+            result["public"]["rps"] >= TARGETS["public_rps_min"]
+            and result["public"]["p95_ms"] < TARGETS["public_p95_ms_max"]
+            and result["public"]["errors"] <= TARGETS["public_errors_max"]
+            and autosave["requests"] > 0
+            and autosave["p95_ms"] < TARGETS["autosave_p95_ms_max"]
+            and TARGETS["jurors"] <= JURORS
+            and checked > 0
+            and lost <= TARGETS["lost_scores_max"]
+        )
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        moto.stop()
+        if not os.environ.get("BENCH_KEEP_DATABASE"):
+            drop_database(DATABASE_URL)
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
