@@ -59,7 +59,20 @@ def test_a_team_chooses_and_uploads_its_film_with_the_keyboard_alone(live_server
     login(page, member.email)
     page.goto(f"{live_server.url}/c/{team.contest.slug}/team/entries/{entry.public_id}/")
     page.wait_for_selector("#film-upload[data-upload-state=idle]")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a film")
     tab_to(page, "film-file")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(notes))
+    page.wait_for_selector("#film-file-message:not([hidden])")
+    description = page.evaluate(
+        """() => document.getElementById("film-file").getAttribute("aria-describedby").split(" ")
+              .map(id => document.getElementById(id).textContent.trim()).join(" | ")"""
+    )
+    message = page.locator("#film-file-message").inner_text()
+    assert message and description.endswith(" | " + message)  # the refusal is read with the field
+    assert page.evaluate("() => document.activeElement.id") == "film-file"
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(film))
