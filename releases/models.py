@@ -97,6 +97,12 @@ class ReleaseStep(models.Model):
         return [audience for audience in AUDIENCE_ORDER if audience in named or audience == Audience.ORGANISERS]
 
     @property
+    def audience_labels(self) -> list[str]:
+        """The audiences in words, in the reader's language, for organiser pages."""
+        labels = dict(Audience.choices)
+        return [str(labels[audience]) for audience in self.audiences]
+
+    @property
     def needs_approval(self) -> bool:
         return self.target == Target.FILM and bool(WIDE_FILM_AUDIENCES & set(self.audiences))
 
