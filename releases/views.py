@@ -23,7 +23,7 @@ from media_pipeline import delivery
 from . import selectors, services
 from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
 from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
-from .permissions import preview_viewer, viewer_for
+from .permissions import ANONYMOUS, preview_viewer, viewer_for
 
 NO_STORE = "private, no-store"
 RELEASE_VERBS = [
@@ -216,8 +216,7 @@ class ContestFeed(Feed):
         return reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
 
     def items(self, contest):
-        now = timezone.now()
-        items = [item for item in selectors.public_items(at=now) if item.entry.contest_id == contest.pk]
+        items = selectors.shown_releases(ANONYMOUS, contest=contest, at=timezone.now())
         return sorted(
             (item for item in items if item.public_announcement), key=lambda item: item.published_at, reverse=True
         )
