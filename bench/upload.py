@@ -30,6 +30,7 @@ MIB = 1024 * 1024
 PART_SIZE = 8 * MIB
 CONCURRENCY = 4  # as static/js/upload.js (Uppy's `limit`)
 SIGN_AHEAD = 8  # as static/js/upload.js
+SIGN_LOOKAHEAD = 4  # as static/js/upload.js
 TARGET_RATIO = 0.9
 TARGET_RSS_GROWTH_MB = 50
 CSRF = "b" * 32
@@ -148,22 +149,33 @@ def upload_through_contract(server: DjangoServer, path: Path) -> tuple[float, di
     assert upload["partSize"] == PART_SIZE, upload
     put_session = threading.local()
     sign_seconds = []
+    part_count = upload["partCount"]
+    signer = ThreadPoolExecutor(1)  # as the browser: signing requests run beside the part PUTs
+    pending, requested, lock = {}, set(), threading.Lock()
 
-    signed, lock = {}, threading.Lock()
+    def sign(numbers: list[int]) -> dict[int, str]:
+        before = time.perf_counter()
+        response = server.http.post(f"{server.base}{upload['uploadId']}/parts/sign/", json={"partNumbers": numbers})
+        response.raise_for_status()
+        sign_seconds.append(time.perf_counter() - before)
+        return {int(n): url for n, url in response.json()["urls"].items()}
+
+    def request_batch(first: int) -> None:
+        numbers = [n for n in range(first, part_count + 1) if n not in requested][:SIGN_AHEAD]
+        if numbers:
+            future = signer.submit(sign, numbers)
+            requested.update(numbers)
+            pending.update(dict.fromkeys(numbers, future))
 
     def url_for(number: int) -> str:
-        # As static/js/upload.js: one signing request for the next SIGN_AHEAD parts.
+        # As static/js/upload.js: batches of SIGN_AHEAD, asked for SIGN_LOOKAHEAD parts ahead of need.
         with lock:
-            if number not in signed:
-                before = time.perf_counter()
-                numbers = list(range(number, min(number + SIGN_AHEAD, upload["partCount"] + 1)))
-                response = server.http.post(
-                    f"{server.base}{upload['uploadId']}/parts/sign/", json={"partNumbers": numbers}
-                )
-                response.raise_for_status()
-                signed.update({int(n): url for n, url in response.json()["urls"].items()})
-                sign_seconds.append(time.perf_counter() - before)
-            return signed.pop(number)
+            if number not in pending:
+                request_batch(number)
+            future = pending.pop(number)
+            if min(part_count, number + SIGN_LOOKAHEAD) not in requested:
+                request_batch(number + 1)
+        return future.result()[number]
 
     def send(number: int) -> dict:
         url = url_for(number)
@@ -174,13 +186,18 @@ def upload_through_contract(server: DjangoServer, path: Path) -> tuple[float, di
         return {"PartNumber": number, "ETag": response.headers["ETag"]}
 
     with ThreadPoolExecutor(CONCURRENCY) as pool:
-        parts = list(pool.map(send, range(1, upload["partCount"] + 1)))
+        parts = list(pool.map(send, range(1, part_count + 1)))
+    signer.shutdown()
+    parts_done = time.perf_counter()
     completed = server.http.post(f"{server.base}{upload['uploadId']}/complete/", json={"parts": parts})
     completed.raise_for_status()
     elapsed = time.perf_counter() - started
     film = completed.json()["film"]
     assert film["size"] == size, film
-    print(f"  signing: {len(sign_seconds)} requests, {sum(sign_seconds):.2f} s in all, max {max(sign_seconds):.3f} s")
+    print(
+        f"  contract: parts {parts_done - started:.1f} s, complete {elapsed - parts_done:.1f} s; signing: "
+        f"{len(sign_seconds)} requests, {sum(sign_seconds):.2f} s in all, max {max(sign_seconds):.3f} s"
+    )
     return elapsed, film, upload["key"]
 
 
@@ -197,8 +214,10 @@ def upload_with_boto3(client, bucket: str, path: Path) -> tuple[float, str]:
 
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         parts = list(pool.map(send, range(1, -(-size // PART_SIZE) + 1)))
+    parts_done = time.perf_counter()
     client.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
     elapsed = time.perf_counter() - started
+    print(f"  boto3: parts {parts_done - started:.1f} s, complete {elapsed - parts_done:.1f} s")
     head = client.head_object(Bucket=bucket, Key=key)
     assert head["ContentLength"] == size
     client.delete_object(Bucket=bucket, Key=key)

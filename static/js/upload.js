@@ -144,36 +144,52 @@
     return !(record && record.uploadId === unfinished.uploadId && record.lastModified !== file.lastModified);
   }
 
-  // Parts are signed in batches (one request for the next SIGN_AHEAD parts): fewer round trips to Django. Each
-  // signed URL is used once; a retry after a failure or an expiry asks for a fresh one.
+  // Parts are signed in batches (one request for up to SIGN_AHEAD parts), and ahead of need: when a part takes its
+  // URL, the next SIGN_LOOKAHEAD parts must already be signed or asked for, so that no part waits for a signing
+  // round trip to Django. Each signed URL is used once; a retry after a failure or an expiry asks for a fresh one.
   var SIGN_AHEAD = 8;
+  var SIGN_LOOKAHEAD = 4;
   var SIGNED_URL_MAX_AGE_MS = 60 * 1000;
   var signing = {};
 
-  function signPart(file, options) {
-    var slots = signing[options.uploadId] || (signing[options.uploadId] = {});
-    var now = Date.now();
-    var slot = slots[options.partNumber];
-    delete slots[options.partNumber];
-    if (!slot || now - slot.at > SIGNED_URL_MAX_AGE_MS) {
-      var last = Math.ceil(file.size / partSizeFor(file.size));
-      var numbers = [options.partNumber];
-      for (var n = options.partNumber + 1; n <= last && numbers.length < SIGN_AHEAD; n += 1) {
-        if (!slots[n]) numbers.push(n);
-      }
-      var batch = api("POST", uploadUrl(options.uploadId, "parts/sign/"), { partNumbers: numbers });
-      numbers.forEach(function (number) {
-        var entry = { at: now, batch: batch, promise: batch.then(function (data) { return data.urls[String(number)]; }) };
-        entry.promise.catch(function () {});
-        if (number === options.partNumber) slot = entry;
-        else slots[number] = entry;
-      });
-      batch.catch(function () {
-        numbers.forEach(function (number) {
-          if (slots[number] && slots[number].batch === batch) delete slots[number];
-        });
-      });
+  function requestSignatures(uploadId, state, first, last, includeFirst) {
+    var numbers = [];
+    for (var n = first; n <= last && numbers.length < SIGN_AHEAD; n += 1) {
+      if ((n === first && includeFirst) || !state.requested[n]) numbers.push(n);
     }
+    if (!numbers.length) return;
+    var now = Date.now();
+    var batch = api("POST", uploadUrl(uploadId, "parts/sign/"), { partNumbers: numbers });
+    numbers.forEach(function (number) {
+      var promise = batch.then(function (data) {
+        return data.urls[String(number)];
+      });
+      promise.catch(function () {});
+      state.slots[number] = { at: now, batch: batch, promise: promise };
+      state.requested[number] = true;
+    });
+    batch.catch(function () {
+      numbers.forEach(function (number) {
+        if (state.slots[number] && state.slots[number].batch === batch) {
+          delete state.slots[number];
+          delete state.requested[number];
+        }
+      });
+    });
+  }
+
+  function signPart(file, options) {
+    var state = signing[options.uploadId] || (signing[options.uploadId] = { slots: {}, requested: {} });
+    var last = Math.ceil(file.size / partSizeFor(file.size));
+    var number = options.partNumber;
+    var slot = state.slots[number];
+    if (!slot || Date.now() - slot.at > SIGNED_URL_MAX_AGE_MS) {
+      requestSignatures(options.uploadId, state, number, last, true);
+      slot = state.slots[number];
+    }
+    delete state.slots[number];
+    var ahead = Math.min(last, number + SIGN_LOOKAHEAD);
+    if (ahead > number && !state.requested[ahead]) requestSignatures(options.uploadId, state, number + 1, last, false);
     return slot.promise.then(function (url) {
       return { method: "PUT", url: url, headers: {} };
     });

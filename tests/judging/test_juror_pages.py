@@ -3,16 +3,20 @@
 import json
 import re
 from datetime import timedelta
+from html import unescape
+from urllib.parse import unquote
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from contest.models import AuditEvent, ContestRole
 from judging import selectors
 from judging.models import Assignment, Conflict, Review, Score
 from judging.selectors import Source, Track
+from media_pipeline import storage
 from tests.factories import ContestRoleFactory, EntryFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +288,67 @@ def test_someone_without_a_juror_role_gets_404_on_the_jury_home(scene):
 def test_a_juror_who_left_the_round_gets_404(scene):
     scene.round.jurors.filter(user=scene.juror).update(active=False)
     assert client_for(scene.juror).get(entry_url(scene)).status_code == 404
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_mode(request):
+    if request.param == "s3":
+        request.getfixturevalue("s3")
+    return request.param
+
+
+def test_the_real_player_sources_name_neither_the_team_nor_the_uploaded_file(scene, storage_mode):
+    from media_pipeline import delivery
+    from media_pipeline.models import Film, Rendition, Upload, new_rendition_key
+
+    captain = User.objects.get(email="camille.riviere@example.org")
+    upload = Upload.objects.create(
+        entry=scene.entry,
+        original_name="Les Voix Cachées - Sans voix - montage final Camille.mov",
+        declared_size=1000,
+        part_size=8 * 1024 * 1024,
+        content_type="video/quicktime",
+        created_by=captain,
+        state=Upload.State.COMPLETED,
+    )
+    film = Film.objects.create(
+        entry=scene.entry,
+        upload=upload,
+        key=upload.key,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=1000,
+        checksum="9b2cf535f27731c974343645a3985328-1",
+        uploaded_by=captain,
+        state=Film.State.READY,
+    )
+    made = {
+        kind: Rendition.objects.create(film=film, kind=kind, key=new_rendition_key(kind, extension), content_type=type_)
+        for kind, extension, type_ in [
+            (Rendition.Kind.PROXY, "mp4", "video/mp4"),
+            (Rendition.Kind.LIGHT, "mp4", "video/mp4"),
+            (Rendition.Kind.SUBTITLES, "vtt", "text/vtt"),
+        ]
+    }
+
+    html = client_for(scene.juror).get(entry_url(scene)).content.decode()
+
+    sources = [unescape(url) for url in re.findall(r'<source src="([^"]+)"', html)]
+    tracks = [unescape(url) for url in re.findall(r'<track kind="subtitles" src="([^"]+)"', html)]
+    assert re.search(r'<source src="[^"]+" type="video/mp4" media="\(max-width: 40rem\)"><source src="', html)
+    assert len(sources) == 2 and len(tracks) == 1
+    secrets = [*scene.identifying, upload.original_name, "montage final", film.checksum, upload.key, film.key]
+    for text in secrets:
+        assert text not in html, text
+    if storage_mode == "s3":
+        keys = [unquote(url.split("?")[0]).split(f"/{storage.settings.S3_BUCKET}/", 1)[1] for url in sources + tracks]
+        queries = [unquote(url.split("?", 1)[1]) for url in sources + tracks]
+    else:
+        payloads = [delivery.read_media_token(url.rstrip("/").rsplit("/", 1)[1]) for url in sources + tracks]
+        keys = [payload["k"] for payload in payloads]
+        queries = [str(payload) for payload in payloads]
+        assert all("f" not in payload for payload in payloads)  # no download file name
+    assert keys == [made["light"].key, made["proxy"].key, made["subtitles"].key]
+    for text in secrets:
+        for query in queries:
+            assert text.lower() not in query.lower(), text
