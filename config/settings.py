@@ -149,7 +149,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged as warnings, without a line for every login
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the pause ends when the message says, whatever is tried
 AXES_IPWARE_PROXY_COUNT = int(env("AXES_IPWARE_PROXY_COUNT", "0"))  # proxies in front of gunicorn that set X-F-F
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# X-Forwarded-For counts only when proxies are declared: otherwise a client could send a new address each attempt.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 # Two-factor (django-otp TOTP): optional, enrolled by organisers at /accounts/two-factor/.
 OTP_TOTP_ISSUER = "Palmarès"
 TWO_FACTOR_PENDING_SECONDS = 300  # time between the password and the code

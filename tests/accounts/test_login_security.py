@@ -134,3 +134,11 @@ def test_wrong_passwords_and_lockouts_do_not_reveal_whether_an_account_exists(cl
         response = _log_in(client, "nobody@example.org", "wrong-password")
     assert response.status_code == 429
     assert LOCKOUT_EN in response.content.decode()
+
+
+def test_a_forged_forwarded_for_header_does_not_give_fresh_attempts(client):
+    UserFactory(email="target@example.org")
+    for number in range(5):
+        _log_in(client, "target@example.org", "wrong-password", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+    response = _log_in(client, "target@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert response.status_code == 429
