@@ -320,10 +320,13 @@ def _widens_for(user: User, step: ReleaseStep) -> bool:
     )
 
 
-def _claim(step: ReleaseStep, user: User) -> bool:
+def _claim_and_send(step: ReleaseStep, user: User) -> bool:
+    """Insert the (step, person) row and send in one transaction: a second worker waits on the unique index and
+    then finds the row (no second mail); a mail server that refuses rolls the claim back for the next sweep."""
     try:
         with transaction.atomic():
             NotificationSent.objects.create(step=step, recipient=user)
+            _send(step, user)
     except IntegrityError:
         return False
     return True
@@ -347,8 +350,9 @@ def _send(step: ReleaseStep, user: User) -> None:
 
 def notify_step(*, step: ReleaseStep, now: datetime | None = None) -> int:
     """Mail the team and opted-in people for whom this step (once in force) widens what they can see.
-    Each (step, person) is claimed by inserting a NotificationSent row first, so a second run sends nothing.
-    Writes NotificationSent rows and ReleaseStep.notified_at; returns the number of mails sent."""
+    Each (step, person) is claimed by inserting a NotificationSent row with the sending, so a second run sends
+    nothing. Writes NotificationSent rows and ReleaseStep.notified_at (only once every mail went out: if the mail
+    server fails, the error propagates and the next sweep tries again); returns the number of mails sent."""
     now = now or timezone.now()
     if step.at > now or step.cancelled_at is not None:
         return 0
@@ -357,8 +361,7 @@ def notify_step(*, step: ReleaseStep, now: datetime | None = None) -> int:
     candidates |= {subscription.user for subscription in contest.release_subscriptions.select_related("user")}
     sent = 0
     for user in sorted(candidates, key=lambda user: user.pk):
-        if _widens_for(user, step) and _claim(step, user):
-            _send(step, user)
+        if _widens_for(user, step) and _claim_and_send(step, user):
             sent += 1
     ReleaseStep.objects.filter(pk=step.pk, notified_at__isnull=True).update(notified_at=now)
     return sent

@@ -130,3 +130,17 @@ def test_signed_in_visitors_opt_in_and_out_from_the_palmares():
     assert not world.contest.release_subscriptions.exists()
     anonymous = world.client("anonymous").post(url, {"subscribed": "1"})
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+
+
+def test_a_mail_server_that_refuses_leaves_the_notification_for_the_next_sweep(settings):
+    world = build_world("seed")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    with time_machine.travel(world.at(T1, 1), tick=False):
+        with pytest.raises(OSError):
+            _sweep()
+        assert NotificationSent.objects.count() == 0
+        assert not ReleaseStep.objects.filter(notified_at__isnull=False).exists()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert _sweep() == 2  # the team: the announcement and the film
+        assert _sweep() == 0
