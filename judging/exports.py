@@ -24,8 +24,9 @@ def _round2(value: float | None, digits: int = 2):
     return "" if value is None else round(value, digits)
 
 
-def score_rows(*, round: Round) -> Iterable[list]:
-    """One row per score: entry, juror, criterion, value, with the review's state and watched share."""
+def score_rows(*, round: Round, viewer=None) -> Iterable[list]:
+    """One row per score: entry, juror, criterion, value, with the review's state and watched share. Leaves out the
+    entries `viewer` is in conflict with (see selectors.entries_hidden_from)."""
     yield [
         "entry_code",
         "title",
@@ -39,8 +40,10 @@ def score_rows(*, round: Round) -> Iterable[list]:
         "submitted_at",
     ]
     zone = round.contest.tzinfo
+    hidden = selectors.entries_hidden_from(round=round, viewer=viewer)
     rows = (
         Score.objects.filter(assignment__round=round)
+        .exclude(assignment__entry_id__in=hidden)
         .order_by("assignment__entry__code", "assignment__juror__email", "criterion__order", "criterion_id")
         .values_list(
             "assignment__entry__code",

@@ -313,22 +313,28 @@ def submitted_review_totals(round: Round) -> list[ReviewTotal]:
     ]
 
 
+def entries_hidden_from(*, round: Round, viewer) -> set[int]:
+    """Ids of the round's entries that `viewer` must not see the scores or results of: an organiser who is also a
+    juror of the contest is kept away from the entries they are in conflict with. Empty for anyone else."""
+    if (
+        viewer is None
+        or not ContestRole.objects.filter(
+            contest_id=round.contest_id, user=viewer, role=ContestRole.Role.JUROR
+        ).exists()
+    ):
+        return set()
+    pairs = forbidden_pairs(
+        contest_id=round.contest_id, round=round, juror_ids=[viewer.pk], entries=round_entries(round)
+    )
+    return {entry for _, entry in pairs}
+
+
 def round_results(*, round: Round, viewer=None) -> dict:
     """Everything the results page and the ranking export show. A fixed number of queries whatever the size.
     When the viewer is also a juror with conflicts, the entries they are in conflict with are left out."""
     entries = list(round_entries(round).order_by("code").values("pk", "code", "title", "public_id"))
-    hidden: set[int] = set()
-    if (
-        viewer is not None
-        and ContestRole.objects.filter(contest_id=round.contest_id, user=viewer, role=ContestRole.Role.JUROR).exists()
-    ):
-        hidden = {
-            entry
-            for _, entry in forbidden_pairs(
-                contest_id=round.contest_id, round=round, juror_ids=[viewer.pk], entries=round_entries(round)
-            )
-        }
-        entries = [entry for entry in entries if entry["pk"] not in hidden]
+    hidden = entries_hidden_from(round=round, viewer=viewer)
+    entries = [entry for entry in entries if entry["pk"] not in hidden]
     reviews = [review for review in submitted_review_totals(round) if review.entry_id not in hidden]
     results: Results = compute_results(entry_ids=[entry["pk"] for entry in entries], reviews=reviews)
     by_pk = {entry["pk"]: entry for entry in entries}

@@ -445,7 +445,7 @@ def round_export(request, contest_slug, round_id, what, fmt):
     contest = get_object_or_404(Contest, slug=contest_slug)
     round = permissions.organiser_round_or_404(request.user, contest, round_id)
     if what == "scores":
-        rows = exports.score_rows(round=round)
+        rows = exports.score_rows(round=round, viewer=request.user)
     elif what == "ranking":
         rows = exports.ranking_rows(round=round, viewer=request.user)
     else:

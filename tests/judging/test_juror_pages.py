@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from contest.models import AuditEvent, ContestRole
-from judging import selectors
+from judging import selectors, services
 from judging.models import Assignment, Conflict, Review, Score
 from judging.selectors import Source, Track
 from media_pipeline import storage
@@ -121,6 +121,28 @@ def test_declaring_a_conflict_on_the_page_removes_the_film_from_the_queue(scene)
     assert not Assignment.objects.filter(pk=scene.assignment.pk).exists()
     assert Conflict.objects.get(juror=scene.juror).entry == scene.entry
     assert client.get(entry_url(scene)).status_code == 404
+
+
+def test_opting_out_of_a_content_warning_takes_such_films_away_and_keeps_them_away(scene):
+    client = client_for(scene.juror)
+    warning = scene.entry.content_warnings.get()
+    conflicts_url = reverse("jury_conflicts", kwargs={"contest_slug": scene.contest.slug})
+    queue_url = reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk})
+    assert "Sexual violence" in client.get(conflicts_url).content.decode()
+
+    response = client.post(conflicts_url, {"action": "opt_out", "optout-warnings": [warning.pk]})
+
+    assert response.status_code == 302
+    assert client.get(entry_url(scene)).status_code == 404
+    assert scene.entry.code not in client.get(queue_url).content.decode()
+    assert not Assignment.objects.filter(round=scene.round, juror=scene.juror).exists()
+    event = AuditEvent.objects.get(verb="content_opt_outs_set")
+    assert (event.actor, event.data["warnings"]) == (scene.juror, [warning.pk])
+    # The next automatic run gives the film to the other juror, never back to this one.
+    services.assign_jurors(round=scene.round, by=scene.organiser)
+    assert list(Assignment.objects.filter(entry=scene.entry).values_list("juror_id", flat=True)) == [
+        scene.other_juror.pk
+    ]
 
 
 def test_an_organiser_who_is_not_a_juror_of_the_round_gets_404_on_jury_pages(scene):

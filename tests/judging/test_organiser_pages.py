@@ -238,6 +238,9 @@ def test_an_organiser_who_is_also_a_conflicted_juror_does_not_see_that_entrys_ro
         "judging_round_entry", kwargs={"contest_slug": round.contest.slug, "round_id": round.pk, "code": first.code}
     )
     assert client.get(entry_url).status_code == 404
+    for what in ("scores", "ranking"):
+        content = client.get(export_url(round, what, "csv")).content.decode("utf-8-sig")
+        assert first.code not in content and "Sans voix" not in content and second.code in content
 
 
 def test_shortlisting_the_top_two_from_the_ranking(small_round):
