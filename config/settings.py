@@ -225,6 +225,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
 )
+if not REDIS_URL:  # the filesystem broker needs its folders before the first message (load_demo sends some)
+    for _folder in ("broker", "broker-processed", "broker-control"):
+        (RUN_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Media pipeline (media_pipeline/pipeline.py). Time limits stay below the broker's visibility timeout, so a message
