@@ -55,6 +55,15 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Under `make test` the cache is the real Redis: start each test without what earlier tests cached (e.g. the
+    time zone contest.middleware keeps per slug, while factory slugs come back in every test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
