@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 
 from contest.models import ContestRole, Entry
 from judging.models import Assignment, Review, RoundJuror
-from media_pipeline.models import Film
+from media_pipeline.models import Film, Rendition, new_rendition_key
 from media_pipeline.samples import make_film
 from tests.factories import (
     ContestRoleFactory,
@@ -101,3 +101,42 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
 
 def round_share(share: float) -> int:
     return round(share * 100)
+
+
+@pytest.mark.parametrize(
+    ("viewport", "width"),
+    [({"width": 390, "height": 844}, 160), ({"width": 1200, "height": 900}, 320)],
+    ids=["phone", "desktop"],
+)
+def test_a_phone_plays_the_light_rendition_and_a_desktop_the_proxy(
+    live_server, browser, login, tmp_path, viewport, width
+):
+    entry = EntryFactory(title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True, runtime_s=2)
+    film = Film.objects.create(
+        entry=entry,
+        key="uploads/original-not-played.mov",
+        original_name="film.mov",
+        content_type="video/quicktime",
+        size=1,
+        checksum="x",
+        state=Film.State.READY,
+    )
+    for kind, size in ((Rendition.Kind.PROXY, (320, 180)), (Rendition.Kind.LIGHT, (160, 90))):
+        path = make_film(tmp_path / f"{kind}.mp4", duration_s=2, width=size[0], height=size[1], fps=10)
+        key = default_storage.save(new_rendition_key(kind, "mp4"), ContentFile(path.read_bytes()))
+        Rendition.objects.create(film=film, kind=kind, key=key, content_type="video/mp4", width=size[0], height=size[1])
+    round = RoundFactory(contest=entry.contest, jurors_per_entry=1)
+    CriterionFactory(round=round)
+    juror = UserFactory(email="juror1@example.org")
+    ContestRoleFactory(contest=entry.contest, user=juror, role=ContestRole.Role.JUROR)
+    RoundJuror.objects.create(round=round, user=juror)
+    Assignment.objects.create(round=round, juror=juror, entry=entry)
+    context = browser.new_context(locale="en-GB", viewport=viewport)
+    page = context.new_page()
+
+    login(page, juror.email)
+    page.goto(f"{live_server.url}/c/{entry.contest.slug}/jury/rounds/{round.pk}/entries/{entry.code}/")
+    page.wait_for_function("() => document.getElementById('film').readyState >= 1", timeout=30_000)
+
+    assert page.evaluate("() => document.getElementById('film').videoWidth") == width
+    context.close()
