@@ -89,7 +89,10 @@ def enqueue(film_id: int, step: Step) -> bool:
 
 
 def film_received(film: Film) -> None:
-    """Called after commit when an upload completed (services._receive_film): queue the checks."""
+    """Called after commit when an upload completed (services._receive_film): count its bytes, queue the checks."""
+    from operations import metrics
+
+    metrics.record_upload_bytes(size=film.size)
     enqueue(film.pk, CHECK)
 
 

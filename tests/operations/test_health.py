@@ -91,3 +91,26 @@ def test_a_task_enqueued_during_a_request_carries_its_request_id(redis_metrics):
     redis_metrics.delete(queue)
     assert message["headers"]["request_id"] == "req-abcdef12"
     assert message["headers"]["task"] == "operations.example"
+
+
+def test_metrics_count_uploaded_bytes_and_films_per_state(client, settings, redis_metrics):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from media_pipeline import pipeline
+    from media_pipeline.models import Film, new_upload_key
+    from tests.factories import EntryFactory
+
+    settings.METRICS_TOKEN = "scrape-secret"
+    redis_metrics.delete(metrics.UPLOAD_BYTES_KEY)
+    for size in (1000, 2345):
+        key = default_storage.save(new_upload_key(), ContentFile(b"x" * size))
+        film = Film.objects.create(entry=EntryFactory(), key=key, original_name="f.mp4", size=size, checksum="c")
+        pipeline.film_received(film)  # what completing an upload runs after commit
+    Film.objects.filter(pk=film.pk).update(state=Film.State.REJECTED)
+
+    body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret").content.decode()
+
+    assert "palmares_upload_bytes_total 3345" in body
+    assert 'palmares_films{state="received"} 1' in body
+    assert 'palmares_films{state="rejected"} 1' in body
