@@ -10,7 +10,7 @@ and, as its last line, one JSON object with the figures, the targets and "ok".
 
 Settings (environment): BENCH_DATABASE_URL (dropped and created again; default .../palmares_bench), BENCH_REDIS_URL
 (default redis://127.0.0.1:6379/15, flushed), BENCH_KEEP_DATABASE=1 (keep the seeded database afterwards), BENCH_SECONDS per phase (30), BENCH_PUBLIC_USERS (concurrent
-visitors, 16), BENCH_JURORS (100), BENCH_WORKERS and BENCH_THREADS (gunicorn, 3 × 4)."""
+visitors, 16), BENCH_JURORS (100), BENCH_JUROR_WAIT (seconds between a juror's actions, "1,3"), BENCH_WORKERS and BENCH_THREADS (gunicorn, 3 × 4)."""
 
 import csv
 import json
@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 PUBLIC_USERS = int(os.environ.get("BENCH_PUBLIC_USERS", "16"))
 JURORS = int(os.environ.get("BENCH_JURORS", "100"))
+JUROR_WAIT = os.environ.get("BENCH_JUROR_WAIT", "1,3")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/palmares_bench")
@@ -84,6 +85,7 @@ def seed(origin: str) -> dict:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
     from django.utils import timezone
@@ -109,29 +111,36 @@ def seed(origin: str) -> dict:
     ContestRole.objects.create(contest=contest, user=organiser, role=ContestRole.Role.ORGANISER)
     institutions = [Institution.objects.create(name=f"Lycée de charge {n}") for n in range(6)]
     prizes = [Prize.objects.create(contest=contest, name_fr=f"Prix {n + 1}", order=n) for n in range(5)]
-    entries, captains = [], []
-    for n in range(ENTRIES):
-        team = Team.objects.create(contest=contest, name=f"Équipe {n:02d}", institution=institutions[n % 6])
-        captain = User.objects.create_user(f"team{n:02d}@bench.invalid", None, full_name=f"Capitaine {n:02d}")
-        TeamMember.objects.create(team=team, user=captain, role=TeamMember.Role.CAPTAIN, job="réalisation")
-        entries.append(
-            Entry.objects.create(
-                contest=contest,
-                team=team,
-                title=f"Film numéro {n:02d}",
-                synopsis_fr="Une histoire courte, racontée en quelques minutes, au lycée. " * 4,
-                synopsis_en="A short story told in a few minutes, at school. " * 4,
-                credits="Réalisation, image, son : l'équipe.",
-                runtime_s=300 + n,
-                consent_on_screen=True,
-                rights_cleared=True,
-                rules_accepted=True,
-                film_accepted=True,
-                status=Entry.Status.SUBMITTED,
-                submitted_at=now - timedelta(days=11),
-            )
+    unusable = make_password(None)  # sessions are made below; nobody logs in with a password
+    captains = User.objects.bulk_create(
+        User(email=f"team{n:02d}@bench.invalid", full_name=f"Capitaine {n:02d}", password=unusable)
+        for n in range(ENTRIES)
+    )
+    teams = Team.objects.bulk_create(
+        Team(contest=contest, name=f"Équipe {n:02d}", institution=institutions[n % 6]) for n in range(ENTRIES)
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(team=team, user=captain, role=TeamMember.Role.CAPTAIN, job="réalisation")
+        for team, captain in zip(teams, captains, strict=True)
+    )
+    entries = Entry.objects.bulk_create(
+        Entry(
+            contest=contest,
+            team=team,
+            title=f"Film numéro {n:02d}",
+            synopsis_fr="Une histoire courte, racontée en quelques minutes, au lycée. " * 4,
+            synopsis_en="A short story told in a few minutes, at school. " * 4,
+            credits="Réalisation, image, son : l'équipe.",
+            runtime_s=300 + n,
+            consent_on_screen=True,
+            rights_cleared=True,
+            rules_accepted=True,
+            film_accepted=True,
+            status=Entry.Status.SUBMITTED,
+            submitted_at=now - timedelta(days=11),
         )
-        captains.append(captain)
+        for n, team in enumerate(teams)
+    )
     for index, entry in enumerate(entries[:RELEASED]):
         key = default_storage.save(f"bench/{entry.public_id}.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" * 64))
         Film.objects.create(
@@ -173,13 +182,24 @@ def seed(origin: str) -> dict:
     engine = import_module(settings.SESSION_ENGINE)
     # The backend that loads users (django-axes' backend, first in the list, only counts failures).
     backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
+    juror_users = User.objects.bulk_create(
+        User(email=f"juror{n:03d}@bench.invalid", full_name=f"Juré {n:03d}", password=unusable) for n in range(JURORS)
+    )
+    ContestRole.objects.bulk_create(
+        ContestRole(contest=contest, user=juror, role=ContestRole.Role.JUROR) for juror in juror_users
+    )
+    RoundJuror.objects.bulk_create(RoundJuror(round=round, user=juror) for juror in juror_users)
+    plan = {
+        juror.pk: [entries[(n * ASSIGNMENTS_PER_JUROR + k) % ENTRIES] for k in range(ASSIGNMENTS_PER_JUROR)]
+        for n, juror in enumerate(juror_users)
+    }
+    Assignment.objects.bulk_create(
+        Assignment(round=round, juror=juror, entry=entry, manual=True)
+        for juror in juror_users
+        for entry in plan[juror.pk]
+    )
     jurors = []
-    for n in range(JURORS):
-        juror = User.objects.create_user(f"juror{n:03d}@bench.invalid", None, full_name=f"Juré {n:03d}")
-        ContestRole.objects.create(contest=contest, user=juror, role=ContestRole.Role.JUROR)
-        RoundJuror.objects.create(round=round, user=juror)
-        mine = [entries[(n * ASSIGNMENTS_PER_JUROR + k) % ENTRIES] for k in range(ASSIGNMENTS_PER_JUROR)]
-        Assignment.objects.bulk_create(Assignment(round=round, juror=juror, entry=entry, manual=True) for entry in mine)
+    for juror in juror_users:
         session = engine.SessionStore()
         session[SESSION_KEY] = str(juror.pk)
         session[BACKEND_SESSION_KEY] = backend
@@ -192,11 +212,8 @@ def seed(origin: str) -> dict:
                 "csrf": get_random_string(32),
                 "queue": f"/c/{CONTEST}/jury/rounds/{round.pk}/",
                 "assignments": [
-                    {
-                        "code": entry.code,
-                        "criteria": [[c.pk, int(c.scale_min), int(c.scale_max)] for c in criteria],
-                    }
-                    for entry in mine
+                    {"code": entry.code, "criteria": [[c.pk, int(c.scale_min), int(c.scale_max)] for c in criteria]}
+                    for entry in plan[juror.pk]
                 ],
             }
         )
@@ -304,6 +321,7 @@ def lost_scores(acks_path: Path, round_id: int) -> tuple[int, int]:
 def main() -> None:
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     moto.start()
@@ -348,13 +366,16 @@ def main() -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
         started = time.monotonic()
         call_command("migrate", verbosity=0)
+        migrated = time.monotonic()
         call_command("collectstatic", "--noinput", verbosity=0)
+        collected = time.monotonic()
         scenario = seed(f"https://127.0.0.1:{port}")
         from django.db import connections
 
         connections.close_all()
         print(
-            f"seeded {ENTRIES} entries, {RELEASED} public releases, {JURORS} jurors in {time.monotonic() - started:.0f} s"
+            f"migrate {migrated - started:.0f} s, collectstatic {collected - migrated:.0f} s, seeded {ENTRIES} entries, "
+            f"{RELEASED} public releases, {JURORS} jurors in {time.monotonic() - collected:.0f} s"
         )
         (work / "scenario.json").write_text(json.dumps(scenario))
         logs = (work / "servers.log").open("w")  # noqa: SIM115 (open while the servers run)
@@ -404,15 +425,22 @@ def main() -> None:
         )
         host = f"http://127.0.0.1:{port}"
         wait_until_up(f"{host}/healthz", processes[0])
-        locust_env = {**env, "BENCH_SCENARIO": str(work / "scenario.json"), "BENCH_ACKS": str(work / "acks.json")}
+        locust_env = {
+            **env,
+            "BENCH_JUROR_WAIT": JUROR_WAIT,
+            "BENCH_SCENARIO": str(work / "scenario.json"),
+            "BENCH_ACKS": str(work / "acks.json"),
+        }
         print(
             f"gunicorn {WORKERS} workers × {THREADS} threads, celery worker, PostgreSQL, Redis, moto; {SECONDS} s per phase"
         )
 
+        load_before = os.getloadavg()[0]
+        print(f"load average before the phases: {load_before:.2f} on {os.cpu_count()} cores")
         public = run_locust("PublicVisitor", PUBLIC_USERS, host=host, work=work, env=locust_env)
         show(f"announcement day ({PUBLIC_USERS} concurrent visitors, no think time)", public)
         judging = run_locust("Juror", JURORS, host=host, work=work, env=locust_env)
-        show(f"judging week ({JURORS} jurors, 0.5–1.5 s between actions)", judging)
+        show(f"judging week ({JURORS} jurors, {JUROR_WAIT.replace(',', '–')} s between actions)", judging)
         checked, lost = lost_scores(work / "acks.json", scenario["round"])
         print(f"acknowledged autosave values checked in the database: {checked}, lost: {lost}")
 
@@ -423,11 +451,14 @@ def main() -> None:
             "juror_queue": figures(judging["juror queue"]) if "juror queue" in judging else None,
             "public_users": PUBLIC_USERS,
             "jurors": JURORS,
+            "juror_wait_s": JUROR_WAIT,
             "seconds": SECONDS,
             "scores_checked": checked,
             "lost_scores": lost,
             "gunicorn": f"{WORKERS}x{THREADS}",
             "cores": os.cpu_count(),
+            # Other work on the machine changes every figure: the 1-minute load average when the bench started.
+            "load_average_before": round(load_before, 2),
             "targets": TARGETS,
         }
         autosave = result["autosave"] or {"p95_ms": float("inf"), "requests": 0}
