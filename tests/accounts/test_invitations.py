@@ -17,7 +17,9 @@ def _link(message) -> str:
     return re.search(r"http://[^\s]+/accounts/invitations/[^\s]+/", message.body).group(0)
 
 
-def test_a_team_invites_a_member_who_creates_an_account_from_the_emailed_link(client, django_capture_on_commit_callbacks):
+def test_a_team_invites_a_member_who_creates_an_account_from_the_emailed_link(
+    client, django_capture_on_commit_callbacks
+):
     team, captain = team_with_member()
     client.force_login(captain)
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,9 +77,7 @@ def test_only_the_tokens_hash_is_stored():
 
 def test_login_form_takes_the_email_as_username_case_insensitively(client):
     UserFactory(email="team1@example.org")
-    response = client.post(
-        reverse("login"), {"username": "TEAM1@example.org", "password": "palmares-test-password"}
-    )
+    response = client.post(reverse("login"), {"username": "TEAM1@example.org", "password": "palmares-test-password"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
 
@@ -99,3 +99,28 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client):
     client.post(form_path, {"new_password1": "une-phrase-secrete-2026", "new_password2": "une-phrase-secrete-2026"})
     user.refresh_from_db()
     assert user.check_password("une-phrase-secrete-2026")
+
+
+def test_the_invitation_mail_names_the_team_as_typed(django_capture_on_commit_callbacks):
+    team, captain = team_with_member(name="L'Atelier & « Co »", contest__title_en="Voices & Screens")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(contest=team.contest, email="new@example.org", kind="team_member", team=team, by=captain, language="en")
+    [message] = mail.outbox
+    assert message.subject == "Invitation to Voices & Screens"
+    assert "You are invited to join the team “L'Atelier & « Co »” in Voices & Screens." in message.body
+
+
+def test_only_organisers_invite_jurors_and_only_members_invite_into_their_team(client):
+    team, captain = team_with_member()
+    other_team, other_captain = team_with_member(contest=team.contest)
+    juror = ContestRoleFactory(contest=team.contest, role="juror").user
+    juror_invite = reverse("organiser_invite_juror", kwargs={"contest_slug": team.contest.slug})
+    team_invite = reverse("team_invite", kwargs={"contest_slug": team.contest.slug, "team_id": team.pk})
+    for user in (captain, juror, UserFactory()):
+        client.force_login(user)
+        assert client.post(juror_invite, {"email": "sneaky@example.org"}).status_code == 404
+    for user in (other_captain, juror, UserFactory()):
+        client.force_login(user)
+        assert client.post(team_invite, {"email": "sneaky@example.org"}).status_code == 404
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
