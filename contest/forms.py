@@ -1,7 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from media_pipeline.problems import MediaError
+from media_pipeline.transcode import read_subtitles
+
 from .models import ContentWarning, Entry, Institution
+
+SUBTITLE_MAX_BYTES = 1024 * 1024
 
 
 class EntryForm(forms.ModelForm):
@@ -72,8 +77,16 @@ class EntryForm(forms.ModelForm):
         ):
             if not upload.name.lower().endswith((".vtt", ".srt")):
                 raise forms.ValidationError(_("Choose a WebVTT (.vtt) or SubRip (.srt) file."), code="subtitle_type")
-            if upload.size > 1024 * 1024:
+            if upload.size > SUBTITLE_MAX_BYTES:
                 raise forms.ValidationError(_("A subtitle file is at most 1 MB."), code="subtitle_size")
+            # Read it now, so a broken file is refused here with its line rather than found after the transcode.
+            upload.seek(0)
+            data = upload.read(SUBTITLE_MAX_BYTES + 1)
+            upload.seek(0)
+            try:
+                read_subtitles(data)
+            except MediaError as error:
+                raise forms.ValidationError(error.message, code="subtitle_invalid") from error
         return upload
 
     def service_values(self) -> dict:

@@ -36,7 +36,7 @@ from . import problems as p
 from . import readers, storage
 from .models import Film, Rendition, new_rendition_key
 from .probe import MediaRules, loudness_warnings, probe_media
-from .transcode import POSTER_FRACTIONS, convert_subtitles, make_proxy
+from .transcode import POSTER_FRACTIONS, make_proxy, read_subtitles
 
 logger = logging.getLogger(__name__)
 
@@ -401,11 +401,7 @@ def _subtitles(entry: Entry) -> tuple[str | None, dict | None]:
         message = translation.gettext("The subtitle file is over 2 MB; it was not used.")
         return None, {"code": p.SUBTITLE_INVALID, "params": {}, "message": message}
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    try:
-        return convert_subtitles(text), None
+        return read_subtitles(data), None
     except p.MediaError as error:
         return None, {"code": p.SUBTITLE_INVALID, "params": {}, "message": error.message}
 

@@ -312,4 +312,7 @@ def variable_frame_rate(*, lowest_fps: float, highest_fps: float) -> Problem:
 
 
 def subtitle_invalid(*, line: int, reason: str) -> str:
-    return gettext("The subtitles are not valid SRT (line %(line)d: %(reason)s).") % {"line": line, "reason": reason}
+    return gettext("The subtitle file is not valid SRT or WebVTT (line %(line)d: %(reason)s).") % {
+        "line": line,
+        "reason": reason,
+    }

@@ -15,6 +15,7 @@ from pathlib import Path
 import av
 import av.filter
 from av.video.frame import PictureType
+from django.utils.translation import gettext
 
 from . import problems as p
 from .loudness import Loudness, LoudnessMeter
@@ -363,13 +364,17 @@ _SRT_TIME = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})$")
 _ALLOWED_TAG = re.compile(r"</?(?:i|b|u)>")
 
 
+def _invalid_subtitles(line: int, reason: str) -> p.MediaError:
+    return p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=line, reason=reason))
+
+
 def _srt_seconds(text: str, line: int) -> float:
     match = _SRT_TIME.match(text.strip())
     if not match:
-        raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=line, reason=f"bad time {text.strip()!r}"))
+        raise _invalid_subtitles(line, gettext("bad time %(time)s") % {"time": repr(text.strip())})
     hours, minutes, seconds, millis = (int(part) for part in match.groups())
     if minutes > 59 or seconds > 59:
-        raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=line, reason=f"bad time {text.strip()!r}"))
+        raise _invalid_subtitles(line, gettext("bad time %(time)s") % {"time": repr(text.strip())})
     return hours * 3600 + minutes * 60 + seconds + millis / 1000
 
 
@@ -393,6 +398,16 @@ def _cue_text(text: str) -> str:
     return "".join(pieces)
 
 
+def read_subtitles(data: bytes) -> str:
+    """The bytes of a team's SRT or WebVTT file (UTF-8, else Windows-1252) as WebVTT text. Raises MediaError
+    ("subtitle_invalid") naming the first bad line. Used by the entry form (at upload) and by the transcode."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return convert_subtitles(text)
+
+
 def convert_subtitles(text: str) -> str:
     """SRT (or WebVTT) text -> WebVTT text. Raises MediaError("subtitle_invalid") naming the first bad line."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -410,27 +425,25 @@ def convert_subtitles(text: str) -> str:
             continue
         if "-->" not in lines[index]:
             if not is_vtt and not lines[index].strip().isdigit():
-                raise p.MediaError(
-                    p.SUBTITLE_INVALID, p.subtitle_invalid(line=index + 1, reason="expected a cue number")
-                )
+                raise _invalid_subtitles(index + 1, gettext("expected a cue number"))
             index += 1
         if index >= len(lines) or "-->" not in lines[index]:
-            raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=index + 1, reason="expected a timing line"))
+            raise _invalid_subtitles(index + 1, gettext("expected a timing line"))
         start_text, end_text = lines[index].split("-->", 1)
         start = _srt_seconds(start_text, index + 1)
         end = _srt_seconds(end_text.strip().split(" ")[0], index + 1)
         if end <= start:
-            raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=index + 1, reason="cue ends before start"))
+            raise _invalid_subtitles(index + 1, gettext("cue ends before start"))
         index += 1
         body = []
         while index < len(lines) and lines[index].strip():
             body.append(_cue_text(lines[index].rstrip()))
             index += 1
         if not body:
-            raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=index + 1, reason="empty cue"))
+            raise _invalid_subtitles(index + 1, gettext("empty cue"))
         cues.append((start, end, body))
     if not cues:
-        raise p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=1, reason="no cues"))
+        raise _invalid_subtitles(1, gettext("no cues"))
     out = ["WEBVTT", ""]
     for number, (start, end, body) in enumerate(cues, start=1):
         out += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", *body, ""]

@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from contest.models import AuditEvent, Entry
 from tests.factories import (
@@ -207,3 +209,65 @@ def test_a_person_in_no_team_gets_404_on_the_team_pages(client):
     client.force_login(UserFactory())
     assert client.get(reverse("team_dashboard", kwargs={"contest_slug": entry.contest.slug})).status_code == 404
     assert client.get(reverse("entry_create", kwargs={"contest_slug": entry.contest.slug})).status_code == 404
+
+
+def _post_entry(client, team, **extra):
+    return client.post(reverse("entry_create", kwargs={"contest_slug": team.contest.slug}), {"title": "T", **extra})
+
+
+@pytest.mark.parametrize("field", ["synopsis_fr", "synopsis_en"])
+def test_each_synopsis_is_length_checked_at_its_limit(client, field):
+    team, member = team_with_member(contest__max_synopsis_chars=20)
+    client.force_login(member)
+    assert (
+        "21 characters; the limit is 20: shorten it by 1."
+        in _post_entry(client, team, **{field: "é" * 21}).content.decode()
+    )
+    assert not Entry.objects.filter(team=team).exists()
+    assert _post_entry(client, team, **{field: "é" * 20}).status_code == 302
+    assert getattr(Entry.objects.get(team=team), field) == "é" * 20
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("sous-titres.srt", "1\r\n00:00:01,000 --> 00:00:02,500\r\nElle se tait.\r\n"),
+        ("subtitles.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nShe falls silent.\n"),
+    ],
+)
+def test_a_valid_subtitle_file_is_kept_with_the_entry(client, name, content):
+    team, member = team_with_member()
+    client.force_login(member)
+    response = _post_entry(client, team, subtitle_file=SimpleUploadedFile(name, content.encode()))
+    assert response.status_code == 302
+    entry = Entry.objects.get(team=team)
+    with entry.subtitle_file.open("rb") as stored:
+        assert stored.read() == content.encode()  # the whole file, although the form read it to check it
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "sous-titres.srt",
+            b"1\n00:00:01,000 --> 00:00:02,000\nBonjour\n\n2\n00:00:05,000 --> 00:00:04,000\nAu revoir\n",
+            "The subtitle file is not valid SRT or WebVTT (line 6: cue ends before start).",
+        ),
+        (
+            "subtitles.vtt",
+            b"WEBVTT\n\n00:00:01.000 -> 00:00:02.000\nHello\n",
+            "The subtitle file is not valid SRT or WebVTT (line 4: expected a timing line).",
+        ),
+        ("empty.srt", b"", "The submitted file is empty."),
+        ("film.mp4", b"\x00\x00\x00\x18ftypmp42", "Choose a WebVTT (.vtt) or SubRip (.srt) file."),
+    ],
+)
+def test_a_broken_subtitle_file_is_refused_at_upload_with_the_line_to_fix(client, name, content, message):
+    team, member = team_with_member()
+    client.force_login(member)
+    response = _post_entry(client, team, synopsis_fr="Gardé.", subtitle_file=SimpleUploadedFile(name, content))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count(escape(message)) == 1
+    assert "Gardé." in html
+    assert not Entry.objects.filter(team=team).exists()

@@ -302,3 +302,26 @@ def test_the_organiser_entry_page_shows_the_verdict_and_the_original_name(client
     assert "Sans voix - montage final.mp4" in html
     assert '<li data-code="too_long">Your film lasts 8 s; the limit is 5 s: cut 3 s.</li>' in html
     assert "film checked" in html
+
+
+def test_the_teams_srt_becomes_a_webvtt_rendition_and_a_broken_one_a_warning(films, broker):
+    good, _ = team_entry(min_resolution_px=90)
+    good.subtitle_file.save("st.srt", ContentFile(b"1\r\n00:00:00,500 --> 00:00:01,500\r\nL'\xc3\xa9t\xc3\xa9\r\n"))
+    broken, _ = team_entry(min_resolution_px=90)
+    broken.subtitle_file.save("st.srt", ContentFile(b"1\n00:00:02,000 --> 00:00:01,000\nHi\n"))
+    outcome = {}
+    for entry in (good, broken):
+        film = stored_film(entry, films.get("h264").read_bytes())
+        pipeline.run_check(film.pk)
+        assert pipeline.run_transcode(film.pk) == Film.State.READY
+        outcome[entry.pk] = Film.objects.get(pk=film.pk)
+
+    subtitles = outcome[good.pk].renditions.get(kind=Rendition.Kind.SUBTITLES)
+    assert subtitles.content_type == "text/vtt"
+    with default_storage.open(subtitles.key, "rb") as handle:
+        assert handle.read().decode() == "WEBVTT\n\n1\n00:00:00.500 --> 00:00:01.500\nL'été\n"
+    assert outcome[good.pk].warnings == []
+    assert not outcome[broken.pk].renditions.filter(kind=Rendition.Kind.SUBTITLES).exists()
+    assert [(w["code"], w["message"]) for w in outcome[broken.pk].warnings] == [
+        ("subtitle_invalid", "The subtitle file is not valid SRT or WebVTT (line 2: cue ends before start).")
+    ]

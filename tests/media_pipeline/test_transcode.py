@@ -138,11 +138,17 @@ def test_srt_becomes_webvtt():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1\n00:00:01,000 -> 00:00:02,000\nHi\n", "The subtitles are not valid SRT (line 2: expected a timing line)."),
-        ("1\n00:00:03,000 --> 00:00:02,000\nHi\n", "The subtitles are not valid SRT (line 2: cue ends before start)."),
-        ("1\n00:00:01,000 --> 00:00:02,000\n\n", "The subtitles are not valid SRT (line 3: empty cue)."),
-        ("", "The subtitles are not valid SRT (line 1: no cues)."),
-        ("Bonjour\n", "The subtitles are not valid SRT (line 1: expected a cue number)."),
+        (
+            "1\n00:00:01,000 -> 00:00:02,000\nHi\n",
+            "The subtitle file is not valid SRT or WebVTT (line 2: expected a timing line).",
+        ),
+        (
+            "1\n00:00:03,000 --> 00:00:02,000\nHi\n",
+            "The subtitle file is not valid SRT or WebVTT (line 2: cue ends before start).",
+        ),
+        ("1\n00:00:01,000 --> 00:00:02,000\n\n", "The subtitle file is not valid SRT or WebVTT (line 3: empty cue)."),
+        ("", "The subtitle file is not valid SRT or WebVTT (line 1: no cues)."),
+        ("Bonjour\n", "The subtitle file is not valid SRT or WebVTT (line 1: expected a cue number)."),
     ],
 )
 def test_invalid_subtitles_raise_subtitle_invalid(text, message):
