@@ -3,8 +3,10 @@
 from datetime import datetime
 
 from django.db.models import Count, Prefetch
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Contest, ContestRole, Entry, Team, TeamMember
 from .services import missing_for_submission
@@ -28,6 +30,24 @@ def landing_url(user) -> str | None:
         if contest:
             return reverse("organiser_dashboard", kwargs={"contest_slug": contest.slug})
     return None
+
+
+def rules_in_words(contest: Contest) -> list[str]:
+    """The rules the media checks and the entry form apply, as sentences for the contest's page."""
+    from media_pipeline.problems import format_duration
+
+    rules = [
+        gettext("Films last from %(minimum)s to %(maximum)s.")
+        % {"minimum": format_duration(contest.min_duration_s), "maximum": format_duration(contest.max_duration_s)},
+        gettext("The shorter side of the picture, as displayed, is at least %(pixels)d pixels.")
+        % {"pixels": contest.min_resolution_px},
+        gettext("Files weigh at most %(size)s.") % {"size": filesizeformat(contest.max_file_size_bytes)},
+        gettext("Synopses have at most %(limit)d characters, in French and/or English.")
+        % {"limit": contest.max_synopsis_chars},
+    ]
+    if contest.audio_required:
+        rules.insert(2, gettext("Films have a sound track."))
+    return rules
 
 
 def entry_is_editable(entry: Entry, now: datetime) -> bool:

@@ -32,7 +32,14 @@ def contest_detail(request, contest_slug):
     return render(
         request,
         "contest/contest_detail.html",
-        {"contest": contest, "prizes": contest.prizes.all(), "now": timezone.now()},
+        {
+            "contest": contest,
+            "rules": selectors.rules_in_words(contest),
+            "prizes": contest.prizes.all(),
+            "warnings": contest.content_warnings.all(),
+            "resources": contest.support_resources.all(),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -134,7 +141,11 @@ def entry_create(request, contest_slug):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
-    return render(request, "contest/entry_form.html", {"contest": contest, "form": form, "entry": None, "team": team})
+    return render(
+        request,
+        "contest/entry_form.html",
+        {"contest": contest, "form": form, "entry": None, "team": team, "resources": contest.support_resources.all()},
+    )
 
 
 @login_required
@@ -173,7 +184,15 @@ def entry_edit(request, contest_slug, public_id):
             messages.success(request, _("Changes saved."))
             return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
     return render(
-        request, "contest/entry_form.html", {"contest": contest, "form": form, "entry": entry, "team": entry.team}
+        request,
+        "contest/entry_form.html",
+        {
+            "contest": contest,
+            "form": form,
+            "entry": entry,
+            "team": entry.team,
+            "resources": contest.support_resources.all(),
+        },
     )
 
 
