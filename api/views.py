@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -121,7 +121,7 @@ def _entries(contest):
 @extend_schema(
     tags=["entries"],
     parameters=[OpenApiParameter("status", enum=Entry.Status.values, required=False)],
-    responses={200: s.EntrySerializer(many=True), **ERRORS},
+    responses={200: s.EntrySerializer(many=True), **INVALID, **ERRORS},
 )
 class EntryList(OrganiserView):
     """Every entry of the contest (drafts, withdrawn and disqualified included), with the state of its current film
@@ -130,7 +130,11 @@ class EntryList(OrganiserView):
     def get(self, request, contest_slug):
         entries = _entries(self.contest(contest_slug))
         wanted = request.query_params.get("status")
-        if wanted in Entry.Status.values:
+        if wanted is not None:
+            if wanted not in Entry.Status.values:
+                raise ValidationError(
+                    {"status": [_("Choose one of: %(values)s.") % {"values": ", ".join(Entry.Status.values)}]}
+                )
             entries = entries.filter(status=wanted)
         return Response(s.EntrySerializer(entries, many=True).data)
 

@@ -166,3 +166,13 @@ def test_a_used_token_records_when_it_was_last_used(world):
     world.client("read").get("/api/contests/")
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_status_filter_outside_the_list_is_refused_and_a_read_only_endpoint_refuses_writes(world):
+    client = world.client("all")
+    response = client.get(f"/api/contests/{world.contest.slug}/entries/?status=winner")
+    assert response.status_code == 400
+    assert response.json() == {"status": ["Choose one of: draft, submitted, withdrawn, disqualified."]}
+    assert post(client, f"/api/contests/{world.contest.slug}/entries/").status_code == 405
+    assert post(world.client("read"), f"/api/contests/{world.contest.slug}/").status_code == 405
+    assert world.client().post(f"/api/contests/{world.contest.slug}/").status_code == 401
