@@ -327,5 +327,12 @@ def organiser_entries_csv(request, contest_slug):
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
     writer = csv.writer(response)
     for row in selectors.entries_export_rows(contest=contest):
-        writer.writerow(row)
+        writer.writerow([_spreadsheet_safe(value) for value in row])
     return response
+
+
+def _spreadsheet_safe(value):
+    """Text a team typed that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value

