@@ -21,21 +21,39 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ENTRY_URLS = ["entry_detail", "entry_edit", "entry_submit", "entry_withdraw"]
+# Every URL under team/entries/<public_id>/ (contest.urls and media_pipeline.urls) with the methods it serves (the
+# media views answer 405 to other methods before any lookup, whatever the id: that reveals nothing).
+ENTRY_URLS = [
+    ("entry_detail", "get"),
+    ("entry_detail", "post"),
+    ("entry_edit", "get"),
+    ("entry_edit", "post"),
+    ("entry_submit", "get"),
+    ("entry_submit", "post"),
+    ("entry_withdraw", "get"),
+    ("entry_withdraw", "post"),
+    ("media_pipeline:upload_create", "post"),
+    ("media_pipeline:film_status", "get"),
+]
 
 
-@pytest.mark.parametrize("name", ENTRY_URLS)
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_another_teams_entry_answers_404_on_every_entry_url(client, name, method):
+@pytest.mark.parametrize(("name", "method"), ENTRY_URLS)
+@pytest.mark.parametrize("who", ["other_team", "juror", "organiser_of_another_contest"])
+def test_another_teams_entry_answers_404_on_every_entry_url(client, name, method, who):
     entry = ready_entry(title="Sans voix")
-    _, outsider = team_with_member(contest=entry.contest)
+    outsider = {
+        "other_team": lambda: team_with_member(contest=entry.contest)[1],
+        "juror": lambda: ContestRoleFactory(contest=entry.contest, role="juror").user,
+        "organiser_of_another_contest": lambda: ContestRoleFactory().user,
+    }[who]()
     client.force_login(outsider)
     url = reverse(name, kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
-    response = getattr(client, method)(url, {"title": "pwned"})
+    response = getattr(client, method)(url, {"title": "pwned", "size": 1000, "name": "film.mp4"})
     assert response.status_code == 404
     assert "Sans voix" not in response.content.decode()
     entry.refresh_from_db()
     assert (entry.title, entry.status) == ("Sans voix", Entry.Status.DRAFT)
+    assert not entry.films.exists()
 
 
 @pytest.mark.parametrize("name", ["organiser_dashboard", "organiser_entries_csv"])
@@ -326,3 +344,25 @@ def test_the_csv_export_defuses_text_that_a_spreadsheet_would_run(client):
         "'@SUM(1+1)",
         "",
     )
+
+
+def test_only_organisers_of_the_contest_disqualify_accept_films_or_extend(client):
+    entry = ready_entry(film_accepted=False)
+    slug = entry.contest.slug
+    entry_url = reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id})
+    extension_url = reverse("organiser_extension", kwargs={"contest_slug": slug, "team_id": entry.team.pk})
+    people = [
+        TeamMemberFactory(team=entry.team).user,
+        ContestRoleFactory(contest=entry.contest, role="juror").user,
+        ContestRoleFactory().user,  # an organiser of another contest
+        UserFactory(),
+    ]
+    for person in people:
+        client.force_login(person)
+        assert client.post(entry_url, {"action": "disqualify", "reason": "x"}).status_code == 404
+        assert client.post(entry_url, {"action": "accept_film"}).status_code == 404
+        assert client.post(extension_url, {"until": "2099-01-01T00:00"}).status_code == 404
+    entry.refresh_from_db()
+    entry.team.refresh_from_db()
+    assert (entry.status, entry.film_accepted, entry.team.deadline_extended_to) == ("draft", False, None)
+    assert not AuditEvent.objects.exists()
