@@ -142,3 +142,20 @@ def test_a_forged_forwarded_for_header_does_not_give_fresh_attempts(client):
         _log_in(client, "target@example.org", "wrong-password", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
     response = _log_in(client, "target@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99")
     assert response.status_code == 429
+
+
+def test_an_invitation_works_until_its_last_second_and_only_once(client, time_machine):
+    time_machine.move_to("2026-03-01 08:00:00+00:00", tick=False)
+    team, captain = team_with_member()
+    invitation, token = invite(contest=team.contest, email="new@example.org", kind="team_member", team=team, by=captain)
+    url = reverse("accept_invitation", kwargs={"token": token})
+    assert invitation.expires_at.isoformat() == "2026-03-15T08:00:00+00:00"  # INVITATION_TTL_DAYS = 14
+    time_machine.move_to("2026-03-15 07:59:59+00:00", tick=False)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"full_name": "Alex", "password": "a-long-enough-passphrase"}).status_code == 302
+    client.logout()
+    assert client.get(url).status_code == 404
+    time_machine.move_to("2026-03-15 08:00:01+00:00", tick=False)
+    _, late_token = invite(contest=team.contest, email="late@example.org", kind="team_member", team=team, by=captain)
+    time_machine.move_to("2026-03-29 08:00:02+00:00", tick=False)
+    assert client.get(reverse("accept_invitation", kwargs={"token": late_token})).status_code == 404
