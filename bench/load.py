@@ -346,6 +346,7 @@ def main() -> None:
     }
     os.environ.update(env)
     processes: list[subprocess.Popen] = []
+    result = {"ok": False, "error": "the bench stopped before measuring", "targets": TARGETS}
     try:
         import boto3
         import redis
@@ -482,6 +483,9 @@ def main() -> None:
             and checked > 0
             and lost <= TARGETS["lost_scores_max"]
         )
+    except Exception as error:  # the last line stays one JSON object, saying what went wrong
+        result["error"] = f"{type(error).__name__}: {error}"
+        print(f"bench failed: {result['error']}", file=sys.stderr)
     finally:
         for process in processes:
             process.terminate()

@@ -4,6 +4,8 @@ application (real PostgreSQL): no 5xx, and every response's status, content type
 Generated path parameters are replaced by the world's real ids, so that the calls reach the views rather than stop
 at 404 (the permission matrix covers unknown ids); bodies and query strings stay generated, valid and invalid."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -18,6 +20,8 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 
+# More for a deeper search: SCHEMATHESIS_MAX_EXAMPLES=200 pytest tests/api/test_schema.py
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -38,7 +42,7 @@ def wsgi_keeps_the_test_transaction():
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_its_schema_says(case, world, wsgi_keeps_the_test_transaction):
     known = {
         "contest_slug": world.contest.slug,
