@@ -160,9 +160,12 @@ class RoundList(OrganiserView):
         return Response(s.RoundSerializer(rounds, many=True).data)
 
 
-def _assignments(round: Round):
+def _assignments(round: Round, viewer):
+    """The round's assignments, less the entries an organiser who also judges is in conflict with (as on the
+    results page and in the exports)."""
     return (
         Assignment.objects.filter(round=round)
+        .exclude(entry_id__in=judging_selectors.entries_hidden_from(round=round, viewer=viewer))
         .select_related("juror", "entry", "review")
         .order_by("entry__code", "juror__email")
     )
@@ -174,7 +177,7 @@ class AssignmentList(OrganiserView):
 
     def get(self, request, contest_slug, round_id):
         rows = []
-        for assignment in _assignments(_round(self, contest_slug, round_id)):
+        for assignment in _assignments(_round(self, contest_slug, round_id), request.user):
             review = getattr(assignment, "review", None)
             rows.append(
                 {
@@ -201,7 +204,7 @@ class ScoreList(OrganiserView):
         round = _round(self, contest_slug, round_id)
         weights = judging_selectors.criteria_weights(round)
         rows = []
-        for assignment in _assignments(round).prefetch_related("scores"):
+        for assignment in _assignments(round, request.user).prefetch_related("scores"):
             review = getattr(assignment, "review", None)
             values = {score.criterion_id: score.value for score in assignment.scores.all()}
             complete = bool(weights) and all(pk in values for pk in weights)

@@ -5,10 +5,10 @@ import json
 import pytest
 
 from api.models import ApiToken
-from contest.models import AuditEvent
+from contest.models import AuditEvent, ContestRole
 from judging.models import Award
 from releases.models import ReleaseStep
-from tests.factories import TeamMemberFactory
+from tests.factories import ContestRoleFactory, TeamMemberFactory
 
 from .conftest import film, in_days
 
@@ -176,3 +176,20 @@ def test_a_status_filter_outside_the_list_is_refused_and_a_read_only_endpoint_re
     assert post(client, f"/api/contests/{world.contest.slug}/entries/").status_code == 405
     assert post(world.client("read"), f"/api/contests/{world.contest.slug}/").status_code == 405
     assert world.client().post(f"/api/contests/{world.contest.slug}/").status_code == 401
+
+
+def test_an_organiser_who_also_judges_sees_nothing_of_the_entries_they_are_in_conflict_with(world):
+    from judging import services as judging_services
+
+    ContestRoleFactory(contest=world.contest, user=world.organiser, role=ContestRole.Role.JUROR)
+    judging_services.declare_conflict(
+        contest=world.contest, juror=world.organiser, by=world.organiser, entry=world.entries[0]
+    )
+    round = f"/api/contests/{world.contest.slug}/rounds/{world.round.pk}/"
+    client = world.client("read")
+    for what in ("assignments", "scores"):
+        titles = {row["entry"]["title"] for row in client.get(f"{round}{what}/").json()}
+        assert titles == {"Le silence", "Après"}, what
+    results = client.get(f"{round}results/").json()
+    assert [row["entry"]["title"] for row in results["entries"]] == ["Le silence", "Après"]
+    assert world.entries[0].code not in client.get(f"{round}results/").content.decode()
