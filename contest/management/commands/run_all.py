@@ -2,6 +2,7 @@
 
 Ctrl-C (or SIGTERM) stops all three cleanly."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -53,13 +54,19 @@ class Command(BaseCommand):
                         stopping = True
                 time.sleep(0.5)
         finally:
+            # SIGTERM to each main process only: Celery's warm shutdown then stops its own pool children (a signal to
+            # the whole group would kill them under it and log errors). What is left after 15 s is killed.
             for process in processes.values():
                 if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
+                    process.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + 15
-            for process in processes.values():
+            for name, process in processes.items():
                 try:
                     process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
+                    self.stderr.write(f"{name} did not stop within 15 s; killing it.")
                     os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)  # anything it left behind in its session
             self.stdout.write("Stopped.")
