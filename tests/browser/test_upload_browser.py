@@ -123,3 +123,91 @@ def test_a_file_too_big_or_not_a_video_is_refused_before_any_byte_is_sent(live_s
     )
     assert requests_sent == []
     assert not Upload.objects.exists()
+
+
+def part_number_of(url: str) -> int:
+    return int(parse_qs(urlparse(url).query).get("partNumber", ["0"])[0])
+
+
+def test_a_failed_part_is_sent_again_and_pause_holds_the_upload_until_resume(live_server, page, login, s3, tmp_path):
+    storage.configure_bucket(origins=[live_server.url])
+    team, member = team_with_member()
+    entry = EntryFactory(team=team)
+    film_path = tmp_path / "film.mp4"
+    data = write_random_file(film_path, 24 * MIB)
+    attempts = []
+    held = []
+    state = {"fail_part_2": True, "hold": False}
+
+    def flaky_network(route):
+        number = part_number_of(route.request.url)
+        if route.request.method == "PUT" and number:
+            attempts.append(number)
+            if number == 2 and state["fail_part_2"]:
+                state["fail_part_2"] = False
+                route.abort("connectionreset")  # the Wi-Fi drops during part 2
+                return
+            if state["hold"]:
+                held.append(route)
+                return
+        route.continue_()
+
+    login(page, member.email)
+    page.goto(f"{live_server.url}/c/{entry.contest.slug}/team/entries/{entry.public_id}/")
+    page.route(f"{storage.settings.S3_ENDPOINT_URL}/**", flaky_network)
+    state["hold"] = True  # the parts wait, so that the pause lands midway
+    page.set_input_files("#film-file", str(film_path))
+    # Part 2 fails, is sent again by itself, and waits with the two others.
+    wait_for(page, lambda: sorted(part_number_of(route.request.url) for route in held) == [1, 2, 3])
+    assert sorted(attempts) == [1, 2, 2, 3]
+    page.click(".upload-pause")
+    assert page.locator("#film-upload").get_attribute("data-upload-state") == "paused"
+    assert page.locator(".upload-message").inner_text() == "Paused. Press Resume to continue where it stopped."
+    assert page.locator(".upload-pause").inner_text() == "Resume"
+    for route in held:
+        route.abort("aborted")  # what a paused upload's cut request looks like
+    held.clear()
+    state["hold"] = False
+    before = len(attempts)
+    page.wait_for_timeout(1500)
+    assert len(attempts) == before  # nothing is sent while paused
+
+    page.click(".upload-pause")
+    page.wait_for_selector("#film-upload[data-upload-state=done]", timeout=60_000)
+
+    assert sorted(attempts[before:]) == [1, 2, 3]  # after resume, the three parts cut by the pause
+    film = Film.objects.get(entry=entry)
+    assert (film.size, film.checksum) == (24 * MIB, multipart_etag(data, 8 * MIB))
+
+
+def test_cancel_aborts_the_upload_in_storage_and_on_the_server(live_server, page, login, s3, tmp_path):
+    storage.configure_bucket(origins=[live_server.url])
+    team, member = team_with_member()
+    entry = EntryFactory(team=team)
+    film_path = tmp_path / "film.mp4"
+    write_random_file(film_path, 24 * MIB)
+    held = []
+
+    def hold_parts_after_the_first(route):
+        if route.request.method == "PUT" and part_number_of(route.request.url) > 1:
+            held.append(route)
+        else:
+            route.continue_()
+
+    login(page, member.email)
+    page.goto(f"{live_server.url}/c/{entry.contest.slug}/team/entries/{entry.public_id}/")
+    page.route(f"{storage.settings.S3_ENDPOINT_URL}/**", hold_parts_after_the_first)
+    page.set_input_files("#film-file", str(film_path))
+    upload = wait_for(page, lambda: Upload.objects.filter(entry=entry).first())
+    wait_for(page, lambda: held and len(storage.list_parts(upload=upload)) == 1)
+
+    page.click(".upload-cancel")
+    wait_for(page, lambda: Upload.objects.get(pk=upload.pk).state == Upload.State.ABORTED)
+
+    assert page.locator("#film-upload").get_attribute("data-upload-state") == "idle"
+    assert page.locator(".upload-message").inner_text() == "Upload cancelled."
+    assert list(storage.incomplete_uploads()) == []
+    assert AuditEvent.objects.get(entry=entry, verb="upload_aborted").actor == member
+    assert not Film.objects.filter(entry=entry).exists()
+    page.reload()
+    assert not page.locator(".upload-resume").is_visible()
