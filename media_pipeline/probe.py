@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import av
 from django.utils import translation
+from django.utils.translation import gettext
 
 from . import problems as p
 from .loudness import LoudnessMeter
@@ -203,7 +204,7 @@ def demuxer_options(demuxer: str | None) -> dict:
     options = {
         "format_whitelist": FORMAT_WHITELIST,
         "protocol_whitelist": "none",
-        "max_streams": str(MAX_STREAMS),
+        "max_streams": str(MAX_STREAMS + 1),  # one more, so that inspect() can say how many there are
         "probesize": str(10 * 1024 * 1024),
         "analyzeduration": str(10 * 1000 * 1000),
     }
@@ -340,7 +341,7 @@ class _Probe:
     def inspect(self, media) -> None:
         report, rules = self.report, self.rules
         if len(media.streams) > MAX_STREAMS:
-            self.block(p.unreadable(detail=f"{len(media.streams)} streams"))
+            self.block(p.unreadable(detail=gettext("more than %(limit)d tracks") % {"limit": MAX_STREAMS}))
             return
         if not media.streams.video:
             self.block(p.no_video_stream())

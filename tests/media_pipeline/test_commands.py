@@ -7,6 +7,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+VIDEO_KEYS = [
+    "codec",
+    "width",
+    "height",
+    "display_width",
+    "display_height",
+    "rotation",
+    "frame_rate",
+    "pixel_format",
+]
 QUICK_KEYS = ["verdict", "problems", "warnings", "container", "size_bytes", "duration_s", "video", "audio"]
 
 
@@ -23,6 +33,13 @@ def test_accepted_film_exits_0_with_exactly_the_report_keys(films, capsys):
     assert code == 0
     assert list(report) == QUICK_KEYS
     assert (report["verdict"], report["duration_s"], report["video"]["codec"]) == ("accepted", 2.0, "h264")
+    assert list(report["video"]) == VIDEO_KEYS
+    assert list(report["audio"]) == ["codec", "channels", "sample_rate"]
+    assert (report["problems"], report["container"], report["size_bytes"]) == (
+        [],
+        "mp4",
+        films.get("h264").stat().st_size,
+    )
 
 
 def test_full_check_adds_loudness_and_decoded_frames(films, capsys):
@@ -31,6 +48,7 @@ def test_full_check_adds_loudness_and_decoded_frames(films, capsys):
     report = json.loads(output.out)
     assert code == 0
     assert list(report) == QUICK_KEYS + ["loudness", "decoded_frames"]
+    assert list(report["loudness"]) == ["integrated_lufs", "true_peak_dbtp"]
     assert report["decoded_frames"] == 50
 
 
@@ -42,6 +60,8 @@ def test_rejected_film_exits_1_and_says_why(films, capsys):
 
     report = json.loads(output.out)
     assert code == 1
+    assert report["verdict"] == "rejected" and report["audio"] is None
+    assert all(list(problem) == ["code", "message"] for problem in report["problems"] + report["warnings"])
     assert [problem["code"] for problem in report["problems"]] == [
         "file_too_large",
         "no_audio_stream",
