@@ -2,18 +2,20 @@
 plain HTTP client to the URLs it signs (moto's S3 server in S3 mode, Django itself in local mode)."""
 
 import hashlib
+import json
 import os
 from datetime import timedelta
 
 import pytest
 import requests
 from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
 from django.utils import timezone
 
-from contest.models import AuditEvent, Entry
-from media_pipeline import storage
+from contest.models import AuditEvent, ContestRole, Entry
+from media_pipeline import services, storage
 from media_pipeline.models import Film, Upload
-from tests.factories import EntryFactory, team_with_member
+from tests.factories import ContestRoleFactory, EntryFactory, UserFactory, team_with_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -370,3 +372,44 @@ def test_s3_part_urls_expire_within_the_configured_seconds(s3, team, settings):
     assert url.startswith(settings.S3_PUBLIC_ENDPOINT_URL + "/" + settings.S3_BUCKET + "/uploads/")
     assert "X-Amz-Expires=120&" in url
     assert "partNumber=1&" in url
+
+
+def test_only_the_owning_team_reaches_the_upload_endpoints(team):
+    _, entry, owner = team
+    upload = services.start_upload(entry=entry, by=owner, filename="film.mp4", content_type="video/mp4", size=1000)
+    base = f"/c/{entry.contest.slug}/team/entries/{entry.public_id}/uploads/"
+    one = f"{base}{upload.public_id}/"
+    calls = [
+        ("post", base, {"filename": "film.mp4", "type": "video/mp4", "size": 1000}),
+        ("get", f"{one}parts/1/", None),
+        ("post", f"{one}parts/sign/", {"partNumbers": [1]}),
+        ("get", f"{one}parts/", None),
+        ("post", f"{one}complete/", {"parts": []}),
+        ("delete", one, None),
+    ]
+    _, other_member = team_with_member(contest=entry.contest)
+    outsiders = {
+        "anonymous": None,
+        "organiser": ContestRoleFactory(contest=entry.contest, role=ContestRole.Role.ORGANISER).user,
+        "juror": ContestRoleFactory(contest=entry.contest, role=ContestRole.Role.JUROR).user,
+        "another team": other_member,
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+    answers = {}
+    for who, user in outsiders.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for method, url, body in calls:
+            response = getattr(client, method)(url, body and json.dumps(body), content_type="application/json")
+            answers[(who, method, url)] = response.status_code
+    assert set(answers.values()) == {404}, {call: code for call, code in answers.items() if code != 404}
+    assert Upload.objects.get(pk=upload.pk).state == Upload.State.OPEN
+    assert Upload.objects.count() == 1
+
+    client = Client()
+    client.force_login(owner)
+    owned = [
+        getattr(client, m)(url, body and json.dumps(body), content_type="application/json") for m, url, body in calls
+    ]
+    assert [response.status_code for response in owned] == [201, 200, 200, 200, 400, 204]
