@@ -195,7 +195,7 @@ def upload_through_contract(server: DjangoServer, path: Path) -> tuple[float, di
     film = completed.json()["film"]
     assert film["size"] == size, film
     print(
-        f"  contract: parts {parts_done - started:.1f} s, complete {elapsed - parts_done:.1f} s; signing: "
+        f"  contract: parts {parts_done - started:.1f} s, complete {started + elapsed - parts_done:.1f} s; signing: "
         f"{len(sign_seconds)} requests, {sum(sign_seconds):.2f} s in all, max {max(sign_seconds):.3f} s"
     )
     return elapsed, film, upload["key"]
@@ -217,7 +217,7 @@ def upload_with_boto3(client, bucket: str, path: Path) -> tuple[float, str]:
     parts_done = time.perf_counter()
     client.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
     elapsed = time.perf_counter() - started
-    print(f"  boto3: parts {parts_done - started:.1f} s, complete {elapsed - parts_done:.1f} s")
+    print(f"  boto3: parts {parts_done - started:.1f} s, complete {started + elapsed - parts_done:.1f} s")
     head = client.head_object(Bucket=bucket, Key=key)
     assert head["ContentLength"] == size
     client.delete_object(Bucket=bucket, Key=key)
