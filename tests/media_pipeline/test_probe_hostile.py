@@ -5,6 +5,7 @@ import contextlib
 import http.server
 import os
 import threading
+import urllib.request
 
 import av
 import pytest
@@ -120,9 +121,11 @@ def test_ffmpeg_autodetection_with_our_options_refuses_playlists(tmp_path, plant
     assert film.stat().st_atime == atime_before
 
 
-def test_planted_file_access_would_be_detected(planted):
-    """The detectors themselves work: reading the FIFO and the film is noticed."""
+def test_planted_file_access_would_be_detected(planted, server):
+    """The detectors themselves work: reading the FIFO and the film, and a request to the server, are noticed."""
     film, fifo = planted
+    urllib.request.urlopen(f"{server.url}/segment.ts", timeout=5).close()
+    assert server.requests == ["/segment.ts"]
     atime_before = film.stat().st_atime
     film.read_bytes()
     with open(fifo.path, "rb") as reader:
