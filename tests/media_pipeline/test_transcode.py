@@ -156,3 +156,17 @@ def test_invalid_subtitles_raise_subtitle_invalid(text, message):
         convert_subtitles(text)
 
     assert (raised.value.code, raised.value.message) == ("subtitle_invalid", message)
+
+
+def test_default_sizes_cap_the_proxy_at_1080_lines_and_the_light_rendition_at_480(tmp_path):
+    from media_pipeline import samples
+
+    source = samples.make_film(tmp_path / "big.mp4", duration_s=0.4, fps=10, width=1600, height=1200)
+
+    result = make_proxy(source, tmp_path / "proxy.mp4", light_path=tmp_path / "light.mp4")
+
+    sizes = []
+    for path in (result.path, result.light_path):
+        with av.open(str(path)) as media:
+            sizes.append((media.streams.video[0].width, media.streams.video[0].height))
+    assert sizes == [(1440, 1080), (640, 480)]
