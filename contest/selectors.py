@@ -23,8 +23,8 @@ def landing_url(user) -> str | None:
     membership = membership.first()
     if membership:
         return reverse("team_dashboard", kwargs={"contest_slug": membership.team.contest.slug})
-    if role:
-        return reverse("contest_detail", kwargs={"contest_slug": role.contest.slug})
+    if role:  # a juror in no team: the jury's page (judging.urls)
+        return reverse("jury_home", kwargs={"contest_slug": role.contest.slug})
     if user.is_superuser:
         contest = Contest.objects.first()
         if contest:

@@ -165,6 +165,33 @@ def test_the_team_sees_the_disqualification_reason(client):
     client.force_login(TeamMemberFactory(team=entry.team).user)
     html = client.get(reverse("team_dashboard", kwargs={"contest_slug": entry.contest.slug})).content.decode()
     assert "Film over the time limit." in html
+    page = client.get(
+        reverse("entry_detail", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    ).content.decode()
+    assert "<strong>Disqualified.</strong> Film over the time limit." in page
+
+
+def test_an_organiser_sets_the_accepted_film_flag_and_the_team_can_then_submit(client):
+    entry = ready_entry(film_accepted=False)
+    organiser = ContestRoleFactory(contest=entry.contest).user
+    member = TeamMemberFactory(team=entry.team).user
+    slug = entry.contest.slug
+    client.force_login(member)
+    submit = reverse("entry_submit", kwargs={"contest_slug": slug, "public_id": entry.public_id})
+    assert "Upload your film: it must be received" in client.post(submit, follow=True).content.decode()
+    client.force_login(organiser)
+    client.post(
+        reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id}),
+        {"action": "accept_film"},
+    )
+    client.force_login(member)
+    client.post(submit)
+    entry.refresh_from_db()
+    assert (entry.film_accepted, entry.status) == (True, "submitted")
+    assert list(AuditEvent.objects.filter(entry=entry).order_by("id").values_list("verb", "actor")) == [
+        ("film_accepted", organiser.pk),
+        ("entry_submitted", member.pk),
+    ]
 
 
 def test_organiser_grants_an_extension_in_the_contests_time_zone(client):
@@ -366,3 +393,19 @@ def test_only_organisers_of_the_contest_disqualify_accept_films_or_extend(client
     entry.team.refresh_from_db()
     assert (entry.status, entry.film_accepted, entry.team.deadline_extended_to) == ("draft", False, None)
     assert not AuditEvent.objects.exists()
+
+
+def test_each_role_lands_on_its_own_page_after_logging_in(client):
+    entry = ready_entry()
+    slug = entry.contest.slug
+    people = {
+        "organiser": (ContestRoleFactory(contest=entry.contest).user, f"/c/{slug}/organiser/"),
+        "juror": (ContestRoleFactory(contest=entry.contest, role="juror").user, f"/c/{slug}/jury/"),
+        "team": (TeamMemberFactory(team=entry.team).user, f"/c/{slug}/team/"),
+    }
+    landed = {}
+    for role, (user, _expected) in people.items():
+        client.post(reverse("login"), {"username": user.email, "password": "palmares-test-password"})
+        landed[role] = client.get("/")["Location"]
+        client.logout()
+    assert landed == {role: expected for role, (_user, expected) in people.items()}
