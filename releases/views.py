@@ -64,6 +64,20 @@ def _film_context(request, item: selectors.Shown) -> dict:
         delivery.signed_media_url(key=key, content_type=delivery.playable_content_type(entry)) if key else ""
     )
     context["media_type"] = delivery.playable_content_type(entry) if key else ""
+    # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, signed like the film.
+    subtitles = delivery.subtitles_key(entry) if key else None
+    spoken = (entry.language or "").strip().lower()
+    context["tracks"] = (
+        [
+            {
+                "url": delivery.signed_media_url(key=subtitles, content_type="text/vtt"),
+                "language": "fr" if spoken.startswith(("fr", "fra")) else "en" if spoken.startswith("en") else "und",
+                "label": _("Subtitles"),
+            }
+        ]
+        if subtitles
+        else []
+    )
     return context
 
 

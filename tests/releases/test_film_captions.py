@@ -1,0 +1,33 @@
+"""The public film player offers the film's subtitles as a captions track (WCAG 1.2.2), signed like the film."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from accounts.models import User
+from contest.demo import load_demo
+from media_pipeline.models import Rendition
+from media_pipeline.selectors import current_film
+from releases.models import Release
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_film_page_carries_the_subtitles_track_when_the_film_has_one(client):
+    load_demo()
+    release = Release.objects.select_related("entry__contest").get()
+    entry = release.entry
+    film_url = reverse("releases:film", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id})
+    client.force_login(User.objects.get(email="team1@example.org"))
+    assert "<track" not in client.get(film_url).content.decode()
+    key = default_storage.save(
+        "renditions/captions-test.vtt", ContentFile(b"WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour\n")
+    )
+    Rendition.objects.create(film=current_film(entry), kind=Rendition.Kind.SUBTITLES, key=key, content_type="text/vtt")
+    html = client.get(film_url).content.decode()
+    assert '<track kind="subtitles" src="/media/' in html  # a signed, expiring delivery URL, as for the film
+    assert 'srclang="fr" label="Subtitles" default>' in html
+    response = client.get(html.split('<track kind="subtitles" src="')[1].split('"')[0])
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"WEBVTT")
