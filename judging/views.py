@@ -391,9 +391,10 @@ def round_results(request, contest_slug, round_id):
             "ranking_rows": tables.ranking_rows(
                 results["rows"],
                 shortlisted=results["shortlisted"],
+                # The entry page's URL without its last part, "<code>/": reversed once, not once per row.
                 entry_url_prefix=reverse(
                     "judging_round_entry", kwargs={"contest_slug": contest.slug, "round_id": round.pk, "code": "-"}
-                )[:-2],
+                ).removesuffix("-/"),
             ),
             "juror_chart": charts.juror_distributions(juror_rows, results["overall_mean"]),
             "criterion_charts": [
