@@ -59,6 +59,7 @@ def test_make_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         )
         assert done.returncode == 0, done.stderr
     assert "  team1@example.org        team « Les Voix du Lycée »" in done.stdout.splitlines()
+    assert "To: team1@example.org" in done.stdout.splitlines()  # mail goes to the console (the demo films' verdicts)
     assert (tmp_path / "run" / "palmares.sqlite3").exists()
 
     server = subprocess.Popen(
