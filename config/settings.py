@@ -230,6 +230,10 @@ if not REDIS_URL:  # the filesystem broker needs its folders before the first me
         (RUN_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# Anonymous visitors' public pages are shared from the cache for at most this many seconds, never past the next
+# release step's second, and dropped on any change (releases/page_cache.py). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "30"))
+
 # Media pipeline (media_pipeline/pipeline.py). Time limits stay below the broker's visibility timeout, so a message
 # is never handed to a second worker while the first may still run it.
 PIPELINE_CHECK_TIME_LIMIT = int(env("PIPELINE_CHECK_TIME_LIMIT", "120"))  # seconds, hard; the soft limit is 10 s less

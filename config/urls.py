@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from contest import views as contest_views
 from media_pipeline import delivery
@@ -11,7 +13,10 @@ urlpatterns = [
     path("healthz", operations_views.healthz, name="healthz"),
     path("readyz", operations_views.readyz, name="readyz"),
     path("metrics", operations_views.metrics_view, name="metrics"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Changing the interface language needs no CSRF token: the worst a forged request does is switch a visitor's
+    # language, and a token in every page's header would make each page unique to its visitor (see
+    # releases/page_cache.py, which shares anonymous public pages).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     # The admin logs in through the site's login, so lockout and two-factor apply there too.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),

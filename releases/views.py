@@ -23,6 +23,7 @@ from media_pipeline import delivery
 from . import selectors, services
 from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
 from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
+from .page_cache import anonymous_page_cache, shared
 from .permissions import ANONYMOUS, preview_viewer, viewer_for
 
 NO_STORE = "private, no-store"
@@ -52,7 +53,7 @@ def release_surface(view):
 
 def _public(response, is_public: bool):
     response.public_item = is_public
-    return response
+    return shared(response, is_public)
 
 
 def _film_context(request, item: selectors.Shown) -> dict:
@@ -96,6 +97,7 @@ def _poster_url(item: selectors.Shown) -> str:
     )
 
 
+@anonymous_page_cache
 @release_surface
 @require_GET
 def palmares(request, contest_slug):
@@ -107,6 +109,7 @@ def palmares(request, contest_slug):
     return _public(response, data["public"])
 
 
+@anonymous_page_cache
 @release_surface
 @require_GET
 def film_list(request, contest_slug):
@@ -122,6 +125,7 @@ def film_list(request, contest_slug):
     return _public(response, all(item.public_announcement for item in items))
 
 
+@anonymous_page_cache
 @release_surface
 @require_GET
 def announcement(request, contest_slug, public_id):
@@ -140,6 +144,7 @@ def announcement(request, contest_slug, public_id):
     return _public(response, item.public_announcement)
 
 
+@anonymous_page_cache
 @release_surface
 @require_GET
 def film(request, contest_slug, public_id):
@@ -161,8 +166,10 @@ def film(request, contest_slug, public_id):
             **_film_context(request, item),
         },
     )
-    # The page holds a signed, expiring media URL: never stored, even when the film is public.
-    return _public(response, False)
+    # The page holds a signed, expiring media URL: never stored by browsers or proxies, even when the film is
+    # public. The server may share it between anonymous visitors for a few seconds (far less than the URL lives).
+    _public(response, False)
+    return shared(response, item.public_film and item.public_announcement)
 
 
 @release_surface
