@@ -49,6 +49,9 @@ class Juror(FastHttpUser):
     wait_time = between(*(float(x) for x in os.environ.get("BENCH_JUROR_WAIT", "1,3").split(",")))
 
     def on_start(self):
+        # Jurors do not all click at the same millisecond: the first action comes after a wait like every later one
+        # (locust starts all users at once, which would make the first second a burst no real jury produces).
+        self.wait()
         self.me = SCENARIO["jurors"][next(_jurors) % len(SCENARIO["jurors"])]
         self.sequence = 0
         cookie = f"sessionid={self.me['session']}; csrftoken={self.me['csrf']}"
