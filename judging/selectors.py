@@ -53,24 +53,14 @@ def pipeline_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
     random). Registered at start-up by JudgingConfig.ready()."""
     from media_pipeline import delivery
 
-    key = delivery.playable_key(entry)
-    if not key:
+    player = delivery.signed_player(entry)
+    if player is None:
         return [], []
-    content_type = delivery.playable_content_type(entry)
-    sources = []
-    light = delivery.light_key(entry)
-    if light:
-        sources.append(
-            Source(url=delivery.signed_media_url(key=light, content_type="video/mp4"), media="(max-width: 40rem)")
-        )
-    sources.append(Source(url=delivery.signed_media_url(key=key, content_type=content_type), type=content_type))
-    tracks = []
-    subtitles = delivery.subtitles_key(entry)
-    if subtitles:
-        spoken = (entry.language or "").strip().lower()
-        language = "fr" if spoken.startswith(("fr", "fra")) else "en" if spoken.startswith(("en", "ang")) else "und"
-        url = delivery.signed_media_url(key=subtitles, content_type="text/vtt")
-        tracks.append(Track(url=url, language=language, label=gettext("Subtitles")))
+    sources = [Source(url=source["url"], type=source["type"], media=source["media"]) for source in player["sources"]]
+    subtitles = player["subtitles"]
+    tracks = (
+        [Track(url=subtitles["url"], language=subtitles["language"], label=gettext("Subtitles"))] if subtitles else []
+    )
     return sources, tracks
 
 

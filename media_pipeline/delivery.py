@@ -10,6 +10,7 @@ django.core.signing token (key, type, file name, expiry), serves HTTP Range requ
 
 import re
 import time
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
@@ -30,66 +31,77 @@ CHUNK = 256 * 1024
 NO_STORE = "private, no-store"
 
 
-def _ready_film(entry: Entry) -> Film | None:
+@dataclass(frozen=True)
+class Playable:
+    """What a player of an entry's ready film loads, as storage keys (sign them with `signed_media_url` after the
+    visibility check)."""
+
+    key: str  # the jury proxy; a ready film without renditions (made by hand) plays its own file
+    content_type: str
+    light_key: str | None  # ≤ 480 lines, for phones
+    poster_key: str | None  # the poster from the middle of the film
+    subtitles_key: str | None  # WebVTT
+    subtitles_language: str  # BCP 47 code of the film's spoken language, "und" when unknown
+
+
+def subtitles_language(entry: Entry) -> str:
+    """The `srclang` of the subtitle track, from the free-text language of the film ("français", "English"…)."""
+    spoken = (entry.language or "").strip().lower()
+    return "fr" if spoken.startswith(("fr", "fra")) else "en" if spoken.startswith(("en", "ang")) else "und"
+
+
+def playable(entry: Entry) -> Playable | None:
+    """The renditions of `entry`'s current film once the media pipeline marked it "ready" (H.264/AAC proxy,
+    faststart, no metadata of the original), or None before: rejected, failed and unfinished films never play.
+    Two queries whatever the number of renditions."""
     film = current_film(entry)
-    return film if film is not None and film.state == Film.State.READY else None
-
-
-def renditions(entry: Entry) -> dict[str, list[Rendition]]:
-    """The current film's renditions by kind ("proxy", "light", "poster", "subtitles"), once the pipeline has made
-    them (state "ready"); {} before. Posters are in film order."""
-    film = _ready_film(entry)
-    if film is None:
-        return {}
-    kinds: dict[str, list[Rendition]] = {}
-    for rendition in film.renditions.order_by("kind", "position"):
-        kinds.setdefault(rendition.kind, []).append(rendition)
-    return kinds
+    if film is None or film.state != Film.State.READY:
+        return None
+    kinds: dict[str, list[str]] = {}
+    for kind, key in film.renditions.order_by("kind", "position").values_list("kind", "key"):
+        kinds.setdefault(kind, []).append(key)
+    proxy, posters = kinds.get(Rendition.Kind.PROXY), kinds.get(Rendition.Kind.POSTER, [])
+    return Playable(
+        key=proxy[0] if proxy else film.key,
+        content_type="video/mp4" if proxy or not film.content_type else film.content_type,
+        light_key=kinds.get(Rendition.Kind.LIGHT, [None])[0],
+        poster_key=posters[len(posters) // 2] if posters else None,
+        subtitles_key=kinds.get(Rendition.Kind.SUBTITLES, [None])[0],
+        subtitles_language=subtitles_language(entry),
+    )
 
 
 def playable_key(entry: Entry) -> str | None:
-    """The storage key of the file a player should load for `entry`: the jury proxy made by the media pipeline
-    (H.264/AAC, faststart, no metadata of the original), or None while the film is not ready. Only a film the
-    pipeline marked "ready" is ever played; a ready film without renditions (made by hand, e.g. in an old demo)
-    plays its own file."""
-    film = _ready_film(entry)
-    if film is None:
-        return None
-    proxy = film.renditions.filter(kind=Rendition.Kind.PROXY).values_list("key", flat=True).first()
-    return proxy or film.key
-
-
-def light_key(entry: Entry) -> str | None:
-    """The light rendition (≤ 480 lines, for phones), or None."""
-    film = _ready_film(entry)
-    if film is None:
-        return None
-    return film.renditions.filter(kind=Rendition.Kind.LIGHT).values_list("key", flat=True).first()
+    """The storage key a player should load for `entry`, or None while the film is not ready; see `playable`."""
+    found = playable(entry)
+    return found.key if found else None
 
 
 def poster_key(entry: Entry) -> str | None:
     """The poster from the middle of the film, or None."""
-    film = _ready_film(entry)
-    if film is None:
+    found = playable(entry)
+    return found.poster_key if found else None
+
+
+def signed_player(entry: Entry) -> dict | None:
+    """Signed URLs for a player of `entry`'s ready film: `sources` (the light rendition first, for small screens,
+    then the proxy; each {url, type, media}), `subtitles` ({url, language} or None) and `poster_url`; None while the
+    film is not ready. Call it only after the caller's visibility check."""
+    found = playable(entry)
+    if found is None:
         return None
-    posters = list(
-        film.renditions.filter(kind=Rendition.Kind.POSTER).order_by("position").values_list("key", flat=True)
-    )
-    return posters[len(posters) // 2] if posters else None
-
-
-def subtitles_key(entry: Entry) -> str | None:
-    film = _ready_film(entry)
-    if film is None:
-        return None
-    return film.renditions.filter(kind=Rendition.Kind.SUBTITLES).values_list("key", flat=True).first()
-
-
-def playable_content_type(entry: Entry) -> str:
-    film = _ready_film(entry)
-    if film is not None and not film.renditions.filter(kind=Rendition.Kind.PROXY).exists() and film.content_type:
-        return film.content_type
-    return "video/mp4"
+    sources = []
+    if found.light_key:
+        url = signed_media_url(key=found.light_key, content_type="video/mp4")
+        sources.append({"url": url, "type": "video/mp4", "media": "(max-width: 40rem)"})
+    url = signed_media_url(key=found.key, content_type=found.content_type)
+    sources.append({"url": url, "type": found.content_type, "media": ""})
+    subtitles = None
+    if found.subtitles_key:
+        url = signed_media_url(key=found.subtitles_key, content_type="text/vtt")
+        subtitles = {"url": url, "language": found.subtitles_language}
+    poster = signed_media_url(key=found.poster_key, content_type="image/jpeg") if found.poster_key else ""
+    return {"sources": sources, "subtitles": subtitles, "poster_url": poster}
 
 
 def signed_media_url(*, key: str, content_type: str, seconds: int | None = None, filename: str | None = None) -> str:

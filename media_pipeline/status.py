@@ -30,24 +30,9 @@ def status_context(entry: Entry) -> dict:
         return context
     if film.state == Film.State.TRANSCODING:
         context["percent"] = int(film.progress * 100)
-    if film.state == Film.State.READY:
-        key = delivery.playable_key(entry)
-        light = delivery.light_key(entry)
-        poster = delivery.poster_key(entry)
-        subtitles = delivery.subtitles_key(entry)
-        if light:
-            context["sources"].append(
-                {"url": delivery.signed_media_url(key=light, content_type="video/mp4"), "media": "(max-width: 40rem)"}
-            )
-        if key:
-            context["sources"].append(
-                {
-                    "url": delivery.signed_media_url(key=key, content_type=delivery.playable_content_type(entry)),
-                    "media": "",
-                }
-            )
-        if poster:
-            context["poster_url"] = delivery.signed_media_url(key=poster, content_type="image/jpeg")
-        if subtitles:
-            context["subtitles_url"] = delivery.signed_media_url(key=subtitles, content_type="text/vtt")
+    player = delivery.signed_player(entry) if film.state == Film.State.READY else None
+    if player:
+        context["sources"] = player["sources"]
+        context["poster_url"] = player["poster_url"]
+        context["subtitles_url"] = player["subtitles"]["url"] if player["subtitles"] else ""
     return context

@@ -60,23 +60,19 @@ def _film_context(request, item: selectors.Shown) -> dict:
     """The player's sources, signed only now that visibility was checked, and what to read before playing."""
     entry = item.entry
     context = {"warnings": list(entry.content_warnings.all()), "resources": list(entry.contest.support_resources.all())}
-    key = delivery.playable_key(entry) if item.film else None
-    context["media_url"] = (
-        delivery.signed_media_url(key=key, content_type=delivery.playable_content_type(entry)) if key else ""
-    )
-    context["media_type"] = delivery.playable_content_type(entry) if key else ""
+    found = delivery.playable(entry) if item.film else None
+    context["media_url"] = delivery.signed_media_url(key=found.key, content_type=found.content_type) if found else ""
+    context["media_type"] = found.content_type if found else ""
     # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, signed like the film.
-    subtitles = delivery.subtitles_key(entry) if key else None
-    spoken = (entry.language or "").strip().lower()
     context["tracks"] = (
         [
             {
-                "url": delivery.signed_media_url(key=subtitles, content_type="text/vtt"),
-                "language": "fr" if spoken.startswith(("fr", "fra")) else "en" if spoken.startswith("en") else "und",
+                "url": delivery.signed_media_url(key=found.subtitles_key, content_type="text/vtt"),
+                "language": found.subtitles_language,
                 "label": _("Subtitles"),
             }
         ]
-        if subtitles
+        if found and found.subtitles_key
         else []
     )
     return context
@@ -181,10 +177,10 @@ def film_media(request, contest_slug, public_id):
     item = selectors.shown_release_or_404(
         viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
     )
-    key = delivery.playable_key(item.entry) if item.film else None
-    if not key:
+    found = delivery.playable(item.entry) if item.film else None
+    if found is None:
         raise Http404
-    return redirect(delivery.signed_media_url(key=key, content_type=delivery.playable_content_type(item.entry)))
+    return redirect(delivery.signed_media_url(key=found.key, content_type=found.content_type))
 
 
 @release_surface
