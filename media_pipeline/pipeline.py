@@ -122,14 +122,14 @@ def claim(film_id: int, step: Step, *, now=None) -> Film | None:
     if film.attempts > settings.PIPELINE_MAX_ATTEMPTS:
         reason = translation.gettext("Gave up after %(count)d attempts at the %(step)s.") % {
             "count": film.attempts - 1,
-            "step": _step_label(step),
+            "step": step_label(step),
         }
         _finish_failed(film, f"{reason} {film.failure}".strip())
         return None
     return film
 
 
-def _step_label(step: Step) -> str:
+def step_label(step: Step) -> str:
     return translation.gettext("checks") if step is CHECK else translation.gettext("transcode")
 
 
@@ -228,6 +228,24 @@ def _mail(film: Film, kind: str) -> None:
     )
 
 
+# Verdicts
+
+
+def _record_verdict(film: Film, *, accepted: bool, problems: list[str], warnings: list[str]) -> None:
+    """The entry's accepted-film flag follows the verdict; an AuditEvent `film_checked` records it."""
+    set_film_accepted(entry=film.entry, accepted=accepted, by=None)
+    record_event(
+        verb="film_checked",
+        actor=None,
+        contest=film.entry.contest,
+        entry=film.entry,
+        film=film.pk,
+        verdict="accepted" if accepted else "rejected",
+        problems=problems,
+        warnings=warnings,
+    )
+
+
 # The check
 
 
@@ -276,17 +294,7 @@ def run_check(film_id: int) -> str | None:
         if not changed:
             return None
         film.refresh_from_db()
-        set_film_accepted(entry=film.entry, accepted=accepted, by=None)
-        record_event(
-            verb="film_checked",
-            actor=None,
-            contest=film.entry.contest,
-            entry=film.entry,
-            film=film.pk,
-            verdict=report.verdict,
-            problems=report.problem_codes,
-            warnings=report.warning_codes,
-        )
+        _record_verdict(film, accepted=accepted, problems=report.problem_codes, warnings=report.warning_codes)
         if accepted:
             transaction.on_commit(lambda: enqueue(film.pk, TRANSCODE))
         else:
@@ -447,17 +455,7 @@ def _finish_rejected(film: Film, problem: p.Problem, *, seconds: float) -> str |
     if not changed:
         return None
     film.refresh_from_db()
-    set_film_accepted(entry=film.entry, accepted=False, by=None)
-    record_event(
-        verb="film_checked",
-        actor=None,
-        contest=film.entry.contest,
-        entry=film.entry,
-        film=film.pk,
-        verdict="rejected",
-        problems=[problem.code],
-        warnings=[],
-    )
+    _record_verdict(film, accepted=False, problems=[problem.code], warnings=[])
     _mail(film, "rejected")
     return film.state
 

@@ -38,7 +38,7 @@ def _run(task, film_id: int, step, limit: int):
         pipeline.give_up(
             film_id,
             gettext("The %(step)s took longer than the limit of %(minutes)d min.")
-            % {"step": pipeline._step_label(step), "minutes": max(1, limit // 60)},
+            % {"step": pipeline.step_label(step), "minutes": max(1, limit // 60)},
         )
         return None
     except Exception as error:
