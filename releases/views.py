@@ -56,6 +56,14 @@ def _public(response, is_public: bool):
     return shared(response, is_public)
 
 
+def _shown_item(request, contest_slug, public_id) -> tuple[Contest, selectors.Shown]:
+    """The contest and the release item as the visitor sees it now; 404 for a missing contest or a hidden item."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    viewer = viewer_for(request.user, contest, at=now)
+    return contest, selectors.shown_release_or_404(viewer, contest=contest, public_id=public_id, at=now)
+
+
 def _film_context(request, item: selectors.Shown) -> dict:
     """The player's sources, signed only now that visibility was checked, and what to read before playing."""
     entry = item.entry
@@ -125,11 +133,7 @@ def film_list(request, contest_slug):
 @release_surface
 @require_GET
 def announcement(request, contest_slug, public_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    now = timezone.now()
-    item = selectors.shown_release_or_404(
-        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
-    )
+    contest, item = _shown_item(request, contest_slug, public_id)
     if not item.announcement:
         raise Http404
     response = render(
@@ -144,11 +148,7 @@ def announcement(request, contest_slug, public_id):
 @release_surface
 @require_GET
 def film(request, contest_slug, public_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    now = timezone.now()
-    item = selectors.shown_release_or_404(
-        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
-    )
+    contest, item = _shown_item(request, contest_slug, public_id)
     if not item.film:
         raise Http404
     response = render(
@@ -172,11 +172,7 @@ def film(request, contest_slug, public_id):
 @require_GET
 def film_media(request, contest_slug, public_id):
     """A stable address for the film: checks visibility, then redirects to a fresh signed URL."""
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    now = timezone.now()
-    item = selectors.shown_release_or_404(
-        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
-    )
+    _contest, item = _shown_item(request, contest_slug, public_id)
     found = delivery.playable(item.entry) if item.film else None
     if found is None:
         raise Http404
@@ -186,11 +182,7 @@ def film_media(request, contest_slug, public_id):
 @release_surface
 @require_GET
 def poster(request, contest_slug, public_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    now = timezone.now()
-    item = selectors.shown_release_or_404(
-        viewer_for(request.user, contest, at=now), contest=contest, public_id=public_id, at=now
-    )
+    _contest, item = _shown_item(request, contest_slug, public_id)
     key = _poster_key(item)
     if not key:
         raise Http404
