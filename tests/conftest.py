@@ -99,6 +99,11 @@ def page(browser, tmp_path):
     context = browser.new_context(locale="en-GB", viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Playwright intercepts file choosers only while something listens for them, and switches that on and off by a
+    # message it does not wait for: `expect_file_chooser` alone races the key press that opens the chooser (an
+    # uncaught chooser is cancelled by headless Chromium and the test waits for nothing). Listening from the start
+    # keeps the interception on, set before the first navigation, for the whole test.
+    page.on("filechooser", lambda chooser: None)
     yield page
     context.close()
 

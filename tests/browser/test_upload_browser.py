@@ -169,7 +169,7 @@ def test_a_failed_part_is_sent_again_and_pause_holds_the_upload_until_resume(liv
     held.clear()
     state["hold"] = False
     before = len(attempts)
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # an absence has no event to wait for: longer than Uppy's first retry delays (0, 1 s)
     assert len(attempts) == before  # nothing is sent while paused
 
     page.click(".upload-pause")
