@@ -33,6 +33,9 @@ class User(AbstractUser):
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     preferred_language = models.CharField(_("language"), max_length=8, default="fr")
+    # Set when the person proved they read this address (a mailed link: verification, invitation). Community
+    # membership and domain rules count only verified addresses.
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -90,7 +91,83 @@ def accept_invitation(*, invitation: Invitation, user: User) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    mark_email_verified(user=user)  # the invitation's link was mailed to this address
     record_event(verb="invitation_accepted", actor=user, contest=invitation.contest, kind=invitation.kind)
+
+
+# Email verification: a signed, expiring link mailed to the address. Community membership counts verified
+# addresses only, so that nobody joins it by typing someone else's address or a school's domain.
+
+VERIFICATION_SALT = "palmares.accounts.verify-email"
+
+
+def email_verification_token(user: User) -> str:
+    """A link token naming the person and the address it proves (a changed address makes old links useless)."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFICATION_SALT, compress=True)
+
+
+def send_email_verification(*, user: User, language: str) -> None:
+    """Mail `user` the link that verifies their address, once the transaction commits."""
+    url = settings.SITE_URL + reverse("verify_email", kwargs={"token": email_verification_token(user)})
+    context = {"user": user, "url": url, "days": settings.EMAIL_VERIFICATION_TTL_DAYS}
+
+    def send():
+        from django.utils import translation
+
+        with translation.override(language):
+            subject = render_to_string("accounts/mail/verify_email_subject.txt", context).strip()
+            body = render_to_string("accounts/mail/verify_email_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+
+    transaction.on_commit(send)
+
+
+def mark_email_verified(*, user: User) -> User:
+    """Record that `user` read a link mailed to their address. Writes User.email_verified_at and an AuditEvent
+    `email_verified` the first time."""
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        record_event(verb="email_verified", actor=user, contest=None)
+    return user
+
+
+class VerificationError(ContestError):
+    pass
+
+
+@transaction.atomic
+def verify_email(*, token: str) -> User:
+    """Verify the address a mailed link names. Raises VerificationError("link_invalid") for an unknown, altered or
+    expired link, or one for an address the account no longer has."""
+    try:
+        data = signing.loads(token, salt=VERIFICATION_SALT, max_age=settings.EMAIL_VERIFICATION_TTL_DAYS * 86400)
+    except signing.BadSignature:
+        data = None
+    user = (
+        User.objects.filter(pk=data.get("user"), email__iexact=data.get("email", ""), is_active=True).first()
+        if isinstance(data, dict)
+        else None
+    )
+    if user is None:
+        raise VerificationError(
+            "link_invalid", _("This link is not valid any more. Log in and ask for a new one from your team's page.")
+        )
+    return mark_email_verified(user=user)
+
+
+def over_limit(*, scope: str, key: str, limit: int, seconds: int) -> bool:
+    """Count one attempt of `scope` by `key` (an address, an account) in a window of `seconds`; True past `limit`."""
+    from django.core.cache import cache
+
+    name = f"limit:{scope}:{hash_token(key)}"
+    cache.add(name, 0, timeout=seconds)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, timeout=seconds)
+        count = 1
+    return count > limit
 
 
 @transaction.atomic

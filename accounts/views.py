@@ -9,7 +9,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from contest.services import ContestError
@@ -22,9 +24,12 @@ from .services import (
     confirmed_totp_device,
     find_invitation,
     may_use_two_factor,
+    over_limit,
     register_invited_user,
     remove_totp_device,
+    send_email_verification,
     start_totp_enrolment,
+    verify_email,
 )
 
 
@@ -61,6 +66,38 @@ def accept_invitation_view(request, token):
                 messages.success(request, _("Your account is ready."))
                 return redirect("home")
     return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+def verify_email_view(request, token):
+    """The link of the verification mail. Idempotent: opening it twice (or a mail client's preview) changes nothing."""
+    try:
+        verify_email(token=token)
+    except ContestError as error:
+        return render(request, "accounts/verify_email_invalid.html", {"message": error.message}, status=404)
+    messages.success(request, _("Your email address is confirmed."))
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def resend_verification_view(request):
+    """Mail the verification link again (at most a few times an hour)."""
+    if request.user.email_verified_at is not None:
+        messages.info(request, _("Your email address is already confirmed."))
+    elif over_limit(scope="verify-mail", key=str(request.user.pk), limit=3, seconds=3600):
+        messages.error(request, _("Several links were already sent this hour: check your spam folder, then try later."))
+    else:
+        send_email_verification(user=request.user, language=request.LANGUAGE_CODE)
+        messages.success(request, _("A new link was sent to %(email)s.") % {"email": request.user.email})
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
+def _safe_next(request, url):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return "home"
 
 
 # Login with an optional second step. Someone with a confirmed TOTP device gives a code after the password; until then

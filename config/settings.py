@@ -135,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_TTL_DAYS = int(env("INVITATION_TTL_DAYS", "14"))
+EMAIL_VERIFICATION_TTL_DAYS = int(env("EMAIL_VERIFICATION_TTL_DAYS", "3"))
+# Self-registration attempts (a new account and team) per client address and hour: bounds account enumeration.
+REGISTRATION_ATTEMPTS_PER_HOUR = int(env("REGISTRATION_ATTEMPTS_PER_HOUR", "60"))
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(12 * 3600)))  # then the person logs in again
 PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", "3600"))  # seconds a reset link stays valid
 

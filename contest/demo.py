@@ -77,7 +77,13 @@ ENTRIES = [
 
 def _user(email: str, full_name: str, *, staff: bool = False) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": full_name, "is_staff": staff, "is_superuser": staff}
+        email=email,
+        defaults={
+            "full_name": full_name,
+            "is_staff": staff,
+            "is_superuser": staff,
+            "email_verified_at": timezone.now(),
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -171,7 +177,9 @@ def load_demo() -> Contest:
     for email, name, institution_index, captain_name in TEAMS:
         captain = _user(email, captain_name)
         team, _ = Team.objects.get_or_create(
-            contest=contest, name=name, defaults={"institution": institutions[institution_index]}
+            contest=contest,
+            name=name,
+            defaults={"institution": institutions[institution_index], "approval": Team.Approval.APPROVED},
         )
         TeamMember.objects.get_or_create(team=team, user=captain, defaults={"role": TeamMember.Role.CAPTAIN})
         teams.append(team)

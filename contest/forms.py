@@ -115,5 +115,13 @@ class ExtensionForm(forms.Form):
     )
 
 
+class ReopenRegistrationForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("Reopen registration until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the contest's time zone."),
+    )
+
+
 class DisqualifyForm(forms.Form):
     reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -24,9 +24,23 @@ class Institution(models.Model):
     """A school or partner organisation that teams (and sometimes jurors) belong to."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    email_domains = models.CharField(
+        _("email domains"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Addresses in these domains (separated by spaces or commas, e.g. lycee-exemple.fr) count as members of "
+            "this institution once verified: their teams need no organiser's approval to join the community."
+        ),
+    )
 
     def __str__(self):
         return self.name
+
+    def vouches_for(self, email: str) -> bool:
+        """Whether `email` is an address in one of the institution's domains (the domain itself, not a lookalike)."""
+        domain = email.rsplit("@", 1)[-1].lower()
+        return domain in {d.strip().lower().lstrip("@") for d in self.email_domains.replace(",", " ").split()}
 
 
 class Contest(models.Model):
@@ -52,6 +66,12 @@ class Contest(models.Model):
     )
     max_synopsis_chars = models.PositiveIntegerField(_("maximum synopsis length (characters)"), default=1200)
     blind_judging = models.BooleanField(_("blind judging"), default=True)
+    registration_reopened_until = models.DateTimeField(
+        _("team registration reopened until"),
+        null=True,
+        blank=True,
+        help_text=_("Team registration closes with the submission window; an organiser can reopen it until then."),
+    )
 
     class Meta:
         ordering = ["-opens_at"]
@@ -70,6 +90,16 @@ class Contest(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def registration_closes_at(self):
+        """Teams may register themselves until the submission window closes, or until an organiser's reopening."""
+        if self.registration_reopened_until and self.registration_reopened_until > self.closes_at:
+            return self.registration_reopened_until
+        return self.closes_at
+
+    def registration_is_open(self, now=None) -> bool:
+        return (now or timezone.now()) <= self.registration_closes_at
 
 
 class ContestRole(models.Model):
@@ -151,12 +181,26 @@ class Prize(models.Model):
 
 
 class Team(models.Model):
+    class Approval(models.TextChoices):
+        """A team registered by its own members counts for its own entries only until an organiser approves it:
+        community access (restricted films) is earned, not claimed by picking an institution from a list."""
+
+        PENDING = "pending", _("waiting for the organisers' approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team name"), max_length=120)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="teams")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams")
     deadline_extended_to = models.DateTimeField(_("deadline extended to"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    approval = models.CharField(_("approval"), max_length=20, choices=Approval.choices, default=Approval.PENDING)
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
+    approval_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -262,6 +306,10 @@ EVENT_LABELS = {
     "film_retried": _("film processing started again"),
     "extension_granted": _("extension granted"),
     "team_created": _("team registered"),
+    "team_approved": _("team approved"),
+    "team_refused": _("team refused"),
+    "registration_reopened": _("team registration reopened"),
+    "email_verified": _("email address verified"),
     "invitation_sent": _("invitation sent"),
     "invitation_accepted": _("invitation accepted"),
 }

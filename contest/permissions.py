@@ -20,6 +20,14 @@ def is_juror(user, contest: Contest) -> bool:
     return ContestRole.objects.filter(contest=contest, user=user, role=ContestRole.Role.JUROR).exists()
 
 
+def member_is_vouched_for(user, team: Team) -> bool:
+    """Whether a member of `team` counts in the contest's community through the team: their address is verified,
+    and the team was approved by an organiser or the address is in one of its institution's domains."""
+    if user.email_verified_at is None:
+        return False
+    return team.approval == Team.Approval.APPROVED or team.institution.vouches_for(user.email)
+
+
 def teams_of(user, contest: Contest) -> QuerySet[Team]:
     if not user.is_authenticated:
         return Team.objects.none()

@@ -94,6 +94,7 @@ def organiser_overview(*, contest: Contest) -> dict:
         "total": sum(counts.values()),
         "entries": entries,
         "teams": teams,
+        "pending_teams": sum(1 for team in teams if team.approval == Team.Approval.PENDING),
         "jurors": jurors,
     }
 

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -269,13 +270,98 @@ def grant_extension(*, team: Team, until: datetime, by: User) -> Team:
     return team
 
 
+def check_registration_open(*, contest: Contest, now: datetime | None = None) -> None:
+    """Raises ContestError("registration_closed") once teams may no longer register themselves."""
+    if not contest.registration_is_open(now):
+        raise ContestError(
+            "registration_closed",
+            _("Team registration closed on %(date)s. Ask the organisers if your team should still take part.")
+            % {
+                "date": date_format(
+                    timezone.localtime(contest.registration_closes_at, contest.tzinfo), "DATETIME_FORMAT"
+                )
+            },
+        )
+
+
 @transaction.atomic
-def create_team(*, contest: Contest, name: str, institution, captain: User) -> Team:
-    """Register a team with its captain. Writes Team, TeamMember and an AuditEvent."""
+def create_team(*, contest: Contest, name: str, institution, captain: User, now: datetime | None = None) -> Team:
+    """Register a team with its captain, waiting for an organiser's approval (until then it counts for its own
+    entries only). Writes Team, TeamMember and an AuditEvent. Raises ContestError("registration_closed" |
+    "unknown_institution" | "team_name_taken")."""
+    check_registration_open(contest=contest, now=now)
+    if not contest.institutions.filter(pk=institution.pk).exists():
+        raise ContestError("unknown_institution", _("Choose one of the contest's institutions."))
     name = name.strip()
     if Team.objects.filter(contest=contest, name__iexact=name).exists():
         raise ContestError("team_name_taken", _("A team with this name is already registered."))
-    team = Team.objects.create(contest=contest, name=name, institution=institution)
+    team = Team.objects.create(contest=contest, name=name, institution=institution, approval=Team.Approval.PENDING)
     TeamMember.objects.create(team=team, user=captain, role=TeamMember.Role.CAPTAIN)
     record_event(verb="team_created", actor=captain, contest=contest, team=team.pk, name=name)
     return team
+
+
+@transaction.atomic
+def approve_team(*, team: Team, by: User) -> Team:
+    """An organiser vouches for a self-registered team: its verified members join the contest's community.
+    Writes Team and an AuditEvent `team_approved`; mails the team."""
+    team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
+    if team.approval == Team.Approval.APPROVED:
+        return team
+    before = team.approval
+    team.approval = Team.Approval.APPROVED
+    team.approval_decided_at = timezone.now()
+    team.approval_decided_by = by
+    team.refusal_reason = ""
+    team.save(update_fields=["approval", "approval_decided_at", "approval_decided_by", "refusal_reason"])
+    record_event(verb="team_approved", actor=by, contest=team.contest, team=team.pk, before=before)
+    mail_team(
+        team=team,
+        subject_template="contest/mail/team_decision_subject.txt",
+        body_template="contest/mail/team_decision_body.txt",
+        context={},
+    )
+    return team
+
+
+@transaction.atomic
+def refuse_team(*, team: Team, by: User, reason: str) -> Team:
+    """An organiser refuses a team, with a reason the team reads; it stays out of the community (its own entries
+    stay its own). Writes Team and an AuditEvent `team_refused`; mails the team. Raises ContestError("reason_required")."""
+    reason = reason.strip()
+    if not reason:
+        raise ContestError("reason_required", _("Give the team a reason for the refusal."))
+    team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
+    before = team.approval
+    team.approval = Team.Approval.REFUSED
+    team.approval_decided_at = timezone.now()
+    team.approval_decided_by = by
+    team.refusal_reason = reason
+    team.save(update_fields=["approval", "approval_decided_at", "approval_decided_by", "refusal_reason"])
+    record_event(verb="team_refused", actor=by, contest=team.contest, team=team.pk, before=before, reason=reason)
+    mail_team(
+        team=team,
+        subject_template="contest/mail/team_decision_subject.txt",
+        body_template="contest/mail/team_decision_body.txt",
+        context={},
+    )
+    return team
+
+
+@transaction.atomic
+def reopen_registration(*, contest: Contest, until: datetime, by: User) -> Contest:
+    """Let teams register themselves again until `until`. Writes Contest and an AuditEvent `registration_reopened`.
+    Raises ContestError("reopen_in_past")."""
+    if until <= timezone.now():
+        raise ContestError("reopen_in_past", _("Choose a moment in the future."))
+    before = contest.registration_reopened_until
+    contest.registration_reopened_until = until
+    contest.save(update_fields=["registration_reopened_until"])
+    record_event(
+        verb="registration_reopened",
+        actor=by,
+        contest=contest,
+        before=before.isoformat() if before else None,
+        after=until.isoformat(),
+    )
+    return contest

@@ -16,5 +16,8 @@ urlpatterns = [
     path("organiser/entries.csv", views.organiser_entries_csv, name="organiser_entries_csv"),
     path("organiser/entries/<uuid:public_id>/", views.organiser_entry, name="organiser_entry"),
     path("organiser/teams/<int:team_id>/extension/", views.organiser_extension, name="organiser_extension"),
+    path("organiser/teams/<int:team_id>/approve/", views.organiser_team_approve, name="organiser_team_approve"),
+    path("organiser/teams/<int:team_id>/refuse/", views.organiser_team_refuse, name="organiser_team_refuse"),
+    path("organiser/registration/", views.organiser_reopen_registration, name="organiser_reopen_registration"),
     path("organiser/jurors/invite/", views.organiser_invite_juror, name="organiser_invite_juror"),
 ]

@@ -1,20 +1,25 @@
 import csv
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import SignupForm
 from accounts.models import Invitation
-from accounts.services import invite
+from accounts.services import invite, over_limit, send_email_verification
 
 from . import permissions, selectors, services
-from .forms import DisqualifyForm, EntryForm, ExtensionForm, InviteForm, TeamForm
+from .forms import DisqualifyForm, EntryForm, ExtensionForm, InviteForm, ReopenRegistrationForm, TeamForm
 from .models import Contest, Entry
 
 
@@ -44,34 +49,74 @@ def contest_detail(request, contest_slug):
 
 
 def register_team(request, contest_slug):
-    """Sign up and register a team in one step; the person becomes its captain."""
+    """Sign up and register a team in one step; the person becomes its captain. The team waits for an organiser's
+    approval (it counts for its own entries only until then) and the new account for its address's confirmation."""
     contest = get_object_or_404(Contest, slug=contest_slug)
+    if not contest.registration_is_open():
+        return render(
+            request,
+            "contest/register_team.html",
+            {"contest": contest, "closed": True},
+            status=403 if request.method == "POST" else 200,
+        )
     if request.user.is_authenticated:
         signup_form = None
     else:
         signup_form = SignupForm(request.POST or None, prefix="account")
     team_form = TeamForm(request.POST or None, contest=contest, prefix="team")
+    if request.method == "POST" and over_limit(
+        scope="register",
+        key=get_client_ip_address(request) or "",
+        limit=settings.REGISTRATION_ATTEMPTS_PER_HOUR,
+        seconds=3600,
+    ):
+        # Unbound forms, so that nothing about the typed address is checked or said (enumeration); what was typed
+        # is kept but the password.
+        if signup_form is not None:
+            signup_form = SignupForm(prefix="account", initial=_typed(signup_form, ("full_name", "email")))
+        team_form = TeamForm(contest=contest, prefix="team", initial=_typed(team_form, ("name", "institution")))
+        return render(
+            request,
+            "contest/register_team.html",
+            {
+                "contest": contest,
+                "signup_form": signup_form,
+                "team_form": team_form,
+                "refusal": _("Too many registrations from this network in the last hour: try again later."),
+            },
+            status=429,
+        )
     if request.method == "POST" and team_form.is_valid() and (signup_form is None or signup_form.is_valid()):
-        user = request.user if signup_form is None else signup_form.save()
         try:
-            services.create_team(
-                contest=contest,
-                name=team_form.cleaned_data["name"],
-                institution=team_form.cleaned_data["institution"],
-                captain=user,
-            )
+            with transaction.atomic():  # no account is left behind when the team is refused
+                user = request.user if signup_form is None else signup_form.save()
+                services.create_team(
+                    contest=contest,
+                    name=team_form.cleaned_data["name"],
+                    institution=team_form.cleaned_data["institution"],
+                    captain=user,
+                )
+                if user.email_verified_at is None:
+                    send_email_verification(user=user, language=request.LANGUAGE_CODE)
         except services.ContestError as error:
             team_form.add_error("name", error.message)
         else:
             if signup_form is not None:
                 login(request, user, backend="accounts.backends.EmailBackend")
-            messages.success(request, _("Your team is registered. Create your first entry."))
+            messages.success(
+                request,
+                _("Your team is registered and waits for the organisers' approval. You can prepare your entries now."),
+            )
             return redirect("team_dashboard", contest_slug=contest.slug)
     return render(
         request,
         "contest/register_team.html",
         {"contest": contest, "signup_form": signup_form, "team_form": team_form},
     )
+
+
+def _typed(form, names) -> dict:
+    return {name: form.data.get(form.add_prefix(name), "") for name in names}
 
 
 @login_required
@@ -240,6 +285,7 @@ def organiser_dashboard(request, contest_slug):
             "contest": contest,
             **selectors.organiser_overview(contest=contest),
             "extension_form": ExtensionForm(),
+            "reopen_form": ReopenRegistrationForm(),
             "invite_form": InviteForm(),
             "now": timezone.now(),
         },
@@ -295,6 +341,54 @@ def organiser_extension(request, contest_slug, team_id):
     else:
         messages.error(request, _("Enter the date and time the extension ends."))
     return redirect("organiser_dashboard", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def organiser_team_approve(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    team = get_object_or_404(contest.teams, pk=team_id)
+    services.approve_team(team=team, by=request.user)
+    messages.success(request, _("%(team)s is approved; its members were told.") % {"team": team.name})
+    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+
+
+@login_required
+@require_POST
+def organiser_team_refuse(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    team = get_object_or_404(contest.teams, pk=team_id)
+    try:
+        services.refuse_team(team=team, by=request.user, reason=request.POST.get("reason", ""))
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(team)s is refused; its members were told why.") % {"team": team.name})
+    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+
+
+@login_required
+@require_POST
+def organiser_reopen_registration(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    form = ReopenRegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_registration(contest=contest, until=form.cleaned_data["until"], by=request.user)
+        except services.ContestError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Teams can register again until %(date)s.")
+                % {"date": date_format(timezone.localtime(form.cleaned_data["until"]), "DATETIME_FORMAT")},
+            )
+    else:
+        messages.error(request, _("Enter the date and time registration closes again."))
+    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
 
 
 @login_required

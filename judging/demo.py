@@ -1,5 +1,6 @@
-"""Judging demo data for `make run`: a finished pre-selection round and an open final round, so that
-juror1@example.org lands on a queue with films to watch and score. Idempotent: running it again changes nothing."""
+"""Judging demo data for `make run`: a finished pre-selection round and a finished final round, closed before the
+palmarès is announced (a blind round still running would forbid naming the winning team). juror1@example.org finds
+both rounds with their reviews. Idempotent: running it again changes nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -69,6 +70,14 @@ PRESELECTION_SCORES = {
 }
 
 
+# Final scores per entry title (Message, Craft, Care): « Sans voix » comes first, as the prize says.
+FINAL_SCORES = {
+    "Sans voix": ("5", "17", "5"),
+    "Le Silence des couloirs": ("4", "13", "4"),
+    "Derrière l'écran": ("3", "11", "4"),
+}
+
+
 def _criteria(round: Round) -> list[Criterion]:
     result = []
     for order, (name_fr, name_en, guidance_fr, guidance_en, weight, low, high, step, anchors) in enumerate(CRITERIA):
@@ -120,8 +129,8 @@ def load_judging_demo(contest: Contest) -> None:
         defaults={
             "name_fr": "Finale",
             "name_en": "Final",
-            "opens_at": now - timedelta(days=1),
-            "closes_at": now + timedelta(days=14),
+            "opens_at": now - timedelta(days=2),
+            "closes_at": now - timedelta(hours=1),
             "jurors_per_entry": 2,
             "source": Round.Source.SHORTLIST,
             "show_scores_after_own": True,
@@ -160,25 +169,27 @@ def load_judging_demo(contest: Contest) -> None:
 
     if not Assignment.objects.filter(round=final).exists():
         services.assign_jurors(round=final, by=organiser, seed=2026)
-        # Make sure juror1 has films to watch, then put one of juror2's reviews in.
+        # juror1 judged every film of the final it is not in conflict with.
         if numbered[1]:
             for entry in Entry.objects.filter(pk__in=selectors.round_entries(final).values("pk")):
                 if not selectors.is_conflicted(round=final, juror_id=numbered[1].pk, entry=entry):
                     Assignment.objects.get_or_create(
                         round=final, juror=numbered[1], entry=entry, defaults={"created_by": organiser, "manual": True}
                     )
-        done = (
-            Assignment.objects.filter(round=final, juror=numbered[2]).order_by("entry__code").first()
-            if numbered[2]
-            else None
-        )
-        if done is not None:
-            services.record_watching(assignment=done, by=numbered[2], position_s=8, duration_s=8)
-            services.save_review(
-                assignment=done,
-                by=numbered[2],
-                values={criterion.pk: value for criterion, value in zip(final_criteria, ("4", "14", "5"), strict=True)},
-                private_comment="Très juste.",
+        # The finished final: every review submitted, written directly as for the pre-selection.
+        for assignment in Assignment.objects.filter(round=final).select_related("entry", "juror"):
+            number = next((n for n, juror in numbered.items() if juror == assignment.juror), 0)
+            values = FINAL_SCORES.get(assignment.entry.title, ("3", "10", "3"))
+            Review.objects.create(
+                assignment=assignment,
+                status=Review.Status.SUBMITTED,
+                watched_seconds=8,
+                duration_seconds=8,
+                submitted_at=final.closes_at - timedelta(hours=number + 1),
+                private_comment="Très juste." if assignment.entry.title == "Sans voix" else "Démo.",
                 team_feedback="Merci pour ce film.",
-                submit=True,
+            )
+            Score.objects.bulk_create(
+                Score(assignment=assignment, criterion=criterion, value=Decimal(value))
+                for criterion, value in zip(final_criteria, values, strict=True)
             )

@@ -382,3 +382,20 @@ def entry_reviews(*, round: Round, entry: Entry) -> list[dict]:
             }
         )
     return rows
+
+
+def blind_rounds_in_progress(entry_ids, *, at) -> dict[int, Round]:
+    """For each of `entry_ids` still judged blind at `at` (assigned in a round of a blind-judging contest that has
+    not closed: its `closes_at` second included, as Round.is_open says), the round that closes last. While it runs,
+    nothing may name the entry's team outside organisers."""
+    rounds: dict[int, Round] = {}
+    assignments = (
+        Assignment.objects.filter(
+            entry_id__in=list(entry_ids), round__closes_at__gte=at, round__contest__blind_judging=True
+        )
+        .select_related("round")
+        .order_by("round__closes_at")
+    )
+    for assignment in assignments:
+        rounds[assignment.entry_id] = assignment.round
+    return rounds

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -479,6 +480,19 @@ def awards(request, contest_slug):
             form.add_error("reason_if_not_ranking" if error.code == "reason_required" else None, error.message)
         else:
             messages.success(request, _("Award recorded."))
+            blind = selectors.blind_rounds_in_progress([data["entry"].pk], at=timezone.now()).get(data["entry"].pk)
+            if blind is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The round « %(round)s » still judges this entry blind until %(date)s: until then, "
+                        "announcements show its title and prize only, without the team's name."
+                    )
+                    % {
+                        "round": blind.name,
+                        "date": date_format(timezone.localtime(blind.closes_at), "DATETIME_FORMAT"),
+                    },
+                )
             return redirect("judging_awards", contest_slug=contest.slug)
     prizes = [{"prize": prize, "suggested": services.ranking_choice(prize=prize)} for prize in contest.prizes.all()]
     return render(

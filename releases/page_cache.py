@@ -4,8 +4,8 @@ changes). It never widens or delays what visibility decides:
 - only anonymous GETs of pages whose item the view marked public are stored, without any per-visitor content (no
   CSRF token, no cookie set);
 - an entry is valid from when it was rendered until the earlier of PUBLIC_PAGE_CACHE_SECONDS and the next
-  scheduled release step of any contest, checked against the clock at read time (so a step takes effect at its
-  second, cached or not);
+  scheduled release step or blind round's close of any contest, checked against the clock at read time (so a step
+  takes effect at its second, cached or not);
 - every change that could alter a page drops every entry at once: each audited change (all release, award, entry
   and pipeline services write an AuditEvent) and any save or delete of the models pages are made from (the admin
   included) bumps a generation number that is part of every key."""
@@ -48,10 +48,23 @@ def bump(**_kwargs) -> None:
     transaction.on_commit(_incr)
 
 
-def _next_step_after(now):
+def _next_change_after(now):
+    """The next second at which a page may change by the clock alone: a release step, or the close of a blind round
+    (from which announcements name the team)."""
+    from judging.models import Round
+
     from .models import ReleaseStep
 
-    return ReleaseStep.objects.filter(at__gt=now, cancelled_at__isnull=True).aggregate(first=Min("at"))["first"]
+    moments = [
+        ReleaseStep.objects.filter(at__gt=now, cancelled_at__isnull=True).aggregate(first=Min("at"))["first"],
+        Round.objects.filter(closes_at__gte=now, contest__blind_judging=True).aggregate(first=Min("closes_at"))[
+            "first"
+        ],
+    ]
+    if moments[1] is not None:
+        moments[1] += timedelta(microseconds=1)  # a round runs through its closing second (Round.is_open)
+    moments = [moment for moment in moments if moment is not None]
+    return min(moments) if moments else None
 
 
 def shared(response, cacheable: bool):
@@ -84,7 +97,7 @@ def anonymous_page_cache(view):
             and not request.META.get("CSRF_COOKIE_USED")
         ):
             until = now + timedelta(seconds=seconds)
-            step = _next_step_after(now)
+            step = _next_change_after(now)
             if step is not None and step < until:
                 until = step
             if until > now:

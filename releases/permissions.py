@@ -10,8 +10,8 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from contest.models import Contest, ContestRole, Entry, TeamMember
-from contest.permissions import is_organiser
+from contest.models import Contest, ContestRole, Entry, Team, TeamMember
+from contest.permissions import is_organiser, member_is_vouched_for
 from judging.models import Conflict, Round
 
 from .models import (
@@ -111,13 +111,19 @@ def viewer_for(user, contest: Contest, *, link_token: str | None = None, at: dat
         return Viewer(link_release_ids=link_release_ids)
     if is_organiser(user, contest):
         return Viewer(organiser=True, link_release_ids=link_release_ids)
-    team_ids = frozenset(TeamMember.objects.filter(team__contest=contest, user=user).values_list("team_id", flat=True))
+    teams = list(Team.objects.filter(contest=contest, memberships__user=user).select_related("institution"))
+    team_ids = frozenset(team.pk for team in teams)
     roles = list(ContestRole.objects.filter(contest=contest, user=user).values_list("role", "institution_id"))
     juror = any(role == ContestRole.Role.JUROR for role, _ in roles)
+    # The community is earned, not claimed: members of approved (or domain-vouched) teams with a verified address,
+    # people the organisers invited by a verified address, and roles the organisers gave with an institution.
     community = (
-        bool(team_ids)
-        or any(institution for _, institution in roles)
-        or CommunityMember.objects.filter(contest=contest, email__iexact=user.email).exists()
+        any(institution for _, institution in roles)
+        or any(member_is_vouched_for(user, team) for team in teams)
+        or (
+            user.email_verified_at is not None
+            and CommunityMember.objects.filter(contest=contest, email__iexact=user.email).exists()
+        )
     )
     return Viewer(
         team_ids=team_ids,

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from contest.models import Contest, ContestRole, Entry
-from judging.models import Award
+from judging.models import Award, Round
+from judging.selectors import blind_rounds_in_progress
 
 from .models import Audience, Release, ReleaseStep, Target
 from .permissions import ANONYMOUS, Viewer, current_steps, decide
@@ -28,6 +29,9 @@ class Shown:
     film_step: ReleaseStep | None
     public_announcement: bool
     public_film: bool
+    # The round still judging the entry blind, if any: until it closes, no one but organisers reads the team's name.
+    blind_round: Round | None = None
+    organiser_view: bool = False
 
     @property
     def public(self) -> bool:
@@ -36,7 +40,8 @@ class Shown:
 
     @property
     def show_team_name(self) -> bool:
-        return self.release.show_team_name
+        """The team agreed to be named, and no blind round still judges the entry (organisers always read it)."""
+        return self.release.show_team_name and (self.organiser_view or self.blind_round is None)
 
     @property
     def published_at(self) -> datetime | None:
@@ -53,12 +58,15 @@ def _releases(contest: Contest | None):
 
 
 def shown_releases(viewer: Viewer, *, contest: Contest | None, at: datetime, query: str = "") -> list[Shown]:
-    """Releases whose announcement or film `viewer` may see at `at`, in title order. Four queries."""
+    """Releases whose announcement or film `viewer` may see at `at`, in title order. Four queries (five when a
+    team agreed to be named, to check that no blind round still judges it)."""
     releases = _releases(contest)
     if query.strip():
         releases = releases.filter(Q(entry__title__icontains=query.strip()))
     releases = list(releases.order_by("entry__title", "pk"))
     states = current_steps(releases, at=at)
+    named = [release.entry_id for release in releases if release.show_team_name and release.entry.contest.blind_judging]
+    blind = blind_rounds_in_progress(named, at=at) if named else {}
     shown = []
     for release in releases:
         entry = release.entry
@@ -79,6 +87,8 @@ def shown_releases(viewer: Viewer, *, contest: Contest | None, at: datetime, que
                 film_step=steps[Target.FILM],
                 public_announcement=decide(ANONYMOUS, entry, steps[Target.ANNOUNCEMENT], Target.ANNOUNCEMENT),
                 public_film=decide(ANONYMOUS, entry, steps[Target.FILM], Target.FILM),
+                blind_round=blind.get(entry.pk),
+                organiser_view=viewer.organiser,
             )
         )
     return shown

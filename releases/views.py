@@ -18,6 +18,7 @@ from django.views.defaults import page_not_found
 
 from contest.models import AuditEvent, Contest
 from contest.permissions import get_team_entry_or_404, require_organiser
+from judging.selectors import blind_rounds_in_progress
 from media_pipeline import delivery
 
 from . import selectors, services
@@ -386,6 +387,7 @@ def organiser_release(request, contest_slug, public_id):
             "step_form": step_form,
             "link_form": link_form,
             "new_link": new_token,
+            "blind_round": blind_rounds_in_progress([release.entry_id], at=now).get(release.entry_id),
             "events": AuditEvent.objects.filter(entry=release.entry, verb__in=RELEASE_VERBS).select_related("actor")[
                 :100
             ],

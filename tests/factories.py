@@ -19,6 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Person {n}")
     preferred_language = "en"
+    email_verified_at = factory.LazyFunction(timezone.now)  # invited people proved their address
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -84,6 +85,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     contest = factory.SubFactory(ContestFactory)
     name = factory.Sequence(lambda n: f"Team {n}")
     institution = factory.SubFactory(InstitutionFactory)
+    approval = Team.Approval.APPROVED  # registered or approved by the organisers; self-registration starts pending
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):

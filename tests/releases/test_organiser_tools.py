@@ -149,7 +149,12 @@ def test_organisers_invite_a_list_into_the_community_who_then_see_community_rele
     )
     assert response.status_code == 302
     assert sorted(CommunityMember.objects.filter(contest=world.contest).values_list("email", flat=True)) == sorted(
-        [world.users["community_member"].email, "journaliste@example.org", "ami@example.org"]
+        [
+            world.users["community_member"].email,
+            world.users["unverified_invitee"].email,
+            "journaliste@example.org",
+            "ami@example.org",
+        ]
     )
     with time_machine.travel(world.at(T1, 1), tick=False):
         assert world.client_for(guest).get(reverse("releases:film", kwargs=world.kwargs)).status_code == 200

@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 
-from contest.models import ContestRole, Entry
+from accounts.models import User
+from contest.models import ContestRole, Entry, Team
 from judging.models import Award, Conflict
 from media_pipeline.models import Film
 from releases import services
@@ -40,6 +41,9 @@ ROLES = [
     "juror",
     "conflicted_juror",
     "community_member",
+    "pending_team",
+    "unverified_member",
+    "unverified_invitee",
     "link_holder",
     "organiser",
 ]
@@ -51,6 +55,9 @@ ROLE_AUDIENCES = {
     "juror": {"public", "jury"},
     "conflicted_juror": {"public"},  # a declared conflict with the entry takes the jury audience away
     "community_member": {"public", "community"},  # invited by email
+    "pending_team": {"public"},  # registered itself, not yet approved: its own entries only
+    "unverified_member": {"public"},  # in an approved team, but never proved their address
+    "unverified_invitee": {"public"},  # invited by an address they never proved is theirs
     "link_holder": {"public", "link"},
     "organiser": {"public", "team", "organisers", "jury", "community", "link"},
 }
@@ -160,11 +167,18 @@ def build_world(state_name: str) -> World:
     users = {role: UserFactory(password=None) for role in ROLES if role not in ("anonymous", "link_holder")}
     TeamMemberFactory(team=own_team, user=users["own_team"])
     TeamMemberFactory(team=other_team, user=users["other_team"])
+    TeamMemberFactory(team=TeamFactory(contest=contest, approval=Team.Approval.PENDING), user=users["pending_team"])
+    TeamMemberFactory(team=other_team, user=users["unverified_member"])
+    User.objects.filter(pk__in=[users["unverified_member"].pk, users["unverified_invitee"].pk]).update(
+        email_verified_at=None
+    )
+    users["unverified_member"].email_verified_at = users["unverified_invitee"].email_verified_at = None
     ContestRoleFactory(contest=contest, user=users["organiser"], role=ContestRole.Role.ORGANISER)
     ContestRoleFactory(contest=contest, user=users["juror"], role=ContestRole.Role.JUROR)
     ContestRoleFactory(contest=contest, user=users["conflicted_juror"], role=ContestRole.Role.JUROR)
     Conflict.objects.create(contest=contest, juror=users["conflicted_juror"], kind=Conflict.Kind.ENTRY, entry=entry)
     services.add_community_member(contest=contest, email=users["community_member"].email, by=users["organiser"])
+    services.add_community_member(contest=contest, email=users["unverified_invitee"].email, by=users["organiser"])
 
     key = default_storage.save(f"films/{entry.public_id}.mp4", ContentFile(FILM_BYTES))
     Film.objects.create(
