@@ -117,3 +117,7 @@ class ExtensionForm(forms.Form):
 
 class DisqualifyForm(forms.Form):
     reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefuseEditForm(forms.Form):
+    reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 2}))

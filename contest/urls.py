@@ -15,6 +15,9 @@ urlpatterns = [
     path("organiser/", views.organiser_dashboard, name="organiser_dashboard"),
     path("organiser/entries.csv", views.organiser_entries_csv, name="organiser_entries_csv"),
     path("organiser/entries/<uuid:public_id>/", views.organiser_entry, name="organiser_entry"),
+    path("organiser/edits/", views.organiser_edits, name="organiser_edits"),
+    path("organiser/edits/<int:edit_id>/approve/", views.organiser_edit_approve, name="organiser_edit_approve"),
+    path("organiser/edits/<int:edit_id>/refuse/", views.organiser_edit_refuse, name="organiser_edit_refuse"),
     path("organiser/teams/<int:team_id>/extension/", views.organiser_extension, name="organiser_extension"),
     path("organiser/jurors/invite/", views.organiser_invite_juror, name="organiser_invite_juror"),
 ]
