@@ -125,3 +125,7 @@ class ReopenRegistrationForm(forms.Form):
 
 class DisqualifyForm(forms.Form):
     reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefuseEditForm(forms.Form):
+    reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 2}))

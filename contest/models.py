@@ -291,6 +291,54 @@ class Entry(models.Model):
         return self.consent_on_screen and self.rights_cleared and self.rules_accepted
 
 
+class EntryEdit(models.Model):
+    """A team's change to the public text of an announced entry (title, synopses, credits), kept apart from the entry
+    until an organiser decides: the entry, and so every public page, keeps the approved text meanwhile."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        SUPERSEDED = "superseded", _("replaced by a later proposal")
+        WITHDRAWN = "withdrawn", _("withdrawn by the team")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="edits")
+    # {field name: proposed value}, and the approved values they would replace when proposed (for the record).
+    fields = models.JSONField()
+    before = models.JSONField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason, shown to the team"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"], condition=models.Q(decision="pending"), name="one_pending_edit_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry} · {self.decision}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field label, approved text now, proposed text) for each proposed field, in the form's order."""
+        return [
+            (str(Entry._meta.get_field(name).verbose_name), getattr(self.entry, name), self.fields[name])
+            for name in REVIEWED_FIELDS
+            if name in self.fields
+        ]
+
+
+# The public text of an entry: once it is announced beyond its team and jury, a team's change to these waits.
+REVIEWED_FIELDS = ("title", "synopsis_fr", "synopsis_en", "credits")
+
+
 EVENT_LABELS = {
     "entry_created": _("entry created"),
     "entry_updated": _("entry updated"),
@@ -312,6 +360,10 @@ EVENT_LABELS = {
     "email_verified": _("email address verified"),
     "invitation_sent": _("invitation sent"),
     "invitation_accepted": _("invitation accepted"),
+    "entry_edit_proposed": _("changes to the public text proposed"),
+    "entry_edit_withdrawn": _("proposed changes withdrawn"),
+    "entry_edit_approved": _("changes to the public text approved"),
+    "entry_edit_refused": _("changes to the public text refused"),
 }
 
 

@@ -1,5 +1,7 @@
 """Who may see and do what in a contest. Views ask here; they never filter by hand."""
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -52,3 +54,19 @@ def require_organiser(user, contest: Contest) -> None:
     """Answer 404, not 403, so that organiser pages do not reveal that a contest or an entry exists."""
     if not is_organiser(user, contest):
         raise Http404
+
+
+# Predicates that say an entry's public text is out in the world, so that a team's change to it waits for an
+# organiser. contest cannot ask releases (a higher layer) itself: releases registers its rule in AppConfig.ready().
+_EDIT_REVIEW_RULES: list[Callable[[Entry], bool]] = []
+
+
+def register_edit_review(rule: Callable[[Entry], bool]) -> None:
+    """Add a rule "a team's change to this entry's title, synopses or credits needs an organiser's approval"."""
+    if rule not in _EDIT_REVIEW_RULES:
+        _EDIT_REVIEW_RULES.append(rule)
+
+
+def edit_needs_review(entry: Entry) -> bool:
+    """Whether a team's change to the public text of `entry` waits for an organiser (see register_edit_review)."""
+    return any(rule(entry) for rule in _EDIT_REVIEW_RULES)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Contest, ContestRole, Entry, Team, TeamMember
+from .models import Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
 from .services import missing_for_submission
 
 
@@ -90,6 +90,7 @@ def organiser_overview(*, contest: Contest) -> dict:
     teams = contest.teams.select_related("institution").annotate(entry_count=Count("entries")).order_by("name")
     jurors = ContestRole.objects.filter(contest=contest, role=ContestRole.Role.JUROR).select_related("user")
     return {
+        "pending_edit_count": pending_edits(contest=contest).count(),
         "by_state": by_state,
         "total": sum(counts.values()),
         "entries": entries,
@@ -97,6 +98,35 @@ def organiser_overview(*, contest: Contest) -> dict:
         "pending_teams": sum(1 for team in teams if team.approval == Team.Approval.PENDING),
         "jurors": jurors,
     }
+
+
+def pending_edits(*, contest: Contest):
+    """Teams' changes to the public text of announced entries that wait for an organiser, oldest first."""
+    return (
+        EntryEdit.objects.filter(entry__contest=contest, decision=EntryEdit.Decision.PENDING)
+        .select_related("entry__team", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def decided_edits(*, contest: Contest, limit: int = 30) -> list[EntryEdit]:
+    """The latest approvals and refusals, newest first."""
+    return list(
+        EntryEdit.objects.filter(
+            entry__contest=contest, decision__in=[EntryEdit.Decision.APPROVED, EntryEdit.Decision.REFUSED]
+        )
+        .select_related("entry__team", "proposed_by", "decided_by")
+        .order_by("-decided_at", "-id")[:limit]
+    )
+
+
+def team_edit_status(entry: Entry) -> EntryEdit | None:
+    """What the team needs to know about its latest change to the public text: the pending edit, or the last
+    decision if it was a refusal (with its reason); None otherwise."""
+    latest = entry.edits.exclude(decision=EntryEdit.Decision.SUPERSEDED).select_related("entry").order_by("-id").first()
+    if latest is not None and latest.decision in (EntryEdit.Decision.PENDING, EntryEdit.Decision.REFUSED):
+        return latest
+    return None
 
 
 EXPORT_HEADER = [

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import AuditEvent, Contest, Entry, Team, TeamMember
+from . import permissions
+from .models import REVIEWED_FIELDS, AuditEvent, Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
 
 
 class ContestError(Exception):
@@ -115,13 +116,20 @@ def _check_editable(*, entry: Entry, now: datetime) -> None:
 @transaction.atomic
 def update_entry(*, entry: Entry, by: User, content_warnings=None, **values) -> Entry:
     """Change an entry's details. Allowed on drafts, and on submitted entries while the window is open.
-    Writes Entry and an AuditEvent `entry_updated` naming the changed fields."""
+    Writes Entry and an AuditEvent `entry_updated` naming the changed fields. Once the entry is announced beyond its
+    team and jury (permissions.edit_needs_review), changes to its title, synopses and credits are not applied: they
+    become the entry's pending EntryEdit (see _propose_edit), and the other fields are applied as usual."""
     entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=entry.pk)
     _check_editable(entry=entry, now=timezone.now())
     unknown = set(values) - set(ENTRY_FIELDS)
     if unknown:
         raise TypeError(f"unknown entry fields: {sorted(unknown)}")
     _check_synopsis_length(contest=entry.contest, values=values)
+    if permissions.edit_needs_review(entry):
+        reviewed = {name: values.pop(name) for name in REVIEWED_FIELDS if name in values}
+        _propose_edit(entry=entry, by=by, proposed={k: v for k, v in reviewed.items() if getattr(entry, k) != v})
+    else:  # no longer announced widely (unpublished): the team's text applies directly and replaces its proposal
+        _propose_edit(entry=entry, by=by, proposed={})
     changed = sorted(name for name, value in values.items() if getattr(entry, name) != value)
     for name, value in values.items():
         setattr(entry, name, value)
@@ -135,6 +143,133 @@ def update_entry(*, entry: Entry, by: User, content_warnings=None, **values) -> 
     if changed:
         record_event(verb="entry_updated", actor=by, contest=entry.contest, entry=entry, fields=changed)
     return entry
+
+
+def _propose_edit(*, entry: Entry, by: User, proposed: dict) -> EntryEdit | None:
+    """Make `proposed` the entry's one pending edit. The previous pending edit, if any, is superseded (or withdrawn
+    when nothing differs from the approved text any more); the same proposal again changes nothing. Writes EntryEdit
+    and an AuditEvent `entry_edit_proposed` (or `entry_edit_withdrawn`); mails each organiser on commit."""
+    pending = EntryEdit.objects.select_for_update().filter(entry=entry, decision=EntryEdit.Decision.PENDING).first()
+    if pending is not None and pending.fields == proposed:
+        return pending
+    if pending is not None:
+        pending.decision = EntryEdit.Decision.SUPERSEDED if proposed else EntryEdit.Decision.WITHDRAWN
+        pending.decided_by = by
+        pending.decided_at = timezone.now()
+        pending.save(update_fields=["decision", "decided_by", "decided_at"])
+        if not proposed:
+            record_event(verb="entry_edit_withdrawn", actor=by, contest=entry.contest, entry=entry, edit=pending.pk)
+    if not proposed:
+        return None
+    edit = EntryEdit.objects.create(
+        entry=entry, fields=proposed, before={name: getattr(entry, name) for name in proposed}, proposed_by=by
+    )
+    record_event(
+        verb="entry_edit_proposed", actor=by, contest=entry.contest, entry=entry, edit=edit.pk, fields=sorted(proposed)
+    )
+    _mail_organisers(
+        contest=entry.contest,
+        subject_template="contest/mail/edit_proposed_subject.txt",
+        body_template="contest/mail/edit_proposed_body.txt",
+        context={"entry": entry, "edit": edit},
+    )
+    return edit
+
+
+def _mail_organisers(*, contest: Contest, subject_template: str, body_template: str, context: dict) -> None:
+    """Send a mail to each organiser of `contest`, in their own language, once the transaction commits."""
+    recipients = list(
+        ContestRole.objects.filter(contest=contest, role=ContestRole.Role.ORGANISER)
+        .values_list("user__email", "user__preferred_language")
+        .distinct()
+    )
+
+    def send():
+        for email, language in recipients:
+            with translation.override(language or settings.LANGUAGE_CODE), timezone.override(contest.tzinfo):
+                full_context = {"contest": contest, "site_url": settings.SITE_URL, **context}
+                subject = render_to_string(subject_template, full_context).strip()
+                body = render_to_string(body_template, full_context)
+            send_mail(subject, body, None, [email])
+
+    transaction.on_commit(send)
+
+
+def _pending_edit_for_update(edit: EntryEdit) -> EntryEdit:
+    edit = EntryEdit.objects.select_for_update().select_related("entry__team__contest").get(pk=edit.pk)
+    if edit.decision != EntryEdit.Decision.PENDING:
+        raise ContestError(
+            "edit_decided",
+            _("These changes were already decided (%(decision)s).") % {"decision": edit.get_decision_display()},
+        )
+    return edit
+
+
+@transaction.atomic
+def approve_entry_edit(*, edit: EntryEdit, by: User) -> EntryEdit:
+    """An organiser accepts a team's pending change: the entry takes the proposed text (public pages show it at the
+    next request). Writes Entry, EntryEdit and an AuditEvent `entry_edit_approved` with before and after; mails the
+    team. Raises ContestError("edit_decided" | "entry_closed")."""
+    edit = _pending_edit_for_update(edit)
+    entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=edit.entry_id)
+    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
+        raise ContestError(
+            "entry_closed",
+            _("This entry was %(status)s and can no longer be changed.") % {"status": entry.get_status_display()},
+        )
+    fields = [name for name in REVIEWED_FIELDS if name in edit.fields]
+    before = {name: getattr(entry, name) for name in fields}
+    for name in fields:
+        setattr(entry, name, edit.fields[name])
+    entry.save(update_fields=[*fields, "updated_at"])
+    edit.entry = entry
+    _decide(edit, decision=EntryEdit.Decision.APPROVED, by=by, reason="")
+    record_event(
+        verb="entry_edit_approved",
+        actor=by,
+        contest=entry.contest,
+        entry=entry,
+        edit=edit.pk,
+        before=before,
+        after={name: edit.fields[name] for name in fields},
+    )
+    return edit
+
+
+@transaction.atomic
+def refuse_entry_edit(*, edit: EntryEdit, by: User, reason: str) -> EntryEdit:
+    """An organiser turns down a team's pending change, with a reason the team sees; the entry keeps its approved
+    text. Writes EntryEdit and an AuditEvent `entry_edit_refused`; mails the team.
+    Raises ContestError("reason_required" | "edit_decided")."""
+    reason = reason.strip()
+    if not reason:
+        raise ContestError("reason_required", _("Tell the team why its changes are refused."))
+    edit = _pending_edit_for_update(edit)
+    _decide(edit, decision=EntryEdit.Decision.REFUSED, by=by, reason=reason)
+    record_event(
+        verb="entry_edit_refused",
+        actor=by,
+        contest=edit.entry.contest,
+        entry=edit.entry,
+        edit=edit.pk,
+        proposed=edit.fields,
+        reason=reason,
+    )
+    return edit
+
+
+def _decide(edit: EntryEdit, *, decision: str, by: User, reason: str) -> None:
+    edit.decision = decision
+    edit.decided_by = by
+    edit.decided_at = timezone.now()
+    edit.reason = reason
+    edit.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
+    mail_team(
+        team=edit.entry.team,
+        subject_template="contest/mail/edit_decided_subject.txt",
+        body_template="contest/mail/edit_decided_body.txt",
+        context={"entry": edit.entry, "edit": edit},
+    )
 
 
 def missing_for_submission(entry: Entry, now: datetime | None = None) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.forms import SignupForm
@@ -19,8 +20,20 @@ from accounts.models import Invitation
 from accounts.services import invite, over_limit, send_email_verification
 
 from . import permissions, selectors, services
-from .forms import DisqualifyForm, EntryForm, ExtensionForm, InviteForm, ReopenRegistrationForm, TeamForm
-from .models import Contest, Entry
+from .forms import (
+    DisqualifyForm,
+    EntryForm,
+    ExtensionForm,
+    InviteForm,
+    RefuseEditForm,
+    ReopenRegistrationForm,
+    TeamForm,
+)
+from .models import Contest, Entry, EntryEdit
+
+PENDING_EDIT_MESSAGE = gettext_lazy(
+    "Your changes to the title and synopsis wait for an organiser's review; the public page shows the approved text."
+)
 
 
 def home(request):
@@ -206,6 +219,7 @@ def entry_detail(request, contest_slug, public_id):
             "entry": entry,
             "missing": services.missing_for_submission(entry, now) if entry.status == Entry.Status.DRAFT else [],
             "can_edit": selectors.entry_is_editable(entry, now),
+            "edit_status": selectors.team_edit_status(entry),
             "warnings": entry.content_warnings.all(),
             "events": entry.audit_events.select_related("actor")[:20],
         },
@@ -216,7 +230,10 @@ def entry_detail(request, contest_slug, public_id):
 def entry_edit(request, contest_slug, public_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
-    form = EntryForm(request.POST or None, request.FILES or None, instance=entry, contest=contest)
+    edit_status = selectors.team_edit_status(entry)
+    # The form shows what the team last proposed, so that saving another field keeps the proposal as it stands.
+    pending = edit_status.fields if edit_status and edit_status.decision == EntryEdit.Decision.PENDING else None
+    form = EntryForm(request.POST or None, request.FILES or None, instance=entry, initial=pending, contest=contest)
     if request.method == "POST" and form.is_valid():
         values = form.service_values()
         warnings = form.cleaned_data["content_warnings"]
@@ -226,7 +243,11 @@ def entry_edit(request, contest_slug, public_id):
         except services.ContestError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Changes saved."))
+            edit_status = selectors.team_edit_status(entry)
+            if edit_status and edit_status.decision == EntryEdit.Decision.PENDING:
+                messages.info(request, PENDING_EDIT_MESSAGE)
+            else:
+                messages.success(request, _("Changes saved."))
             return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
     return render(
         request,
@@ -236,6 +257,7 @@ def entry_edit(request, contest_slug, public_id):
             "form": form,
             "entry": entry,
             "team": entry.team,
+            "edit_status": edit_status,
             "resources": contest.support_resources.all(),
         },
     )
@@ -322,6 +344,55 @@ def organiser_entry(request, contest_slug, public_id):
             "members": entry.team.memberships.select_related("user"),
         },
     )
+
+
+@login_required
+def organiser_edits(request, contest_slug):
+    """Teams' changes to the public text of announced entries, waiting for review, with before → after."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return render(
+        request,
+        "contest/organiser_edits.html",
+        {
+            "contest": contest,
+            "pending": list(selectors.pending_edits(contest=contest)),
+            "decided": selectors.decided_edits(contest=contest),
+            "refuse_form": RefuseEditForm(),
+        },
+    )
+
+
+def _organiser_edit(request, contest_slug, edit_id) -> tuple[Contest, EntryEdit]:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return contest, get_object_or_404(EntryEdit.objects.select_related("entry"), entry__contest=contest, pk=edit_id)
+
+
+@login_required
+@require_POST
+def organiser_edit_approve(request, contest_slug, edit_id):
+    contest, edit = _organiser_edit(request, contest_slug, edit_id)
+    try:
+        services.approve_entry_edit(edit=edit, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Approved: the public pages show the new text; the team was told."))
+    return redirect("organiser_edits", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def organiser_edit_refuse(request, contest_slug, edit_id):
+    contest, edit = _organiser_edit(request, contest_slug, edit_id)
+    try:
+        services.refuse_entry_edit(edit=edit, by=request.user, reason=request.POST.get("reason", ""))
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Refused: the approved text stays; the team was told why."))
+    return redirect("organiser_edits", contest_slug=contest.slug)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Invitation, User
-from contest.models import AuditEvent, Contest, ContestRole, Entry, Team, TeamMember
+from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
 from contest.services import ContestError, record_event
 from judging.models import Assignment, Award, Conflict, ContentOptOut, Review, RoundJuror, Score
 from media_pipeline import storage
@@ -228,9 +228,9 @@ def _delete_from_storage(keys: list[str], open_uploads: list[tuple[str, str]]) -
 def erase_team(*, team: Team, by: User | None, now: datetime | None = None) -> ErasureReport:
     """Erase a withdrawn team's personal data and files, keeping anonymised scores.
 
-    Deletes: films, renditions, uploads, releases (and share links) of its entries, and their storage objects (after
-    commit, with any open multipart upload); the team's memberships and invitations; the accounts of members who have
-    no other role anywhere. Blanks: entry titles, synopses, credits, subtitles; juror comments on these entries; the
+    Deletes: films, renditions, uploads, releases (and share links) of its entries, the changes to their text it
+    proposed (EntryEdit), and their storage objects (after commit, with any open multipart upload); the team's
+    memberships and invitations; the accounts of members who have no other role anywhere. Blanks: entry titles, synopses, credits, subtitles; juror comments on these entries; the
     data of audit events about them. Keeps: team, entries, assignments and scores under neutral names.
     Writes Erasure and an AuditEvent `team_erased` (counts only).
     Raises PersonalDataError("not_withdrawn" | "contest_open" | "awarded" | "already_erased")."""
@@ -261,6 +261,7 @@ def erase_team(*, team: Team, by: User | None, now: datetime | None = None) -> E
     Film.objects.filter(entry__in=entries).delete()
     Upload.objects.filter(entry__in=entries).delete()
     Review.objects.filter(assignment__in=assignments).update(private_comment="", team_feedback="")
+    EntryEdit.objects.filter(entry__in=entries).delete()
     for entry in entries:
         entry.title = str(_("Erased entry %(code)s") % {"code": entry.code})
         entry.synopsis_fr = entry.synopsis_en = entry.credits = entry.language = ""

@@ -6,6 +6,9 @@ class ReleasesConfig(AppConfig):
     name = "releases"
 
     def ready(self):
-        from . import page_cache
+        from contest.permissions import register_edit_review
+
+        from . import page_cache, selectors
 
         page_cache.connect()
+        register_edit_review(selectors.is_announced_beyond_jury)

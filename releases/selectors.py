@@ -7,13 +7,14 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from contest.models import Contest, ContestRole, Entry
 from judging.models import Award, Round
 from judging.selectors import blind_rounds_in_progress
 
-from .models import Audience, Release, ReleaseStep, Target
-from .permissions import ANONYMOUS, Viewer, current_steps, decide
+from .models import WIDE_FILM_AUDIENCES, Audience, Release, ReleaseStep, Target
+from .permissions import ANONYMOUS, WHAT, Viewer, current_steps, decide, step_audiences
 
 
 @dataclass
@@ -92,6 +93,16 @@ def shown_releases(viewer: Viewer, *, contest: Contest | None, at: datetime, que
             )
         )
     return shown
+
+
+def is_announced_beyond_jury(entry: Entry, *, at: datetime | None = None) -> bool:
+    """Whether a step in force shows the entry's announcement or film (so its title and synopsis) to an audience
+    wider than its team and jury: community, link or public. Then a team's change to that text waits for review."""
+    release = Release.objects.filter(entry=entry).first()
+    if release is None or entry.status != Entry.Status.SUBMITTED:
+        return False
+    steps = current_steps([release], at=at or timezone.now())[release.pk]
+    return any(step_audiences(steps[what], what) & WIDE_FILM_AUDIENCES for what in WHAT)
 
 
 def shown_release_or_404(viewer: Viewer, *, contest: Contest, public_id, at: datetime) -> Shown:

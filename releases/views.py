@@ -2,6 +2,7 @@
 organisers' calendar, preview and release tools; the team's consent page. HTTP only: rules live in permissions,
 selectors and services."""
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -211,16 +212,34 @@ def share(request, token):
     return response
 
 
-class ContestFeed(Feed):
-    """Atom feed of a contest's public announcements."""
+# XML 1.0 allows tab, newline and carriage return, and no other control character (a synopsis is multi-line text).
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-    feed_type = Atom1Feed
+
+def _feed_text(text: str) -> str:
+    return XML_UNSAFE.sub("", text)
+
+
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are `type="text"`: a team's synopsis is words, never markup that a feed reader would run.
+    (Django's Atom1Feed declares every summary `type="html"`.) Titles are Atom's default, text."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+class ContestFeed(Feed):
+    """Atom feed of a contest's public announcements, as text."""
+
+    feed_type = TextAtom1Feed
 
     def get_object(self, request, contest_slug):
         return get_object_or_404(Contest, slug=contest_slug)
 
     def title(self, contest):
-        return _("Palmarès · %(contest)s") % {"contest": contest.title}
+        return _feed_text(_("Palmarès · %(contest)s") % {"contest": contest.title})
 
     def link(self, contest):
         return reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
@@ -233,11 +252,11 @@ class ContestFeed(Feed):
 
     def item_title(self, item):
         prizes = ", ".join(award.prize.name for award in item.awards)
-        return f"{item.entry.title} — {prizes}" if prizes else item.entry.title
+        return _feed_text(f"{item.entry.title} — {prizes}" if prizes else item.entry.title)
 
     def item_description(self, item):
         citations = " ".join(award.citation for award in item.awards if award.citation)
-        return " ".join(part for part in (citations, item.entry.synopsis) if part)
+        return _feed_text(" ".join(part for part in (citations, item.entry.synopsis) if part))
 
     def item_link(self, item):
         return reverse(
