@@ -236,6 +236,11 @@ PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "30"))
 
 # Media pipeline (media_pipeline/pipeline.py). Time limits stay below the broker's visibility timeout, so a message
 # is never handed to a second worker while the first may still run it.
+# Uploads in progress (not completed, not aborted) an entry, and a team across its entries, may hold at once: each
+# one reserves up to the contest's file size in storage until it completes or housekeeping aborts it after a day.
+UPLOAD_MAX_OPEN_PER_ENTRY = int(env("UPLOAD_MAX_OPEN_PER_ENTRY", "3"))
+UPLOAD_MAX_OPEN_PER_TEAM = int(env("UPLOAD_MAX_OPEN_PER_TEAM", "6"))
+
 PIPELINE_CHECK_TIME_LIMIT = int(env("PIPELINE_CHECK_TIME_LIMIT", "120"))  # seconds, hard; the soft limit is 10 s less
 PIPELINE_TRANSCODE_TIME_LIMIT = int(env("PIPELINE_TRANSCODE_TIME_LIMIT", "5400"))
 PIPELINE_LEASE_SECONDS = int(env("PIPELINE_LEASE_SECONDS", "60"))  # a transcode renews it every few seconds
