@@ -278,6 +278,10 @@ def test_each_synopsis_is_length_checked_at_its_limit(client, field):
     [
         ("sous-titres.srt", "1\r\n00:00:01,000 --> 00:00:02,500\r\nElle se tait.\r\n"),
         ("subtitles.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nShe falls silent.\n"),
+        (
+            "captions.vtt",
+            "WEBVTT\nKind: captions\nLanguage: fr\n\n00:01.000 --> 00:02.500 align:start\n<v Yanis>Elle se tait.\n",
+        ),
     ],
 )
 def test_a_valid_subtitle_file_is_kept_with_the_entry(client, name, content):
