@@ -6,6 +6,7 @@ production needs and that has no safe default raises ImproperlyConfigured with t
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,7 +41,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-palmares-do-not-use-in-production", required_in_production=True)
+def checkout_secret_key(run_dir: Path) -> str:
+    """The key of `make run` when SECRET_KEY is unset: random, made once per checkout and kept in
+    RUN_DIR/secret_key (owner-only). A key written in the source would let anyone sign sessions, reset links and
+    media tokens for every development server. Several processes may start at once: the first link wins."""
+    path = run_dir / "secret_key"
+    if not path.is_file():
+        run_dir.mkdir(parents=True, exist_ok=True)
+        temporary = run_dir / f"secret_key.{os.getpid()}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY", required_in_production=True) or checkout_secret_key(RUN_DIR)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
