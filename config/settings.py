@@ -6,6 +6,7 @@ production needs and that has no safe default raises ImproperlyConfigured with t
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,7 +41,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-palmares-do-not-use-in-production", required_in_production=True)
+def checkout_secret_key(run_dir: Path) -> str:
+    """The key of `make run` when SECRET_KEY is unset: random, made once per checkout and kept in
+    RUN_DIR/secret_key (owner-only). A key written in the source would let anyone sign sessions, reset links and
+    media tokens for every development server. Several processes may start at once: the first link wins."""
+    path = run_dir / "secret_key"
+    if not path.is_file():
+        run_dir.mkdir(parents=True, exist_ok=True)
+        temporary = run_dir / f"secret_key.{os.getpid()}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY", required_in_production=True) or checkout_secret_key(RUN_DIR)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -239,6 +260,11 @@ PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "30"))
 
 # Media pipeline (media_pipeline/pipeline.py). Time limits stay below the broker's visibility timeout, so a message
 # is never handed to a second worker while the first may still run it.
+# Uploads in progress (not completed, not aborted) an entry, and a team across its entries, may hold at once: each
+# one reserves up to the contest's file size in storage until it completes or housekeeping aborts it after a day.
+UPLOAD_MAX_OPEN_PER_ENTRY = int(env("UPLOAD_MAX_OPEN_PER_ENTRY", "3"))
+UPLOAD_MAX_OPEN_PER_TEAM = int(env("UPLOAD_MAX_OPEN_PER_TEAM", "6"))
+
 PIPELINE_CHECK_TIME_LIMIT = int(env("PIPELINE_CHECK_TIME_LIMIT", "120"))  # seconds, hard; the soft limit is 10 s less
 PIPELINE_TRANSCODE_TIME_LIMIT = int(env("PIPELINE_TRANSCODE_TIME_LIMIT", "5400"))
 PIPELINE_LEASE_SECONDS = int(env("PIPELINE_LEASE_SECONDS", "60"))  # a transcode renews it every few seconds

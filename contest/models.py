@@ -238,6 +238,12 @@ class TeamMember(models.Model):
         return f"{self.user} · {self.team}"
 
 
+def subtitle_key(instance, filename: str) -> str:
+    """A random key for a team's subtitle file: the name a team gives it often carries a title or a person's."""
+    extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
+    return f"subtitles/{uuid.uuid4()}{extension if extension in ('.vtt', '.srt') else ''}"
+
+
 def entry_code() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(6))
@@ -260,7 +266,7 @@ class Entry(models.Model):
     credits = models.TextField(_("credits"), blank=True)
     language = models.CharField(_("language of the film"), max_length=40, blank=True)
     runtime_s = models.PositiveIntegerField(_("runtime (seconds)"), null=True, blank=True)
-    subtitle_file = models.FileField(_("subtitle file (WebVTT or SRT)"), upload_to="subtitles/%Y/", blank=True)
+    subtitle_file = models.FileField(_("subtitle file (WebVTT or SRT)"), upload_to=subtitle_key, blank=True)
     content_warnings = models.ManyToManyField(ContentWarning, blank=True, related_name="entries")
     consent_on_screen = models.BooleanField(
         _("Everyone on screen consented to be filmed and to the uses listed in the rules."), default=False

@@ -6,7 +6,9 @@ URL stays valid until it expires even if visibility narrows meanwhile: keep S3_P
 S3 mode: a presigned GET on S3_PUBLIC_ENDPOINT_URL that also makes the bucket answer `Cache-Control: private,
 no-store`; the bucket itself is never public. Local mode: /media/<token>/, a Django view that checks a
 django.core.signing token (key, type, file name, expiry), serves HTTP Range requests (206, Content-Range) and sends
-`Cache-Control: private, no-store`. Expired or tampered tokens answer 403."""
+`Cache-Control: private, no-store`. Expired or tampered tokens answer 403. Both modes answer only with a video,
+poster or WebVTT type (`served_content_type`; anything else is an octet-stream attachment), and local responses also
+carry `nosniff` and a sandboxing CSP: nothing served from the app's origin under /media/ can be a page."""
 
 import re
 import time
@@ -29,6 +31,18 @@ from .selectors import current_film
 TOKEN_SALT = "media_pipeline.delivery"  # noqa: S105 (a signing salt, not a secret)
 CHUNK = 256 * 1024
 NO_STORE = "private, no-store"
+# What media may be served as: a browser renders none of these as a page. Anything else goes out as a download.
+SERVED_TYPES = re.compile(r"video/[a-z0-9][a-z0-9.+-]{0,60}|image/(?:jpeg|png|webp)|text/vtt")
+DOWNLOAD_TYPE = "application/octet-stream"
+# Sent with every local media response: no document served from the app's origin may run or load anything.
+MEDIA_CSP = "default-src 'none'; sandbox"
+
+
+def served_content_type(content_type: str | None) -> str:
+    """The Content-Type a media URL answers with: `content_type` when it is a video, one of the poster formats or
+    WebVTT; application/octet-stream (sent as an attachment) otherwise."""
+    value = (content_type or "").strip().lower()
+    return value if SERVED_TYPES.fullmatch(value) else DOWNLOAD_TYPE
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,7 @@ def signed_player(entry: Entry) -> dict | None:
 def signed_media_url(*, key: str, content_type: str, seconds: int | None = None, filename: str | None = None) -> str:
     """A URL that lets whoever holds it GET `key` for `seconds`. Call it only after a visibility check."""
     seconds = settings.S3_PRESIGN_SECONDS if seconds is None else seconds
+    content_type = served_content_type(content_type)
     if storage.s3_mode():
         params = {
             "Bucket": settings.S3_BUCKET,
@@ -114,8 +129,11 @@ def signed_media_url(*, key: str, content_type: str, seconds: int | None = None,
             "ResponseCacheControl": NO_STORE,
             "ResponseContentType": content_type,
         }
+        disposition = "attachment" if content_type == DOWNLOAD_TYPE else "inline"
         if filename:
-            params["ResponseContentDisposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+            params["ResponseContentDisposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+        elif disposition == "attachment":
+            params["ResponseContentDisposition"] = disposition
         return storage.s3_client(public=True).generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
     payload = {"k": key, "t": content_type, "e": int(time.time()) + seconds}
     if filename:
@@ -142,18 +160,29 @@ def read_media_token(token: str) -> dict:
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
+class RangeNotSatisfiable(Exception):
+    pass
+
+
 def _parse_range(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) for a single byte range; None when the header is absent or not one range we understand."""
+    """(first, last) of the one byte range `header` asks for, or None to send the whole body (200): no header, one
+    we do not understand, or several ranges, which RFC 9110 (§14.2) lets a server ignore (players ask for one
+    range at a time). Raises RangeNotSatisfiable for one range that starts past the end or asks for no byte."""
     match = _RANGE.match(header.strip())
     if not match or (not match.group(1) and not match.group(2)):
         return None
     first, last = match.group(1), match.group(2)
     if not first:  # the last N bytes
         length = int(last)
-        return (max(0, size - length), size - 1) if length else None
+        if not length or not size:
+            raise RangeNotSatisfiable
+        return (max(0, size - length), size - 1)
     start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    return (start, end)
+    if last and int(last) < start:
+        return None  # not a valid range: ignored
+    if start >= size:
+        raise RangeNotSatisfiable
+    return (start, min(int(last), size - 1) if last else size - 1)
 
 
 def _stream(key: str, start: int, length: int):
@@ -171,6 +200,8 @@ def _stream(key: str, start: int, length: int):
 def _refused(status: int, text: str) -> HttpResponse:
     response = HttpResponse(text, status=status, content_type="text/plain")
     response["Cache-Control"] = NO_STORE
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_CSP
     return response
 
 
@@ -188,20 +219,31 @@ def media_delivery(request, token):
         size = default_storage.size(key)
     except (FileNotFoundError, OSError, ValueError):
         return _refused(404, "Not found")
-    wanted = _parse_range(request.headers.get("Range", ""), size) if request.headers.get("Range") else None
-    if request.headers.get("Range") and (wanted is None or wanted[0] >= size or wanted[0] > wanted[1]):
+    try:
+        wanted = _parse_range(request.headers.get("Range", ""), size)
+    except RangeNotSatisfiable:
         response = _refused(416, "Range not satisfiable")
         response["Content-Range"] = f"bytes */{size}"
         return response
     start, end = wanted if wanted else (0, size - 1)
     length = max(0, end - start + 1)
     body = [] if request.method == "HEAD" or length == 0 else _stream(key, start, length)
-    response = StreamingHttpResponse(body, status=206 if wanted else 200, content_type=payload.get("t") or "video/mp4")
+    content_type = served_content_type(payload.get("t") or "video/mp4")
+    response = StreamingHttpResponse(
+        body,
+        status=206 if wanted else 200,
+        content_type=f"{content_type}; charset=utf-8" if content_type == "text/vtt" else content_type,
+    )
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = NO_STORE
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_CSP
     if wanted:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    disposition = "attachment" if content_type == DOWNLOAD_TYPE else "inline"
     if payload.get("f"):
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(payload['f'])}"
+        response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(payload['f'])}"
+    elif disposition == "attachment":
+        response["Content-Disposition"] = disposition
     return response

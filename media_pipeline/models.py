@@ -46,6 +46,13 @@ class Upload(models.Model):
     def part_count(self) -> int:
         return max(1, -(-self.declared_size // self.part_size))
 
+    def part_length(self, number: int) -> int:
+        """The exact size in bytes of part `number` (1-based) of the declared file: `part_size`, the last part the
+        rest. Storage is told to take that size and nothing else (signed Content-Length, local part check)."""
+        if number < self.part_count:
+            return self.part_size
+        return self.declared_size - (self.part_count - 1) * self.part_size
+
 
 class Film(models.Model):
     """A completely uploaded film file. The entry's current film is its latest Film row."""

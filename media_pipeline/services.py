@@ -6,13 +6,14 @@ whether it may, record what happened, and never trust a size or a key that the b
 import os
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from contest.models import Entry
+from contest.models import Entry, Team
 from contest.services import ContestError, record_event, set_film_accepted
 
 from . import storage
@@ -25,8 +26,9 @@ VIDEO_EXTENSIONS = {".avi", ".m2ts", ".m4v", ".mkv", ".mov", ".mp4", ".mpeg", ".
 
 
 class UploadError(ContestError):
-    """Codes: `entry_closed`, `window_closed`, `too_big`, `empty_file`, `not_a_video`, `upload_closed`,
-    `part_out_of_range`, `part_too_big`, `incomplete_part`, `invalid_part`."""
+    """Codes: `entry_closed`, `window_closed`, `too_big`, `empty_file`, `not_a_video`, `too_many_uploads`,
+    `upload_closed`, `part_out_of_range`, `part_too_big`, `part_wrong_size`, `incomplete_part`, `invalid_part`,
+    `size_mismatch`."""
 
 
 def part_size_for(size: int) -> int:
@@ -72,9 +74,10 @@ def start_upload(
 ) -> Upload:
     """Open a multipart upload under a fresh random key. Writes Upload and an AuditEvent `upload_started`;
     opens the upload in storage. Raises UploadError("entry_closed" | "window_closed" | "too_big" | "empty_file" |
-    "not_a_video")."""
+    "not_a_video" | "too_many_uploads": settings.UPLOAD_MAX_OPEN_PER_ENTRY / UPLOAD_MAX_OPEN_PER_TEAM)."""
     now = now or timezone.now()
     check_uploads_allowed(entry=entry, now=now)
+    _check_open_uploads_cap(entry=entry)
     limit = entry.contest.max_file_size_bytes
     if size <= 0:
         raise UploadError("empty_file", _("This file is empty."))
@@ -104,6 +107,33 @@ def start_upload(
     return upload
 
 
+def _check_open_uploads_cap(*, entry: Entry) -> None:
+    """Each open upload holds storage for up to a whole file: cap how many an entry and a team keep open at once.
+    Locks the team's row, so two creates at the same moment are counted one after the other."""
+    Team.objects.select_for_update().filter(pk=entry.team_id).first()
+    open_uploads = Upload.objects.filter(state=Upload.State.OPEN, entry__team_id=entry.team_id)
+    limit = settings.UPLOAD_MAX_OPEN_PER_ENTRY
+    if open_uploads.filter(entry=entry).count() >= limit:
+        raise UploadError(
+            "too_many_uploads",
+            _(
+                "This film already has %(count)d uploads in progress. Continue or discard one of them, or wait "
+                "a day for them to expire, before starting another."
+            )
+            % {"count": limit},
+        )
+    limit = settings.UPLOAD_MAX_OPEN_PER_TEAM
+    if open_uploads.count() >= limit:
+        raise UploadError(
+            "too_many_uploads",
+            _(
+                "Your team already has %(count)d uploads in progress. Continue or discard one of them, or wait "
+                "a day for them to expire, before starting another."
+            )
+            % {"count": limit},
+        )
+
+
 def _check_open(upload: Upload) -> None:
     if upload.state != Upload.State.OPEN:
         raise UploadError("upload_closed", _("This upload was %(state)s.") % {"state": upload.get_state_display()})
@@ -131,15 +161,22 @@ def sign_upload_part(*, upload: Upload, part_number: int, contest_slug: str, now
     return urls[part_number]
 
 
-def receive_local_part(*, token: str, stream, length: int) -> str:
+def receive_local_part(*, contest_slug: str, token: str, stream, length: int) -> str:
     """Local mode: store the bytes of one part PUT to a signed Django URL. Returns the part's ETag.
-    Raises signing.BadSignature for a forged or expired URL, Upload.DoesNotExist / UploadError("upload_closed")
-    for an upload that is no longer open, UploadError("part_too_big") for a body larger than a part."""
-    public_id, part_number = storage.read_part_token(token)
-    upload = Upload.objects.get(public_id=public_id)
+    Raises signing.BadSignature for a forged or expired URL; Upload.DoesNotExist for a token signed for another
+    contest than the URL's, or an unknown upload; UploadError("upload_closed") for an upload that is no longer
+    open; UploadError("part_too_big" | "part_wrong_size") for a body of another size than that part of the declared
+    file (nothing is written)."""
+    signed_contest, public_id, part_number = storage.read_part_token(token)
+    if signed_contest != contest_slug:
+        raise Upload.DoesNotExist
+    upload = Upload.objects.get(public_id=public_id, entry__contest__slug=contest_slug)
     _check_open(upload)
-    if length > upload.part_size:
+    expected = upload.part_length(part_number)
+    if length > expected:
         raise UploadError("part_too_big", _("This part is larger than the agreed part size."))
+    if length != expected:
+        raise UploadError("part_wrong_size", _("This part is not the size agreed for it."))
     try:
         return storage.write_local_part(
             storage_upload_id=upload.storage_upload_id, part_number=part_number, stream=stream, length=length
@@ -150,14 +187,40 @@ def receive_local_part(*, token: str, stream, length: int) -> str:
         raise UploadError("upload_closed", _("This upload is closed."))
 
 
+def _size_mismatch(upload: Upload) -> UploadError:
+    return UploadError(
+        "size_mismatch",
+        _("The parts received do not make the file of %(size)s that was announced. Start the upload again.")
+        % {"size": filesizeformat(upload.declared_size)},
+    )
+
+
+def _stored_parts_problem(*, upload: Upload, parts: list[tuple[int, str]]) -> str | None:
+    """What is wrong with an upload's parts before they are joined: "size_mismatch" when storage holds a part of
+    another size than the declared file gives it, or a part past the file's end (the upload must be refused);
+    "invalid_part" when the browser's list is not every part of the file once, in order, or storage lacks one
+    (the browser can resume); None when storage holds exactly the declared file."""
+    expected = {number: upload.part_length(number) for number in range(1, upload.part_count + 1)}
+    stored = {part.number: part.size for part in storage.list_parts(upload=upload)}
+    if any(expected.get(number) != size for number, size in stored.items()):
+        return "size_mismatch"
+    if [number for number, _ in parts] != list(expected) or stored.keys() != expected.keys():
+        return "invalid_part"
+    return None
+
+
 def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, now: datetime | None = None) -> Film:
     """Join the uploaded parts into the stored object and make it the entry's film.
 
-    Reads the real size from storage: an object over the contest's limit is deleted at once, the upload is marked
-    aborted (AuditEvent `film_upload_refused`) and UploadError("too_big") is raised. Otherwise writes Upload, a Film
-    (state `received`), an AuditEvent `film_received`; marks the entry's film as not yet accepted; marks the
-    previous film replaced and deletes its object after commit; calls `film_received` after commit.
-    Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "too_big")."""
+    Storage's own list of parts is checked against the declared size first (each part and the total); the object
+    storage assembled is checked again against the declared size and the contest's limit. A file that differs
+    (a part of another size, bytes past the declared end) or is over the limit is refused: storage's parts or
+    object are deleted at once, the upload is marked aborted (AuditEvent `film_upload_refused` with the reason) and
+    UploadError("size_mismatch" | "too_big") is raised. Otherwise writes Upload, a Film (state `received`), an
+    AuditEvent `film_received`; marks the entry's film as not yet accepted; marks the previous film replaced and
+    deletes its object after commit; calls `film_received` after commit.
+    Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "size_mismatch" |
+    "too_big")."""
     now = now or timezone.now()
     refused = None
     with transaction.atomic():
@@ -167,16 +230,27 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
             return upload.film
         _check_open(upload)
         check_uploads_allowed(entry=entry, now=now)
+        limit = entry.contest.max_file_size_bytes
         try:
-            stored = storage.complete_multipart(upload=upload, parts=parts)
+            problem = _stored_parts_problem(upload=upload, parts=parts)
+            if problem == "invalid_part":
+                raise storage.StorageRefusal("invalid_part")
+            stored = None if problem else storage.complete_multipart(upload=upload, parts=parts)
         except storage.StorageRefusal as refusal:
             if refusal.code == "no_such_upload":
                 raise UploadError("upload_closed", _("This upload is no longer open in storage. Start again."))
             raise UploadError("invalid_part", _("Some parts are missing or damaged. Resume the upload."))
-        upload.finished_at = now
-        limit = entry.contest.max_file_size_bytes
-        if stored.size > limit:
+        if stored is None:
+            storage.abort_multipart(key=upload.key, storage_upload_id=upload.storage_upload_id)
+            refused, reason, size = _size_mismatch(upload), "size_mismatch", None
+        elif stored.size != upload.declared_size:
             storage.delete_object(upload.key)
+            refused, reason, size = _size_mismatch(upload), "size_mismatch", stored.size
+        elif stored.size > limit:
+            storage.delete_object(upload.key)
+            refused, reason, size = _too_big(size=stored.size, limit=limit), "too_big", stored.size
+        upload.finished_at = now
+        if refused is not None:
             upload.state = Upload.State.ABORTED
             upload.save(update_fields=["state", "finished_at"])
             record_event(
@@ -185,17 +259,17 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
                 contest=entry.contest,
                 entry=entry,
                 upload=str(upload.public_id),
-                reason="too_big",
-                size=stored.size,
+                reason=reason,
+                size=size,
+                declared_size=upload.declared_size,
                 limit=limit,
             )
-            refused = stored
         else:
             upload.state = Upload.State.COMPLETED
             upload.save(update_fields=["state", "finished_at"])
             film = _receive_film(entry=entry, upload=upload, stored=stored, by=by, now=now)
     if refused is not None:
-        raise _too_big(size=refused.size, limit=limit)
+        raise refused
     return film
 
 

@@ -153,7 +153,10 @@ def start_multipart(*, key: str, content_type: str) -> str:
 
 
 def part_url(*, contest_slug: str, upload, part_number: int) -> str:
-    """A URL the browser PUTs one part to, valid for settings.S3_PRESIGN_SECONDS and for that part only."""
+    """A URL the browser PUTs one part to, valid for settings.S3_PRESIGN_SECONDS, for that part only and for exactly
+    `upload.part_length(part_number)` bytes. S3 mode: the Content-Length is part of the signature, so storage
+    refuses any other body size (SignatureDoesNotMatch); the browser sends the length of the slice it uploads.
+    Local mode: the token names the contest, the upload and the part, and the part view checks the length."""
     if s3_mode():
         return s3_client(public=True).generate_presigned_url(
             "upload_part",
@@ -162,18 +165,25 @@ def part_url(*, contest_slug: str, upload, part_number: int) -> str:
                 "Key": upload.key,
                 "UploadId": upload.storage_upload_id,
                 "PartNumber": part_number,
+                "ContentLength": upload.part_length(part_number),
             },
             ExpiresIn=settings.S3_PRESIGN_SECONDS,
         )
-    token = signing.dumps({"upload": str(upload.public_id), "part": part_number}, salt=PART_TOKEN_SALT)
+    token = signing.dumps(
+        {"contest": contest_slug, "upload": str(upload.public_id), "part": part_number}, salt=PART_TOKEN_SALT
+    )
     return reverse("media_pipeline:upload_part_data", kwargs={"contest_slug": contest_slug, "token": token})
 
 
-def read_part_token(token: str) -> tuple[str, int]:
-    """The (upload public id, part number) a local part URL was signed for. Raises signing.BadSignature
-    (or its subclass SignatureExpired) when the token was altered or is older than settings.S3_PRESIGN_SECONDS."""
+def read_part_token(token: str) -> tuple[str, str, int]:
+    """The (contest slug, upload public id, part number) a local part URL was signed for. Raises
+    signing.BadSignature (or its subclass SignatureExpired) when the token was altered or is older than
+    settings.S3_PRESIGN_SECONDS, or lacks one of the three."""
     value = signing.loads(token, salt=PART_TOKEN_SALT, max_age=settings.S3_PRESIGN_SECONDS)
-    return value["upload"], int(value["part"])
+    try:
+        return str(value["contest"]), str(value["upload"]), int(value["part"])
+    except (TypeError, KeyError, ValueError) as error:
+        raise signing.BadSignature("incomplete part token") from error
 
 
 def write_local_part(*, storage_upload_id: str, part_number: int, stream, length: int) -> str:

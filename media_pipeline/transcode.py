@@ -4,6 +4,7 @@ of the original file's metadata (title, author, comment, encoder, dates) is carr
 
 Also the subtitles: SRT (or WebVTT) checked and converted to WebVTT for the browser's <track>."""
 
+import html
 import os
 import re
 import time
@@ -360,8 +361,14 @@ def _mux_audio(outputs, packets):
 
 # Subtitles ----------------------------------------------------------------------------------------------------
 
-_SRT_TIME = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})$")
-_ALLOWED_TAG = re.compile(r"</?(?:i|b|u)>")
+_SRT_TIME = re.compile(r"^(?:(\d{1,3}):)?(\d{2}):(\d{2})[,.](\d{3})$")  # WebVTT may leave out the hours
+# What looks like a tag in cue text: WebVTT's cue spans (<c.x>, <i>, <b>, <u>, <v Name>, <lang xx>, <ruby>, <rt>),
+# their end tags, and timestamps (<00:01.000>); anything else between < and > is shown as text.
+_CUE_TAG = re.compile(r"<(/?)([a-z]+|\d[\d:.]*)([.\s][^<>]*)?>", re.IGNORECASE)
+_CUE_SPANS = {"c", "i", "b", "u", "v", "lang", "ruby", "rt", "font"}  # SRT files often carry <font color=…>
+_KEPT_SPANS = {"i", "b", "u"}
+# Only references closed by ";" are read as such: "Q&A" and "AT&T" stay as typed.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def _invalid_subtitles(line: int, reason: str) -> p.MediaError:
@@ -372,7 +379,7 @@ def _srt_seconds(text: str, line: int) -> float:
     match = _SRT_TIME.match(text.strip())
     if not match:
         raise _invalid_subtitles(line, gettext("bad time %(time)s") % {"time": repr(text.strip())})
-    hours, minutes, seconds, millis = (int(part) for part in match.groups())
+    hours, minutes, seconds, millis = (int(part or 0) for part in match.groups())
     if minutes > 59 or seconds > 59:
         raise _invalid_subtitles(line, gettext("bad time %(time)s") % {"time": repr(text.strip())})
     return hours * 3600 + minutes * 60 + seconds + millis / 1000
@@ -386,16 +393,27 @@ def _vtt_time(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
+def _plain(text: str) -> str:
+    """Cue text between tags, as WebVTT writes it: character references read once, then &, < and > escaped."""
+    text = _CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group(0)), text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _cue_text(text: str) -> str:
-    """Keep <i>, <b>, <u>; everything else that looks like markup is shown as text."""
-    escaped = text.replace("&", "&amp;")
+    """One line of cue text, SRT or WebVTT, as WebVTT that names nobody: <i>, <b>, <u> kept (without classes);
+    other WebVTT spans and timestamps dropped, their text kept: a voice tag (<v Yanis Bernard>) loses the speaker's
+    name; anything else that looks like markup is shown as text."""
     pieces, last = [], 0
-    for match in _ALLOWED_TAG.finditer(escaped):
-        pieces.append(escaped[last : match.start()].replace("<", "&lt;").replace(">", "&gt;"))
-        pieces.append(match.group(0))
+    for match in _CUE_TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name not in _CUE_SPANS and not name[0].isdigit():
+            continue  # not cue markup: left in the text, escaped below
+        pieces.append(_plain(text[last : match.start()]))
+        if name in _KEPT_SPANS:
+            pieces.append(f"<{closing}{name}>")
         last = match.end()
-    pieces.append(escaped[last:].replace("<", "&lt;").replace(">", "&gt;"))
-    return "".join(pieces)
+    pieces.append(_plain(text[last:]))
+    return "".join(pieces).strip()
 
 
 def read_subtitles(data: bytes) -> str:
@@ -412,8 +430,11 @@ def convert_subtitles(text: str) -> str:
     """SRT (or WebVTT) text -> WebVTT text. Raises MediaError("subtitle_invalid") naming the first bad line."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    is_vtt = lines[0].startswith("WEBVTT")
-    index = 1 if is_vtt else 0
+    is_vtt = lines[0] == "WEBVTT" or lines[0].startswith(("WEBVTT ", "WEBVTT\t"))
+    index = 0
+    if is_vtt:  # the header: the WEBVTT line (with any text after it) and metadata lines up to the first blank line
+        while index < len(lines) and lines[index].strip():
+            index += 1
     cues = []
     while index < len(lines):
         if not lines[index].strip():
@@ -431,17 +452,20 @@ def convert_subtitles(text: str) -> str:
             raise _invalid_subtitles(index + 1, gettext("expected a timing line"))
         start_text, end_text = lines[index].split("-->", 1)
         start = _srt_seconds(start_text, index + 1)
-        end = _srt_seconds(end_text.strip().split(" ")[0], index + 1)
+        end = _srt_seconds((end_text.split() or [""])[0], index + 1)  # WebVTT's cue settings may follow
         if end <= start:
             raise _invalid_subtitles(index + 1, gettext("cue ends before start"))
         index += 1
-        body = []
+        body, read = [], 0
         while index < len(lines) and lines[index].strip():
             body.append(_cue_text(lines[index].rstrip()))
             index += 1
-        if not body:
+            read += 1
+        if not read:
             raise _invalid_subtitles(index + 1, gettext("empty cue"))
-        cues.append((start, end, body))
+        body = [line for line in body if line]  # a line that was only markup would end the cue early
+        if body:
+            cues.append((start, end, body))
     if not cues:
         raise _invalid_subtitles(1, gettext("no cues"))
     out = ["WEBVTT", ""]

@@ -4,6 +4,7 @@ Errors answer {"error": code, "message": text}. Another team's entry or upload a
 """
 
 import json
+import re
 
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
@@ -19,11 +20,17 @@ from . import selectors, services, storage
 from .models import Upload
 
 MAX_BATCH = 50
+MAX_FILENAME = 1024
+MAX_ETAG = 100
+# A bare MIME type, as browsers give File.type: never a parameter, a space or a line break (it becomes a header).
+CONTENT_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,58}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,58}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 STATUS_BY_CODE = {
     "entry_closed": 403,
     "window_closed": 403,
     "too_big": 413,
     "part_too_big": 413,
+    "too_many_uploads": 409,
     "upload_closed": 410,
 }
 
@@ -46,6 +53,44 @@ def _json_body(request) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
+def _is_integer(value) -> bool:
+    return type(value) is int  # not bool, not float
+
+
+def _create_problem(body: dict | None) -> str | None:
+    """Why a create request's body is not {filename: text, type: MIME type or "", size: whole number}, or None."""
+    if body is None:
+        return _("Send JSON {filename, type, size}.")
+    filename, content_type, size = body.get("filename"), body.get("type", ""), body.get("size")
+    if not isinstance(filename, str) or not filename.strip() or len(filename) > MAX_FILENAME:
+        return _("Send the file's name as text of at most %(count)d characters.") % {"count": MAX_FILENAME}
+    if CONTROL_CHARACTERS.search(filename):
+        return _("The file's name contains control characters (such as a line break). Rename the file.")
+    if content_type is None:
+        content_type = ""
+    if not isinstance(content_type, str) or (content_type and not CONTENT_TYPE.fullmatch(content_type)):
+        return _('Send the file\'s type as a MIME type such as "video/mp4", or "" when unknown.')
+    if not _is_integer(size):
+        return _("Send the file's size as a whole number of bytes.")
+    return None
+
+
+def _parts_problem(body: dict | None) -> str | None:
+    """Why a complete request's body is not {parts: [{PartNumber: whole number, ETag: text}, ...]}, or None."""
+    parts = body.get("parts") if body else None
+    if not isinstance(parts, list) or len(parts) > services.MAX_PARTS:
+        return _("Send JSON {parts: [{PartNumber, ETag}, ...]}.")
+    for part in parts:
+        if (
+            not isinstance(part, dict)
+            or not _is_integer(part.get("PartNumber"))
+            or not isinstance(part.get("ETag"), str)
+            or len(part["ETag"]) > MAX_ETAG
+        ):
+            return _("Send JSON {parts: [{PartNumber, ETag}, ...]}.")
+    return None
+
+
 def _film_json(film) -> dict:
     return {
         "state": film.state,
@@ -61,14 +106,15 @@ def upload_create(request, contest_slug, public_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
     body = _json_body(request)
-    if body is None or not isinstance(body.get("filename"), str) or not isinstance(body.get("size"), int):
-        return _bad_request(_("Send JSON {filename, type, size}."))
+    problem = _create_problem(body)
+    if problem:
+        return _bad_request(problem)
     try:
         upload = services.start_upload(
             entry=entry,
             by=request.user,
             filename=body["filename"],
-            content_type=str(body.get("type") or ""),
+            content_type=body.get("type") or "",
             size=body["size"],
         )
     except services.UploadError as error:
@@ -128,7 +174,7 @@ def upload_sign_parts(request, contest_slug, public_id, upload_id):
     upload = selectors.get_team_upload_or_404(request.user, contest, public_id, upload_id)
     body = _json_body(request)
     numbers = body.get("partNumbers") if body else None
-    if not isinstance(numbers, list) or not all(type(n) is int for n in numbers) or len(numbers) > MAX_BATCH:
+    if not isinstance(numbers, list) or not all(_is_integer(n) for n in numbers) or len(numbers) > MAX_BATCH:
         return _bad_request(
             _("Send JSON {partNumbers: [...]} with at most %(count)s part numbers.") % {"count": MAX_BATCH}
         )
@@ -144,10 +190,10 @@ def upload_complete(request, contest_slug, public_id, upload_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     upload = selectors.get_team_upload_or_404(request.user, contest, public_id, upload_id)
     body = _json_body(request)
-    try:
-        parts = [(int(part["PartNumber"]), str(part["ETag"]).strip('"')) for part in body["parts"]]
-    except (TypeError, KeyError, ValueError):
-        return _bad_request(_("Send JSON {parts: [{PartNumber, ETag}, ...]}."))
+    problem = _parts_problem(body)
+    if problem:
+        return _bad_request(problem)
+    parts = [(part["PartNumber"], part["ETag"].strip('"')) for part in body["parts"]]
     try:
         film = services.complete_upload(upload=upload, parts=parts, by=request.user)
     except services.UploadError as error:
@@ -166,7 +212,7 @@ def upload_part_data(request, contest_slug, token):
     except ValueError:
         return HttpResponse("Content-Length required", status=411, content_type="text/plain")
     try:
-        etag = services.receive_local_part(token=token, stream=request, length=length)
+        etag = services.receive_local_part(contest_slug=contest_slug, token=token, stream=request, length=length)
     except signing.SignatureExpired:
         return HttpResponse("Request has expired", status=403, content_type="text/plain")
     except signing.BadSignature:

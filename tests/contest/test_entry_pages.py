@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -278,6 +279,10 @@ def test_each_synopsis_is_length_checked_at_its_limit(client, field):
     [
         ("sous-titres.srt", "1\r\n00:00:01,000 --> 00:00:02,500\r\nElle se tait.\r\n"),
         ("subtitles.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nShe falls silent.\n"),
+        (
+            "captions.vtt",
+            "WEBVTT\nKind: captions\nLanguage: fr\n\n00:01.000 --> 00:02.500 align:start\n<v Yanis>Elle se tait.\n",
+        ),
     ],
 )
 def test_a_valid_subtitle_file_is_kept_with_the_entry(client, name, content):
@@ -288,6 +293,18 @@ def test_a_valid_subtitle_file_is_kept_with_the_entry(client, name, content):
     entry = Entry.objects.get(team=team)
     with entry.subtitle_file.open("rb") as stored:
         assert stored.read() == content.encode()  # the whole file, although the form read it to check it
+
+
+def test_a_subtitle_file_is_stored_under_a_random_key_not_its_name(client):
+    team, member = team_with_member()
+    client.force_login(member)
+    content = b"1\r\n00:00:01,000 --> 00:00:02,500\r\nElle se tait.\r\n"
+
+    response = _post_entry(client, team, subtitle_file=SimpleUploadedFile("Yanis Bernard - Sans voix.SRT", content))
+
+    assert response.status_code == 302
+    name = Entry.objects.get(team=team).subtitle_file.name
+    assert re.fullmatch(r"subtitles/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.srt", name), name
 
 
 @pytest.mark.parametrize(

@@ -304,6 +304,25 @@ def test_the_organiser_entry_page_shows_the_verdict_and_the_original_name(client
     assert "film checked" in html
 
 
+def test_the_jurors_track_of_a_webvtt_file_names_nobody(films, broker):
+    entry, _ = team_entry(min_resolution_px=90)
+    entry.subtitle_file.save(
+        "st.vtt",
+        ContentFile(
+            b"WEBVTT\nKind: captions\n\nNOTE Yanis Bernard\n\n"
+            b"00:00.500 --> 00:01.500\n<v Yanis Bernard>Tom &amp; moi</v>\n"
+        ),
+    )
+    film = stored_film(entry, films.get("h264").read_bytes())
+    pipeline.run_check(film.pk)
+    assert pipeline.run_transcode(film.pk) == Film.State.READY
+
+    subtitles = Film.objects.get(pk=film.pk).renditions.get(kind=Rendition.Kind.SUBTITLES)
+    with default_storage.open(subtitles.key, "rb") as handle:
+        assert handle.read().decode() == "WEBVTT\n\n1\n00:00:00.500 --> 00:00:01.500\nTom &amp; moi\n"
+    assert Film.objects.get(pk=film.pk).warnings == []
+
+
 def test_the_teams_srt_becomes_a_webvtt_rendition_and_a_broken_one_a_warning(films, broker):
     good, _ = team_entry(min_resolution_px=90)
     good.subtitle_file.save("st.srt", ContentFile(b"1\r\n00:00:00,500 --> 00:00:01,500\r\nL'\xc3\xa9t\xc3\xa9\r\n"))

@@ -209,11 +209,11 @@ def test_declared_size_over_the_limit_is_refused_before_any_byte(mode, team):
 
 def test_object_over_the_limit_is_deleted_and_refused_at_complete(mode, team):
     client, entry, user = team
-    entry.contest.max_file_size_bytes = 9 * MIB
-    entry.contest.save()
-    body = client.create(size=9 * MIB).json()  # declares 9 MiB, then sends 16 MiB
+    body = client.create(size=16 * MIB).json()
     data = os.urandom(16 * MIB)
     parts = client.upload_parts(body["uploadId"], data, body["partSize"])
+    entry.contest.max_file_size_bytes = 9 * MIB  # the organisers lower the limit while the parts arrive
+    entry.contest.save()
 
     response = client.complete(body["uploadId"], parts)
 

@@ -87,20 +87,21 @@ def test_a_local_part_token_expires_after_the_presign_seconds(entry_and_user, se
         url = services.sign_upload_part(upload=upload, part_number=1, contest_slug=entry.contest.slug)
     token = url.rstrip("/").rsplit("/", 1)[1]
     with time_machine.travel(signed_at + timedelta(seconds=299), tick=False):
-        assert storage.read_part_token(token) == (str(upload.public_id), 1)
+        assert storage.read_part_token(token) == (entry.contest.slug, str(upload.public_id), 1)
     with time_machine.travel(signed_at + timedelta(seconds=301), tick=False), pytest.raises(signing.SignatureExpired):
-        services.receive_local_part(token=token, stream=io.BytesIO(b"abc"), length=3)
+        services.receive_local_part(contest_slug=entry.contest.slug, token=token, stream=io.BytesIO(b"abc"), length=3)
     assert storage.list_parts(upload=upload) == []
 
 
 def test_a_local_part_streams_to_disk_and_replaces_an_earlier_copy(entry_and_user):
     entry, user = entry_and_user
-    upload = start(entry, user, size=20 * MIB)
+    upload = start(entry, user, size=8 * MIB + 6)  # part 2 is the last 6 bytes
     url = services.sign_upload_part(upload=upload, part_number=2, contest_slug=entry.contest.slug)
     token = url.rstrip("/").rsplit("/", 1)[1]
+    slug = entry.contest.slug
 
-    services.receive_local_part(token=token, stream=io.BytesIO(b"first"), length=5)
-    etag = services.receive_local_part(token=token, stream=io.BytesIO(b"second"), length=6)
+    services.receive_local_part(contest_slug=slug, token=token, stream=io.BytesIO(b"first!"), length=6)
+    etag = services.receive_local_part(contest_slug=slug, token=token, stream=io.BytesIO(b"second"), length=6)
 
     assert etag == "a9f0e61a137d86aa9db53465e0801612"  # md5(b"second")
     assert storage.list_parts(upload=upload) == [storage.StoredPart(2, etag, 6)]
@@ -108,11 +109,11 @@ def test_a_local_part_streams_to_disk_and_replaces_an_earlier_copy(entry_and_use
 
 def test_a_local_part_shorter_than_announced_is_not_kept(entry_and_user):
     entry, user = entry_and_user
-    upload = start(entry, user)
+    upload = start(entry, user, size=10)
     url = services.sign_upload_part(upload=upload, part_number=1, contest_slug=entry.contest.slug)
     token = url.rstrip("/").rsplit("/", 1)[1]
     with pytest.raises(services.UploadError) as raised:
-        services.receive_local_part(token=token, stream=io.BytesIO(b"abc"), length=10)
+        services.receive_local_part(contest_slug=entry.contest.slug, token=token, stream=io.BytesIO(b"abc"), length=10)
     assert raised.value.code == "incomplete_part"
     assert storage.list_parts(upload=upload) == []
     assert [p.name for p in (storage.settings.MEDIA_ROOT / "upload-parts" / upload.storage_upload_id).iterdir()] == [
