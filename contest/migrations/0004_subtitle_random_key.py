@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contest', '0001_initial'),
+        ('contest', '0003_entry_edit'),
     ]
 
     operations = [
