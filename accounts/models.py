@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .text import SingleLineCharField
+
 
 class UserQuerySet(BaseUserManager):
     use_in_migrations = True
@@ -31,7 +33,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = SingleLineCharField(_("full name"), max_length=150, blank=True)
     preferred_language = models.CharField(_("language"), max_length=8, default="fr")
 
     USERNAME_FIELD = "email"

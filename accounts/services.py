@@ -15,6 +15,7 @@ from contest.models import Contest, ContestRole, Team, TeamMember
 from contest.services import ContestError, record_event
 
 from .models import Invitation, User, hash_token, new_token
+from .text import one_line
 
 
 class InvitationError(ContestError):
@@ -29,7 +30,7 @@ def _send_invitation(*, invitation: Invitation, token: str, language: str) -> No
         from django.utils import translation
 
         with translation.override(language):
-            subject = render_to_string("accounts/mail/invitation_subject.txt", context).strip()
+            subject = one_line(render_to_string("accounts/mail/invitation_subject.txt", context))
             body = render_to_string("accounts/mail/invitation_body.txt", context)
         send_mail(subject, body, None, [invitation.email])
 

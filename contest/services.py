@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.text import one_line
 
 from .models import AuditEvent, Contest, Entry, Team, TeamMember
 
@@ -43,7 +44,7 @@ def mail_team(*, team: Team, subject_template: str, body_template: str, context:
         for email, language in recipients:
             with translation.override(language or settings.LANGUAGE_CODE), timezone.override(team.contest.tzinfo):
                 full_context = {"team": team, "site_url": settings.SITE_URL, **context}
-                subject = render_to_string(subject_template, full_context).strip()
+                subject = one_line(render_to_string(subject_template, full_context))
                 body = render_to_string(body_template, full_context)
             send_mail(subject, body, None, [email])
 
