@@ -37,7 +37,7 @@ def test_an_invented_method_and_an_unknown_route_leave_the_exposition_valid_and_
         assert COMMENT.fullmatch(line) or SAMPLE.fullmatch(line), line
     assert "BAR" not in body and "FOO" not in body and "999" not in body
     methods = {field.decode().split("|")[0] for field in redis_metrics.hkeys(metrics.REQUESTS_KEY)}
-    assert methods == {"GET", "other"}
+    assert "other" in methods and methods <= metrics.METHODS | {"other"}  # other tests may count theirs meanwhile
     assert re.search(r'palmares_http_requests_total\{method="other",status="\d{3}"\} 2\n', body)
     assert 'palmares_http_requests_total{method="GET",status="404"} 1' in body
 
