@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -122,6 +123,13 @@ def may_use_two_factor(user: User) -> bool:
     )
 
 
+def end_other_sessions(*, user: User) -> None:
+    """End every session of the person opened so far: raises User.sessions_epoch (part of the session hash) and
+    refreshes `user` with it. The caller keeps its own session with update_session_auth_hash."""
+    User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    user.refresh_from_db(fields=["sessions_epoch"])
+
+
 @transaction.atomic
 def start_totp_enrolment(*, user: User):
     """Return the person's unconfirmed TOTP device, creating it with a fresh secret. Writes TOTPDevice."""
@@ -133,7 +141,8 @@ def start_totp_enrolment(*, user: User):
 
 @transaction.atomic
 def confirm_totp_device(*, user: User, token: str):
-    """Turn two-factor on once the app gives a valid code. Writes TOTPDevice and an AuditEvent `two_factor_enabled`.
+    """Turn two-factor on once the app gives a valid code. Writes TOTPDevice, User.sessions_epoch (the
+    person's sessions opened before end) and an AuditEvent `two_factor_enabled`.
     Raises TwoFactorError("wrong_code")."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None:
@@ -142,13 +151,15 @@ def confirm_totp_device(*, user: User, token: str):
         raise TwoFactorError("wrong_code", _("This code is not the one the app shows now. Check the app's clock."))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    end_other_sessions(user=user)
     record_event(verb="two_factor_enabled", actor=user, contest=None)
     return device
 
 
 @transaction.atomic
 def remove_totp_device(*, user: User, token: str) -> None:
-    """Turn two-factor off, proven with a current code. Deletes TOTPDevice rows; writes `two_factor_disabled`.
+    """Turn two-factor off, proven with a current code. Deletes TOTPDevice rows; writes
+    User.sessions_epoch (the person's sessions opened before end) and `two_factor_disabled`.
     Raises TwoFactorError("wrong_code")."""
     device = confirmed_totp_device(user)
     if device is None:
@@ -156,4 +167,5 @@ def remove_totp_device(*, user: User, token: str) -> None:
     if not device.verify_token(token.strip().replace(" ", "")):
         raise TwoFactorError("wrong_code", _("This code is not the one the app shows now. Check the app's clock."))
     type(device).objects.filter(user=user).delete()
+    end_other_sessions(user=user)
     record_event(verb="two_factor_disabled", actor=user, contest=None)
