@@ -8,8 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.json_body import MalformedBody, read_json_object
 from accounts.models import User
+from accounts.request_body import MalformedBody, posted_id, read_json_object
 from contest.models import Contest, ContestRole, Entry, SupportResource
 from contest.permissions import require_organiser
 
@@ -311,7 +311,9 @@ def round_detail(request, contest_slug, round_id):
                 messages.success(request, _("%(count)d jurors added to the round.") % {"count": added})
                 return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
             elif action == "remove_juror":
-                member = get_object_or_404(RoundJuror, round=round, user_id=request.POST.get("user"), active=True)
+                member = get_object_or_404(
+                    RoundJuror, round=round, user_id=posted_id(request.POST, "user"), active=True
+                )
                 outcome = services.remove_round_juror(round=round, user=member.user, by=request.user)
                 messages.success(
                     request,
@@ -339,7 +341,7 @@ def round_detail(request, contest_slug, round_id):
                     messages.success(request, _("Assignment added."))
                     return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
             elif action == "remove_assignment":
-                assignment = get_object_or_404(Assignment, round=round, pk=request.POST.get("assignment"))
+                assignment = get_object_or_404(Assignment, round=round, pk=posted_id(request.POST, "assignment"))
                 services.remove_assignment(assignment=assignment, by=request.user)
                 messages.success(request, _("Assignment removed."))
                 return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
@@ -453,7 +455,7 @@ def awards(request, contest_slug):
     require_organiser(request.user, contest)
     form = AwardForm(request.POST or None, contest=contest)
     if request.method == "POST" and request.POST.get("action") == "remove":
-        award = get_object_or_404(Award, contest=contest, pk=request.POST.get("award"))
+        award = get_object_or_404(Award, contest=contest, pk=posted_id(request.POST, "award"))
         services.remove_award(award=award, by=request.user)
         messages.success(request, _("Award removed."))
         return redirect("judging_awards", contest_slug=contest.slug)

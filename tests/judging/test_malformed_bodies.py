@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from judging.models import Review, Score
+from judging.models import Assignment, Review, Score
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,22 @@ def test_the_watched_report_answers_400_to_a_malformed_body(scene, body, message
     assert response.status_code == 400
     assert response.json() == {"ok": False, "error": "malformed_body", "message": message}
     assert not Review.objects.filter(assignment=scene.assignment, watched_seconds__gt=0).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1.5", ""])
+@pytest.mark.parametrize(
+    "page, action, field",
+    [
+        ("judging_round", "remove_assignment", "assignment"),
+        ("judging_round", "remove_juror", "user"),
+        ("judging_awards", "remove", "award"),
+    ],
+)
+def test_organiser_forms_answer_400_to_an_id_that_is_not_a_number(scene, page, action, field, value):
+    kwargs = {"contest_slug": scene.contest.slug}
+    if page == "judging_round":
+        kwargs["round_id"] = scene.round.pk
+    client = Client()
+    client.force_login(scene.organiser)
+    assert client.post(reverse(page, kwargs=kwargs), {"action": action, field: value}).status_code == 400
+    assert Assignment.objects.filter(pk=scene.assignment.pk).exists()

@@ -1,9 +1,11 @@
-"""The body of a JSON endpoint, checked against the shape the view expects, so that a malformed request answers
-400 with a message rather than failing deeper down. Written once for every app's JSON views."""
+"""What a request's body holds, checked against the shape the view expects, so that a malformed request answers
+400 with a message rather than failing deeper down: JSON objects for the JSON views, ids posted by forms. Written
+once for every app."""
 
 import json
 import math
 
+from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,12 @@ def read_json_object(request, shape: dict[str, type]) -> dict:
             raise MalformedBody(_("“%(name)s” must be %(kind)s.") % {"name": name, "kind": KIND_NAMES[kind]})
         values[name] = value
     return values
+
+
+def posted_id(data, name: str) -> int:
+    """The row id a form posted under `name` (e.g. the assignment to remove). Missing or not a number: BadRequest,
+    which Django answers with 400 (a wrong but well-formed id is the view's 404)."""
+    value = data.get(name) or ""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise BadRequest(f"{name}: not an id")
+    return int(value)
