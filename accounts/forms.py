@@ -3,10 +3,11 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .text import SingleLineField
 
 
 class SignupForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = SingleLineField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
@@ -33,7 +34,7 @@ class SignupForm(forms.Form):
 
 
 class InvitedSignupForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = SingleLineField(label=_("Full name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def __init__(self, *args, email: str, **kwargs):
@@ -49,7 +50,7 @@ class InvitedSignupForm(forms.Form):
 class TokenForm(forms.Form):
     """A six-digit code from an authenticator app."""
 
-    token = forms.CharField(
+    token = SingleLineField(
         label=_("Code from your authenticator app"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),

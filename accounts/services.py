@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from contest.models import Contest, ContestRole, Team, TeamMember
 from contest.services import ContestError, record_event
 
 from .models import Invitation, User, hash_token, new_token
+from .text import one_line
 
 
 class InvitationError(ContestError):
@@ -30,7 +32,7 @@ def _send_invitation(*, invitation: Invitation, token: str, language: str) -> No
         from django.utils import translation
 
         with translation.override(language):
-            subject = render_to_string("accounts/mail/invitation_subject.txt", context).strip()
+            subject = one_line(render_to_string("accounts/mail/invitation_subject.txt", context))
             body = render_to_string("accounts/mail/invitation_body.txt", context)
         send_mail(subject, body, None, [invitation.email])
 
@@ -198,6 +200,13 @@ def may_use_two_factor(user: User) -> bool:
     )
 
 
+def end_other_sessions(*, user: User) -> None:
+    """End every session of the person opened so far: raises User.sessions_epoch (part of the session hash) and
+    refreshes `user` with it. The caller keeps its own session with update_session_auth_hash."""
+    User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    user.refresh_from_db(fields=["sessions_epoch"])
+
+
 @transaction.atomic
 def start_totp_enrolment(*, user: User):
     """Return the person's unconfirmed TOTP device, creating it with a fresh secret. Writes TOTPDevice."""
@@ -209,7 +218,8 @@ def start_totp_enrolment(*, user: User):
 
 @transaction.atomic
 def confirm_totp_device(*, user: User, token: str):
-    """Turn two-factor on once the app gives a valid code. Writes TOTPDevice and an AuditEvent `two_factor_enabled`.
+    """Turn two-factor on once the app gives a valid code. Writes TOTPDevice, User.sessions_epoch (the
+    person's sessions opened before end) and an AuditEvent `two_factor_enabled`.
     Raises TwoFactorError("wrong_code")."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None:
@@ -218,13 +228,15 @@ def confirm_totp_device(*, user: User, token: str):
         raise TwoFactorError("wrong_code", _("This code is not the one the app shows now. Check the app's clock."))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    end_other_sessions(user=user)
     record_event(verb="two_factor_enabled", actor=user, contest=None)
     return device
 
 
 @transaction.atomic
 def remove_totp_device(*, user: User, token: str) -> None:
-    """Turn two-factor off, proven with a current code. Deletes TOTPDevice rows; writes `two_factor_disabled`.
+    """Turn two-factor off, proven with a current code. Deletes TOTPDevice rows; writes
+    User.sessions_epoch (the person's sessions opened before end) and `two_factor_disabled`.
     Raises TwoFactorError("wrong_code")."""
     device = confirmed_totp_device(user)
     if device is None:
@@ -232,4 +244,5 @@ def remove_totp_device(*, user: User, token: str) -> None:
     if not device.verify_token(token.strip().replace(" ", "")):
         raise TwoFactorError("wrong_code", _("This code is not the one the app shows now. Check the app's clock."))
     type(device).objects.filter(user=user).delete()
+    end_other_sessions(user=user)
     record_event(verb="two_factor_disabled", actor=user, contest=None)

@@ -4,7 +4,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -170,11 +170,13 @@ def two_factor_view(request):
                 return redirect("two_factor")
             if action == "confirm" and form.is_valid():
                 device = confirm_totp_device(user=request.user, token=form.cleaned_data["token"])
+                update_session_auth_hash(request, request.user)  # this session just gave a code: it stays
                 otp_login(request, device)
                 messages.success(request, _("Two-factor authentication is on: each login now asks for a code."))
                 return redirect("two_factor")
             if action == "remove" and form.is_valid():
                 remove_totp_device(user=request.user, token=form.cleaned_data["token"])
+                update_session_auth_hash(request, request.user)
                 messages.success(request, _("Two-factor authentication is off."))
                 return redirect("two_factor")
         except ContestError as error:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import SingleLineCharField
+
 
 class Scope(models.TextChoices):
     READ = "read", _("read contests, entries, assignments, scores, results, awards and releases")
@@ -27,7 +29,7 @@ class ApiToken(models.Model):
     scopes, until it is revoked."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    label = models.CharField(_("what it is for"), max_length=120)
+    label = SingleLineCharField(_("what it is for"), max_length=120)
     # The first characters of the secret, to tell tokens apart in lists; never enough to use it.
     prefix = models.CharField(max_length=12)
     secret_hash = models.CharField(max_length=64, unique=True)

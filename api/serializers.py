@@ -4,6 +4,7 @@ serializers only parse: every rule is applied by the service the view calls."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.text import MultiLineValidator, SingleLineValidator
 from contest.models import Contest, Entry, Prize
 from judging.models import Award, Criterion, Round
 from media_pipeline.models import Film
@@ -215,11 +216,21 @@ class AwardSerializer(serializers.ModelSerializer):
 
 class AwardInputSerializer(serializers.Serializer):
     prize = serializers.IntegerField(help_text="id of one of the contest's prizes")
-    entry = serializers.CharField(max_length=12, help_text="the entry's code, e.g. K7Q2XM")
-    citation_fr = serializers.CharField(required=False, allow_blank=True, default="")
-    citation_en = serializers.CharField(required=False, allow_blank=True, default="")
+    entry = serializers.CharField(
+        max_length=12, help_text="the entry's code, e.g. K7Q2XM", validators=[SingleLineValidator("entry")]
+    )
+    citation_fr = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[MultiLineValidator("citation_fr")]
+    )
+    citation_en = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[MultiLineValidator("citation_en")]
+    )
     reason_if_not_ranking = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="required when the entry is not the ranking's choice"
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="required when the entry is not the ranking's choice",
+        validators=[MultiLineValidator("reason_if_not_ranking")],
     )
 
 

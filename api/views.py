@@ -17,6 +17,7 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.request_body import posted_id
 from contest.models import Contest, ContestRole, Entry
 from judging import selectors as judging_selectors
 from judging import services as judging_services
@@ -450,7 +451,7 @@ def tokens(request):
     new_secret = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            token = get_object_or_404(ApiToken, user=request.user, pk=request.POST.get("token"))
+            token = get_object_or_404(ApiToken, user=request.user, pk=posted_id(request.POST, "token"))
             services.revoke_token(token=token, by=request.user)
             messages.success(request, _("The token is revoked: tools using it are refused from now on."))
             return redirect("api:tokens")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import MultiLineField, SingleLineField
 from media_pipeline.problems import MediaError
 from media_pipeline.transcode import read_subtitles
 
@@ -95,7 +96,7 @@ class EntryForm(forms.ModelForm):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Team name"), max_length=120)
+    name = SingleLineField(label=_("Team name"), max_length=120)
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("Institution"))
 
     def __init__(self, *args, contest, **kwargs):
@@ -124,8 +125,8 @@ class ReopenRegistrationForm(forms.Form):
 
 
 class DisqualifyForm(forms.Form):
-    reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = MultiLineField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RefuseEditForm(forms.Form):
-    reason = forms.CharField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = MultiLineField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import MultiLineTextField, SingleLineCharField
+
 
 def localized(obj, field: str) -> str:
     """The French or English variant of `field` in the active language, falling back to the other one."""
@@ -23,8 +25,8 @@ def time_zone_choices():
 class Institution(models.Model):
     """A school or partner organisation that teams (and sometimes jurors) belong to."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    email_domains = models.CharField(
+    name = SingleLineCharField(_("name"), max_length=200, unique=True)
+    email_domains = SingleLineCharField(
         _("email domains"),
         max_length=500,
         blank=True,
@@ -45,10 +47,10 @@ class Institution(models.Model):
 
 class Contest(models.Model):
     slug = models.SlugField(unique=True)
-    title_fr = models.CharField(_("title (French)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    title_fr = SingleLineCharField(_("title (French)"), max_length=200)
+    title_en = SingleLineCharField(_("title (English)"), max_length=200, blank=True)
+    description_fr = MultiLineTextField(_("description (French)"), blank=True)
+    description_en = MultiLineTextField(_("description (English)"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris", choices=time_zone_choices)
     opens_at = models.DateTimeField(_("submissions open"))
     closes_at = models.DateTimeField(_("submissions close"))
@@ -126,8 +128,8 @@ class ContentWarning(models.Model):
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="content_warnings")
     code = models.SlugField(max_length=50)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_fr = SingleLineCharField(_("name (French)"), max_length=120)
+    name_en = SingleLineCharField(_("name (English)"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["name_fr"]
@@ -145,11 +147,11 @@ class SupportResource(models.Model):
     """Who to call or read: shown beside content warnings."""
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="support_resources")
-    name = models.CharField(_("name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    name = SingleLineCharField(_("name"), max_length=200)
+    phone = SingleLineCharField(_("phone"), max_length=40, blank=True)
     url = models.URLField(_("link"), blank=True)
-    description_fr = models.CharField(_("description (French)"), max_length=300, blank=True)
-    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    description_fr = SingleLineCharField(_("description (French)"), max_length=300, blank=True)
+    description_en = SingleLineCharField(_("description (English)"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -165,8 +167,8 @@ class SupportResource(models.Model):
 
 class Prize(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="prizes")
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_fr = SingleLineCharField(_("name (French)"), max_length=120)
+    name_en = SingleLineCharField(_("name (English)"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -190,7 +192,7 @@ class Team(models.Model):
         REFUSED = "refused", _("refused")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField(_("team name"), max_length=120)
+    name = SingleLineCharField(_("team name"), max_length=120)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="teams")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams")
     deadline_extended_to = models.DateTimeField(_("deadline extended to"), null=True, blank=True)
@@ -200,7 +202,7 @@ class Team(models.Model):
     approval_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
+    refusal_reason = MultiLineTextField(_("reason for the refusal"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -229,7 +231,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    job = models.CharField(_("role in the film"), max_length=120, blank=True)
+    job = SingleLineCharField(_("role in the film"), max_length=120, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_member")]
@@ -260,11 +262,11 @@ class Entry(models.Model):
     code = models.CharField(_("entry code"), max_length=12, unique=True, default=entry_code, editable=False)
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entries")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="entries")
-    title = models.CharField(_("title"), max_length=200)
-    synopsis_fr = models.TextField(_("synopsis (French)"), blank=True)
-    synopsis_en = models.TextField(_("synopsis (English)"), blank=True)
-    credits = models.TextField(_("credits"), blank=True)
-    language = models.CharField(_("language of the film"), max_length=40, blank=True)
+    title = SingleLineCharField(_("title"), max_length=200)
+    synopsis_fr = MultiLineTextField(_("synopsis (French)"), blank=True)
+    synopsis_en = MultiLineTextField(_("synopsis (English)"), blank=True)
+    credits = MultiLineTextField(_("credits"), blank=True)
+    language = SingleLineCharField(_("language of the film"), max_length=40, blank=True)
     runtime_s = models.PositiveIntegerField(_("runtime (seconds)"), null=True, blank=True)
     subtitle_file = models.FileField(_("subtitle file (WebVTT or SRT)"), upload_to=subtitle_key, blank=True)
     content_warnings = models.ManyToManyField(ContentWarning, blank=True, related_name="entries")
@@ -276,7 +278,7 @@ class Entry(models.Model):
     # Filled by the media pipeline; until it exists, organisers may set it.
     film_accepted = models.BooleanField(_("film accepted"), default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    disqualification_reason = models.TextField(_("reason for disqualification"), blank=True)
+    disqualification_reason = MultiLineTextField(_("reason for disqualification"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -319,7 +321,7 @@ class EntryEdit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(_("reason, shown to the team"), blank=True)
+    reason = MultiLineTextField(_("reason, shown to the team"), blank=True)
 
     class Meta:
         ordering = ["-proposed_at", "-id"]

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.text import MultiLineValidator, one_line
 
 from . import permissions
 from .models import REVIEWED_FIELDS, AuditEvent, Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
@@ -45,7 +47,7 @@ def mail_team(*, team: Team, subject_template: str, body_template: str, context:
         for email, language in recipients:
             with translation.override(language or settings.LANGUAGE_CODE), timezone.override(team.contest.tzinfo):
                 full_context = {"team": team, "site_url": settings.SITE_URL, **context}
-                subject = render_to_string(subject_template, full_context).strip()
+                subject = one_line(render_to_string(subject_template, full_context))
                 body = render_to_string(body_template, full_context)
             send_mail(subject, body, None, [email])
 
@@ -466,6 +468,10 @@ def refuse_team(*, team: Team, by: User, reason: str) -> Team:
     reason = reason.strip()
     if not reason:
         raise ContestError("reason_required", _("Give the team a reason for the refusal."))
+    try:
+        MultiLineValidator(_("reason"))(reason)
+    except ValidationError as error:
+        raise ContestError("control_character", error.messages[0])
     team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
     before = team.approval
     team.approval = Team.Approval.REFUSED

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.text import MultiLineField, SingleLineField
 from contest.models import ContentWarning, Entry, Institution, Prize, Team
 
 from .models import Round
@@ -29,19 +30,17 @@ class RoundForm(forms.ModelForm):
 
 
 class CriterionForm(forms.Form):
-    name_fr = forms.CharField(label=_("name (French)"), max_length=120)
-    name_en = forms.CharField(label=_("name (English)"), max_length=120, required=False)
-    guidance_fr = forms.CharField(
-        label=_("guidance (French)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    guidance_en = forms.CharField(
+    name_fr = SingleLineField(label=_("name (French)"), max_length=120)
+    name_en = SingleLineField(label=_("name (English)"), max_length=120, required=False)
+    guidance_fr = MultiLineField(label=_("guidance (French)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    guidance_en = MultiLineField(
         label=_("guidance (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     weight = forms.DecimalField(label=_("weight"), min_value=Decimal("0.01"), initial=1, decimal_places=2)
     scale_min = forms.DecimalField(label=_("lowest score"), initial=1, decimal_places=2)
     scale_max = forms.DecimalField(label=_("highest score"), initial=5, decimal_places=2)
     step = forms.DecimalField(label=_("step"), min_value=Decimal("0.01"), initial=1, decimal_places=2)
-    anchors = forms.CharField(
+    anchors = MultiLineField(
         label=_("anchors"),
         help_text=_("One level per line, e.g. “1: does not convey the message”."),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -51,7 +50,7 @@ class CriterionForm(forms.Form):
 
 class ManualAssignmentForm(forms.Form):
     juror = forms.ModelChoiceField(label=_("juror"), queryset=User.objects.none())
-    code = forms.CharField(label=_("entry code"), max_length=12)
+    code = SingleLineField(label=_("entry code"), max_length=12)
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +62,7 @@ class ManualAssignmentForm(forms.Form):
 class OrganiserConflictForm(forms.Form):
     juror = forms.ModelChoiceField(label=_("juror"), queryset=User.objects.none())
     team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.none(), required=False)
-    code = forms.CharField(label=_("or entry code"), max_length=12, required=False)
+    code = SingleLineField(label=_("or entry code"), max_length=12, required=False)
 
     def __init__(self, *args, contest, jurors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,14 +105,12 @@ class ShortlistForm(forms.Form):
 
 class AwardForm(forms.Form):
     prize = forms.ModelChoiceField(label=_("prize"), queryset=Prize.objects.none())
-    code = forms.CharField(label=_("entry code"), max_length=12)
-    citation_fr = forms.CharField(
-        label=_("citation (French)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    citation_en = forms.CharField(
+    code = SingleLineField(label=_("entry code"), max_length=12)
+    citation_fr = MultiLineField(label=_("citation (French)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    citation_en = MultiLineField(
         label=_("citation (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    reason_if_not_ranking = forms.CharField(
+    reason_if_not_ranking = MultiLineField(
         label=_("if not the ranking's choice, why"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 

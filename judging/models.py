@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import MultiLineTextField, SingleLineCharField
 from contest.models import ContentWarning, Contest, Entry, Institution, Prize, Team, localized
 
 
@@ -21,8 +22,8 @@ class Round(models.Model):
         SHORTLIST = "shortlist", _("entries shortlisted by the previous round")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds")
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_fr = SingleLineCharField(_("name (French)"), max_length=120)
+    name_en = SingleLineCharField(_("name (English)"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
@@ -57,10 +58,10 @@ class Criterion(models.Model):
     """What a round's jurors score, on a scale from scale_min to scale_max by step, with a weight."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-    guidance_fr = models.TextField(_("guidance (French)"), blank=True)
-    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    name_fr = SingleLineCharField(_("name (French)"), max_length=120)
+    name_en = SingleLineCharField(_("name (English)"), max_length=120, blank=True)
+    guidance_fr = MultiLineTextField(_("guidance (French)"), blank=True)
+    guidance_en = MultiLineTextField(_("guidance (English)"), blank=True)
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -213,8 +214,8 @@ class Review(models.Model):
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    private_comment = models.TextField(_("comment for the jury"), blank=True)
-    team_feedback = models.TextField(_("feedback for the team (optional)"), blank=True)
+    private_comment = MultiLineTextField(_("comment for the jury"), blank=True)
+    team_feedback = MultiLineTextField(_("feedback for the team (optional)"), blank=True)
     watched_seconds = models.FloatField(default=0)
     duration_seconds = models.FloatField(null=True, blank=True)
     flagged_unwatched = models.BooleanField(default=False)
@@ -250,9 +251,9 @@ class Award(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="awards")
     prize = models.ForeignKey(Prize, on_delete=models.CASCADE, related_name="awards")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="awards")
-    citation_fr = models.TextField(_("citation (French)"), blank=True)
-    citation_en = models.TextField(_("citation (English)"), blank=True)
-    reason_if_not_ranking = models.TextField(_("why not the ranking's choice"), blank=True)
+    citation_fr = MultiLineTextField(_("citation (French)"), blank=True)
+    citation_en = MultiLineTextField(_("citation (English)"), blank=True)
+    reason_if_not_ranking = MultiLineTextField(_("why not the ranking's choice"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 

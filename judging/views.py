@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.request_body import MalformedBody, posted_id, read_json_object
 from contest.models import Contest, ContestRole, Entry, SupportResource
 from contest.permissions import require_organiser
 
@@ -132,23 +131,16 @@ def jury_entry(request, contest_slug, round_id, code):
     return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
 
 
-def _json_body(request) -> dict:
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        raise Http404
-    if not isinstance(body, dict):
-        raise Http404
-    return body
-
-
 @login_required
 @require_POST
 def jury_autosave(request, contest_slug, round_id, code):
     """Save a draft from the score form's JavaScript: {"values": {criterion_id: value}, "private_comment", ...}."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
-    body = _json_body(request)
+    try:
+        body = read_json_object(request, {"values": dict, "private_comment": str, "team_feedback": str})
+    except MalformedBody as error:
+        return error.response()
     review = Review.objects.filter(assignment=assignment).first()
     if review and review.status == Review.Status.SUBMITTED:
         return JsonResponse(
@@ -159,7 +151,7 @@ def jury_autosave(request, contest_slug, round_id, code):
         review = services.save_review(
             assignment=assignment,
             by=request.user,
-            values=body.get("values") or {},
+            values=body.get("values", {}),
             private_comment=body.get("private_comment"),
             team_feedback=body.get("team_feedback"),
         )
@@ -175,16 +167,17 @@ def jury_watched(request, contest_slug, round_id, code):
     """The player reports the furthest position reached: {"position": seconds, "duration": seconds}."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
-    body = _json_body(request)
+    try:
+        body = read_json_object(request, {"position": float, "duration": float})
+    except MalformedBody as error:
+        return error.response()
     try:
         review = services.record_watching(
             assignment=assignment,
             by=request.user,
-            position_s=float(body.get("position", 0)),
-            duration_s=float(body.get("duration", 0)),
+            position_s=body.get("position", 0.0),
+            duration_s=body.get("duration", 0.0),
         )
-    except (TypeError, ValueError):
-        return JsonResponse({"ok": False, "error": "bad_position"}, status=400)
     except services.JudgingError as error:
         return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
     return JsonResponse({"ok": True, "watched_share": round(review.watched_share or 0, 3)})
@@ -319,7 +312,9 @@ def round_detail(request, contest_slug, round_id):
                 messages.success(request, _("%(count)d jurors added to the round.") % {"count": added})
                 return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
             elif action == "remove_juror":
-                member = get_object_or_404(RoundJuror, round=round, user_id=request.POST.get("user"), active=True)
+                member = get_object_or_404(
+                    RoundJuror, round=round, user_id=posted_id(request.POST, "user"), active=True
+                )
                 outcome = services.remove_round_juror(round=round, user=member.user, by=request.user)
                 messages.success(
                     request,
@@ -347,7 +342,7 @@ def round_detail(request, contest_slug, round_id):
                     messages.success(request, _("Assignment added."))
                     return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
             elif action == "remove_assignment":
-                assignment = get_object_or_404(Assignment, round=round, pk=request.POST.get("assignment"))
+                assignment = get_object_or_404(Assignment, round=round, pk=posted_id(request.POST, "assignment"))
                 services.remove_assignment(assignment=assignment, by=request.user)
                 messages.success(request, _("Assignment removed."))
                 return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
@@ -461,7 +456,7 @@ def awards(request, contest_slug):
     require_organiser(request.user, contest)
     form = AwardForm(request.POST or None, contest=contest)
     if request.method == "POST" and request.POST.get("action") == "remove":
-        award = get_object_or_404(Award, contest=contest, pk=request.POST.get("award"))
+        award = get_object_or_404(Award, contest=contest, pk=posted_id(request.POST, "award"))
         services.remove_award(award=award, by=request.user)
         messages.success(request, _("Award removed."))
         return redirect("judging_awards", contest_slug=contest.slug)

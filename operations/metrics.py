@@ -16,6 +16,12 @@ TASKS_KEY = "metrics:tasks"
 TASK_MS_KEY = "metrics:task_ms"
 UPLOAD_BYTES_KEY = "metrics:upload_bytes"
 
+# Every label takes its value from a fixed set: a value a client or a message chose (an invented method, a queue
+# nobody declared) is counted as "other", so neither the Redis hashes nor the exposition grow with what people send.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+QUEUES = frozenset({"default", "checks", "transcode"})
+OTHER = "other"
+
 _local = defaultdict(float)
 _local_lock = threading.Lock()
 _client = None
@@ -51,14 +57,39 @@ def _add(key: str, field: str, amount: float) -> None:
         logger.warning("metrics not recorded: %s", error)
 
 
+def method_label(method) -> str:
+    return method if method in METHODS else OTHER
+
+
+def status_label(status) -> str:
+    status = str(status)
+    return status if len(status) == 3 and status.isascii() and status.isdigit() and status[0] in "12345" else OTHER
+
+
+def queue_label(queue) -> str:
+    return queue if queue in QUEUES else OTHER
+
+
+def state_label(state) -> str:
+    from celery import states
+
+    return state if state in states.ALL_STATES else OTHER
+
+
+def task_label(task) -> str:
+    from config.celery import app
+
+    return task if task in app.tasks else OTHER
+
+
 def record_request(*, method: str, status: int, seconds: float) -> None:
-    field = f"{method}|{status}"
+    field = f"{method_label(method)}|{status_label(status)}"
     _add(REQUESTS_KEY, field, 1)
     _add(REQUEST_MS_KEY, field, seconds * 1000)
 
 
 def record_task_run(*, queue: str, task: str, state: str, seconds: float) -> None:
-    field = f"{queue}|{task}|{state}"
+    field = f"{queue_label(queue)}|{task_label(task)}|{state_label(state)}"
     _add(TASKS_KEY, field, 1)
     _add(TASK_MS_KEY, field, seconds * 1000)
 
@@ -73,10 +104,28 @@ def _read(key: str) -> dict[str, float]:
         with _local_lock:
             return {field: value for (k, field), value in _local.items() if k == key}
     try:
-        return {field.decode(): float(value) for field, value in client.hgetall(key).items()}
+        return {field.decode(errors="replace"): float(value) for field, value in client.hgetall(key).items()}
     except redis_errors() as error:
         logger.warning("metrics not read: %s", error)
         return {}
+
+
+def _requests(key: str) -> dict[tuple[str, str], float]:
+    """Counters by (method, status), fields stored before the labels were bounded folded into "other"."""
+    counts = defaultdict(float)
+    for field, value in _read(key).items():
+        method, _sep, status = field.rpartition("|")
+        counts[(method_label(method), status_label(status))] += value
+    return counts
+
+
+def _tasks(key: str) -> dict[tuple[str, str, str], float]:
+    counts = defaultdict(float)
+    for field, value in _read(key).items():
+        parts = field.split("|")
+        queue, task, state = parts if len(parts) == 3 else (OTHER, OTHER, OTHER)
+        counts[(queue_label(queue), task_label(task), state_label(state))] += value
+    return counts
 
 
 def _label(value: str) -> str:
@@ -101,16 +150,14 @@ def render(*, gauges: dict[str, list[tuple[dict, float]]]) -> str:
         "# HELP palmares_http_requests_total HTTP requests by method and status.",
         "# TYPE palmares_http_requests_total counter",
     ]
-    durations = _read(REQUEST_MS_KEY)
-    for field, count in sorted(_read(REQUESTS_KEY).items()):
-        method, status = field.split("|")
+    durations = _requests(REQUEST_MS_KEY)
+    for (method, status), count in sorted(_requests(REQUESTS_KEY).items()):
         lines.append(f'palmares_http_requests_total{{method="{_label(method)}",status="{status}"}} {count:g}')
     lines += [
         "# HELP palmares_http_request_seconds_total Time spent serving requests.",
         "# TYPE palmares_http_request_seconds_total counter",
     ]
-    for field, milliseconds in sorted(durations.items()):
-        method, status = field.split("|")
+    for (method, status), milliseconds in sorted(durations.items()):
         lines.append(
             f'palmares_http_request_seconds_total{{method="{_label(method)}",status="{status}"}} {milliseconds / 1000:g}'
         )
@@ -118,17 +165,15 @@ def render(*, gauges: dict[str, list[tuple[dict, float]]]) -> str:
         "# HELP palmares_tasks_total Celery tasks run, by queue, task and final state.",
         "# TYPE palmares_tasks_total counter",
     ]
-    task_ms = _read(TASK_MS_KEY)
-    for field, count in sorted(_read(TASKS_KEY).items()):
-        queue, task, state = field.split("|")
+    task_ms = _tasks(TASK_MS_KEY)
+    for (queue, task, state), count in sorted(_tasks(TASKS_KEY).items()):
         labels = f'queue="{_label(queue)}",task="{_label(task)}",state="{_label(state)}"'
         lines.append(f"palmares_tasks_total{{{labels}}} {count:g}")
     lines += [
         "# HELP palmares_task_seconds_total Time spent in Celery tasks.",
         "# TYPE palmares_task_seconds_total counter",
     ]
-    for field, milliseconds in sorted(task_ms.items()):
-        queue, task, state = field.split("|")
+    for (queue, task, state), milliseconds in sorted(task_ms.items()):
         labels = f'queue="{_label(queue)}",task="{_label(task)}",state="{_label(state)}"'
         lines.append(f"palmares_task_seconds_total{{{labels}}} {milliseconds / 1000:g}")
     lines += [

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import MultiLineField, SingleLineField
 from contest.models import Entry
 
 from .models import STEP_AUDIENCES, Audience, Target
@@ -50,13 +51,13 @@ class ReleaseCreateForm(forms.Form):
 
 
 class ShareLinkForm(forms.Form):
-    label = forms.CharField(label=_("For whom (e.g. the newspaper's name)"), max_length=120)
+    label = SingleLineField(label=_("For whom (e.g. the newspaper's name)"), max_length=120)
     expires_at = _datetime_field(_("Expires (contest time)"))
     max_views = forms.IntegerField(label=_("Maximum number of views (optional)"), min_value=1, required=False)
 
 
 class CommunityMemberForm(forms.Form):
-    emails = forms.CharField(
+    emails = MultiLineField(
         label=_("Email addresses"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One or more, separated by spaces, commas or new lines."),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import SingleLineCharField
 from contest.models import EVENT_LABELS, Contest, Entry
 
 
@@ -120,7 +121,7 @@ class ShareLink(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="share_links")
     token_hash = models.CharField(max_length=64, unique=True)
-    label = models.CharField(_("for whom"), max_length=120)
+    label = SingleLineCharField(_("for whom"), max_length=120)
     expires_at = models.DateTimeField(_("expires"))
     max_views = models.PositiveIntegerField(_("maximum number of views"), null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.text import one_line
 from contest.models import Contest, Entry
 from contest.services import ContestError, mail_team, record_event
 
@@ -343,7 +344,7 @@ def _send(step: ReleaseStep, user: User) -> None:
             "contest": step.release.contest,
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string("releases/mail/step_subject.txt", context).strip()
+        subject = one_line(render_to_string("releases/mail/step_subject.txt", context))
         body = render_to_string("releases/mail/step_body.txt", context)
     send_mail(subject, body, None, [user.email])
 

@@ -29,6 +29,7 @@ def _enrolled_organiser(client, time_machine):
     response = client.post(reverse("two_factor"), {"action": "confirm", "token": _code(device)}, follow=True)
     assert "Two-factor authentication is on: each login now asks for a code." in response.content.decode()
     client.logout()
+    role.user.refresh_from_db()  # turning two-factor on raised sessions_epoch: force_login needs the current row
     time_machine.move_to("2026-03-01 10:01:00+00:00", tick=False)  # a code is accepted once: use the next one
     return role, TOTPDevice.objects.get(user=role.user)
 
@@ -115,3 +116,48 @@ def test_the_two_factor_page_is_hidden_from_people_who_are_not_organisers(client
     assert client.get(reverse("two_factor")).status_code == 404
     assert client.post(reverse("two_factor"), {"action": "start"}).status_code == 404
     assert not TOTPDevice.objects.exists()
+
+
+def _password_step(user):
+    """Another browser, past the login form's password step."""
+    from django.test import Client
+
+    other = Client()
+    assert other.post(reverse("login"), {"username": user.email, "password": PASSWORD}).status_code == 302
+    return other
+
+
+def _logged_in_client(user):
+    other = _password_step(user)
+    assert "_auth_user_id" in other.session
+    return other
+
+
+def test_turning_two_factor_on_ends_the_persons_other_sessions_and_keeps_this_one(client, time_machine):
+    time_machine.move_to(START, tick=False)
+    role = ContestRoleFactory()
+    dashboard = reverse("organiser_dashboard", kwargs={"contest_slug": role.contest.slug})
+    laptop, stolen = _logged_in_client(role.user), _logged_in_client(role.user)
+    assert stolen.get(dashboard).status_code == 200
+    laptop.post(reverse("two_factor"), {"action": "start"})
+    device = TOTPDevice.objects.get(user=role.user)
+    response = laptop.post(reverse("two_factor"), {"action": "confirm", "token": _code(device)})
+    assert response.status_code == 302
+    assert laptop.get(dashboard).status_code == 200
+    response = stolen.get(dashboard)
+    assert (response.status_code, response.url) == (302, f"{reverse('login')}?next={dashboard}")
+    assert "_auth_user_id" not in stolen.session
+
+
+def test_turning_two_factor_off_ends_the_persons_other_sessions_and_keeps_this_one(client, time_machine):
+    role, device = _enrolled_organiser(client, time_machine)
+    dashboard = reverse("organiser_dashboard", kwargs={"contest_slug": role.contest.slug})
+    laptop, phone = _password_step(role.user), _password_step(role.user)
+    for each, at in ((laptop, "10:01:10"), (phone, "10:02:10")):  # a code is accepted once: one per 30 s step
+        time_machine.move_to(f"2026-03-01 {at}+00:00", tick=False)
+        assert each.post(reverse("login_two_factor"), {"token": _code(device)}).status_code == 302
+        assert each.get(dashboard).status_code == 200
+    time_machine.move_to("2026-03-01 10:03:00+00:00", tick=False)
+    assert laptop.post(reverse("two_factor"), {"action": "remove", "token": _code(device)}).status_code == 302
+    assert laptop.get(dashboard).status_code == 200
+    assert phone.get(dashboard).status_code == 302

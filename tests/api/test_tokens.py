@@ -92,3 +92,12 @@ def test_a_token_needs_a_label_and_a_scope_said_in_the_users_language(db):
         services.create_token(user=organiser, label="tool", scopes=["write:everything"])
     assert error.value.code == "unknown_scope"
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1 OR 1=1", ""])
+def test_revoking_with_a_malformed_token_id_answers_400(db, value):
+    owner = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
+    token, _secret = services.create_token(user=owner, label="tool", scopes=["read"])
+    assert signed_in(owner).post("/api/tokens/", {"action": "revoke", "token": value}).status_code == 400
+    token.refresh_from_db()
+    assert token.revoked_at is None

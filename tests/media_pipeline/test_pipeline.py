@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from contest.models import AuditEvent, ContestRole
+from contest.models import AuditEvent, ContestRole, Entry
 from media_pipeline import pipeline, samples
 from media_pipeline.models import Film, Rendition, new_upload_key
 from tests.factories import ContestRoleFactory, EntryFactory, TeamMemberFactory, UserFactory
@@ -77,6 +77,23 @@ def test_an_accepted_film_is_transcoded_and_its_entry_accepted(films, broker, dj
     with default_storage.open(proxy.key, "rb") as handle, av.open(handle) as media:
         assert not {"title", "artist", "comment"} & set(media.metadata)
     assert [m.subject for m in mail.outbox] == [f"Votre film pour « {entry.title} » est prêt"]  # the team reads French
+
+
+def test_a_title_stored_with_a_line_break_still_gets_its_ready_mail_on_one_line(
+    films, broker, django_capture_on_commit_callbacks
+):
+    entry, member = team_entry(min_resolution_px=90)
+    Entry.objects.filter(pk=entry.pk).update(title="Sans voix\r\nBcc: x@evil.example")  # stored before the rule
+    film = stored_film(entry, films.get("tagged").read_bytes(), by=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pipeline.run_check(film.pk) == Film.State.TRANSCODING
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pipeline.run_transcode(film.pk) == Film.State.READY
+    [message] = mail.outbox
+    assert message.subject == "Votre film pour « Sans voix Bcc: x@evil.example » est prêt"
+    assert message.bcc == [] and message.to == [member.email]
+    film.refresh_from_db()
+    assert film.state == Film.State.READY
 
 
 def test_a_rejected_film_says_why_in_the_team_language_and_in_the_page_language(

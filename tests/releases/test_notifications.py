@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from contest.models import Entry
 from releases import services, tasks
 from releases.models import NotificationSent, ReleaseStep, Target
 from tests.factories import UserFactory
@@ -144,3 +145,17 @@ def test_a_mail_server_that_refuses_leaves_the_notification_for_the_next_sweep(s
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         assert _sweep() == 2  # the team: the announcement and the film
         assert _sweep() == 0
+
+
+def test_a_title_stored_with_a_line_break_is_mailed_with_a_one_line_subject():
+    world = build_world("seed")
+    _subscribe(world, world.users["juror"])
+    Entry.objects.filter(pk=world.release.entry_id).update(title="Sans voix\r\nBcc: x@evil.example")
+    with time_machine.travel(world.at(T1, 1), tick=False):
+        assert _sweep() == 4  # the team and the juror: the news and the film each
+        assert _sweep() == 0  # sent, not left for a retry
+    assert {message.subject for message in mail.outbox} == {
+        f"New in the palmarès of {world.contest.title}",
+        "You can now watch « Sans voix Bcc: x@evil.example »",
+    }
+    assert all(message.bcc == [] for message in mail.outbox)
