@@ -16,7 +16,8 @@ from contest.models import Entry
 from contest.services import ContestError, record_event, set_film_accepted
 
 from . import storage
-from .models import Film, Rendition, Upload
+from .models import Film, Upload
+from .selectors import accepted_film, kept_keys
 
 MIN_PART_SIZE = 8 * 1024**2
 MAX_PARTS = 10_000
@@ -155,8 +156,10 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
 
     Reads the real size from storage: an object over the contest's limit is deleted at once, the upload is marked
     aborted (AuditEvent `film_upload_refused`) and UploadError("too_big") is raised. Otherwise writes Upload, a Film
-    (state `received`), an AuditEvent `film_received`; marks the entry's film as not yet accepted; marks the
-    previous film replaced and deletes its object after commit; calls `film_received` after commit.
+    (state `received`), an AuditEvent `film_received`; marks the previous upload replaced. An accepted (ready) film
+    stays the entry's film, its files kept, until the new one is ready; any other previous upload's objects are
+    deleted after commit, and without an accepted film the entry's film is marked not yet accepted. Calls
+    `film_received` after commit.
     Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "too_big")."""
     now = now or timezone.now()
     refused = None
@@ -201,12 +204,16 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
 
 def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject, by: User, now: datetime) -> Film:
     previous = Film.objects.select_for_update().filter(entry=entry, replaced_at__isnull=True).first()
+    kept = accepted_film(entry)
     if previous is not None:
         previous.replaced_at = now
         previous.save(update_fields=["replaced_at"])
-        transaction.on_commit(lambda: storage.delete_object(previous.key))
-        for key in previous.renditions.values_list("key", flat=True):
-            transaction.on_commit(lambda key=key: storage.delete_object(key))
+        # The accepted film stays until the new one is ready (pipeline._finish_ready deletes it then); a previous
+        # replacement that was never accepted is of no further use.
+        if kept is None or previous.pk != kept.pk:
+            transaction.on_commit(lambda: storage.delete_object(previous.key))
+            for key in previous.renditions.values_list("key", flat=True):
+                transaction.on_commit(lambda key=key: storage.delete_object(key))
     film = Film.objects.create(
         entry=entry,
         upload=upload,
@@ -229,8 +236,10 @@ def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject,
         checksum=film.checksum,
         replaced=previous.pk if previous else None,
     )
-    # A new file has not passed the checks, whatever the previous one did.
-    set_film_accepted(entry=entry, accepted=False, by=None)
+    # A new file has not passed the checks, whatever the previous one did; an accepted film that stays keeps the
+    # entry accepted until the replacement is.
+    if kept is None:
+        set_film_accepted(entry=entry, accepted=False, by=None)
     transaction.on_commit(lambda: film_received(film=film))
     return film
 
@@ -289,23 +298,20 @@ def abort_stale_uploads(*, now: datetime | None = None, older_than: timedelta = 
 
 
 def delete_orphaned_objects(*, now: datetime | None = None, older_than: timedelta = STALE_AFTER) -> int:
-    """Housekeeping: delete objects under uploads/ that are no entry's current film and are older than
+    """Housekeeping: delete objects under uploads/ that are no entry's current or accepted film and are older than
     `older_than` (a refused file whose delete failed, a replaced film whose delete failed, a half-assembled file).
     Returns how many were deleted."""
     cutoff = (now or timezone.now()) - older_than
     deleted = 0
+    kept = kept_keys()  # current films and the accepted films that stay beside a replacement
     for stored in storage.stored_objects("uploads/"):
-        if stored.modified_at > cutoff:
-            continue
-        if Film.objects.filter(key=stored.key, replaced_at__isnull=True).exists():
+        if stored.modified_at > cutoff or stored.key in kept:
             continue
         storage.delete_object(stored.key)
         deleted += 1
     # Outputs of a transcode that was superseded or crashed between writing them and recording them.
     for stored in storage.stored_objects("renditions/"):
-        if stored.modified_at > cutoff:
-            continue
-        if Rendition.objects.filter(key=stored.key, film__replaced_at__isnull=True).exists():
+        if stored.modified_at > cutoff or stored.key in kept:
             continue
         storage.delete_object(stored.key)
         deleted += 1

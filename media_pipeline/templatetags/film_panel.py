@@ -49,7 +49,7 @@ def film_panel_state(entry) -> dict:
     kwargs = {"contest_slug": entry.contest.slug, "public_id": entry.public_id}
     create_url = reverse("media_pipeline:upload_create", kwargs=kwargs)
     return {
-        "film": selectors.current_film(entry),
+        "film": selectors.entry_films(entry).film,
         "can_upload": can_upload,
         "refusal": refusal,
         "config": {
