@@ -173,7 +173,11 @@ def load_judging_demo(contest: Contest) -> None:
             else None
         )
         if done is not None:
-            services.record_watching(assignment=done, by=numbered[2], position_s=8, duration_s=8)
+            watched_at = timezone.now()
+            services.record_watching(
+                assignment=done, by=numbered[2], position_s=0, now=watched_at - timedelta(seconds=8)
+            )
+            services.record_watching(assignment=done, by=numbered[2], position_s=8, now=watched_at)
             services.save_review(
                 assignment=done,
                 by=numbered[2],

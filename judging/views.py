@@ -171,19 +171,21 @@ def jury_autosave(request, contest_slug, round_id, code):
 @login_required
 @require_POST
 def jury_watched(request, contest_slug, round_id, code):
-    """The player reports the furthest position reached: {"position": seconds, "duration": seconds}."""
+    """The player reports the furthest position reached: {"position": seconds}. A "duration" it sends is ignored:
+    the share is computed from the film's known duration (services.record_watching)."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
-    body = _json_body(request)
     try:
-        review = services.record_watching(
-            assignment=assignment,
-            by=request.user,
-            position_s=float(body.get("position", 0)),
-            duration_s=float(body.get("duration", 0)),
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    position = body.get("position") if isinstance(body, dict) else None
+    if isinstance(position, bool) or not isinstance(position, int | float):
+        return JsonResponse(
+            {"ok": False, "error": "bad_request", "message": str(_('Send JSON {"position": seconds}.'))}, status=400
         )
-    except (TypeError, ValueError):
-        return JsonResponse({"ok": False, "error": "bad_position"}, status=400)
+    try:
+        review = services.record_watching(assignment=assignment, by=request.user, position_s=float(position))
     except services.JudgingError as error:
         return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
     return JsonResponse({"ok": True, "watched_share": round(review.watched_share or 0, 3)})
