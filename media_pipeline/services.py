@@ -16,8 +16,9 @@ from contest.models import Entry
 from contest.services import ContestError, record_event, set_film_accepted
 
 from . import storage
-from .models import Film, Upload
-from .selectors import accepted_film, kept_keys
+from .models import Film, ReplacementRequest, Upload
+from .replacement_locks import replacement_lock
+from .selectors import accepted_film, current_film, kept_keys
 
 MIN_PART_SIZE = 8 * 1024**2
 MAX_PARTS = 10_000
@@ -27,7 +28,8 @@ VIDEO_EXTENSIONS = {".avi", ".m2ts", ".m4v", ".mkv", ".mov", ".mp4", ".mpeg", ".
 
 class UploadError(ContestError):
     """Codes: `entry_closed`, `window_closed`, `too_big`, `empty_file`, `not_a_video`, `upload_closed`,
-    `part_out_of_range`, `part_too_big`, `incomplete_part`, `invalid_part`."""
+    `part_out_of_range`, `part_too_big`, `incomplete_part`, `invalid_part`, `replacement_locked`,
+    `replacement_not_locked`, `replacement_pending`, `reason_required`, `request_decided`."""
 
 
 def part_size_for(size: int) -> int:
@@ -59,6 +61,83 @@ def check_uploads_allowed(*, entry: Entry, now: datetime) -> None:
         )
 
 
+def check_replacement_allowed(*, entry: Entry) -> ReplacementRequest | None:
+    """Whether the team may upload a film now. Without a lock (replacement_locks) it may; with one it needs an
+    organiser's approval that was not used yet, which is returned. Raises UploadError("replacement_locked")."""
+    lock = replacement_lock(entry) if current_film(entry) is not None else None
+    if lock is None:
+        return None
+    approval = entry.replacement_requests.filter(state=ReplacementRequest.State.APPROVED).first()
+    if approval is None:
+        raise UploadError(
+            "replacement_locked",
+            _(
+                "This film %(reason)s: your team can no longer replace it alone. Ask the organisers for a "
+                "replacement; once they approve it, you may upload one new film."
+            )
+            % {"reason": lock[1]},
+        )
+    return approval
+
+
+@transaction.atomic
+def request_replacement(*, entry: Entry, by: User, reason: str) -> ReplacementRequest:
+    """Ask the organisers to let the team replace a locked film. Writes ReplacementRequest and an AuditEvent
+    `replacement_requested`. Raises UploadError("replacement_not_locked" | "replacement_pending" |
+    "reason_required" | "entry_closed")."""
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
+        raise UploadError("entry_closed", _("This entry no longer accepts a film."))
+    if current_film(entry) is None or replacement_lock(entry) is None:
+        raise UploadError("replacement_not_locked", _("You may upload a new film yourself: no request is needed."))
+    open_states = (ReplacementRequest.State.PENDING, ReplacementRequest.State.APPROVED)
+    if entry.replacement_requests.filter(state__in=open_states).exists():
+        raise UploadError("replacement_pending", _("A request to replace this film is already open."))
+    reason = reason.strip()
+    if not reason:
+        raise UploadError("reason_required", _("Say why the film should be replaced."))
+    request = ReplacementRequest.objects.create(entry=entry, reason=reason[:2000], requested_by=by)
+    record_event(
+        verb="replacement_requested", actor=by, contest=entry.contest, entry=entry, request=request.pk, reason=reason
+    )
+    return request
+
+
+def _decide_replacement(*, request: ReplacementRequest, by: User, reason: str, state: str) -> ReplacementRequest:
+    request = ReplacementRequest.objects.select_for_update().select_related("entry__team__contest").get(pk=request.pk)
+    if request.state != ReplacementRequest.State.PENDING:
+        raise UploadError("request_decided", _("This request was already decided."))
+    reason = reason.strip()
+    if not reason:
+        raise UploadError("reason_required", _("Give the reason for your decision; the team will see it."))
+    request.state, request.decided_by, request.decided_at = state, by, timezone.now()
+    request.decision_reason = reason[:2000]
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    record_event(
+        verb=f"replacement_{state}",
+        actor=by,
+        contest=request.entry.contest,
+        entry=request.entry,
+        request=request.pk,
+        reason=request.decision_reason,
+    )
+    return request
+
+
+@transaction.atomic
+def approve_replacement(*, request: ReplacementRequest, by: User, reason: str) -> ReplacementRequest:
+    """An organiser lets the team upload one new film for a locked entry. Writes ReplacementRequest and an
+    AuditEvent `replacement_approved` with the reason. Raises UploadError("request_decided" | "reason_required")."""
+    return _decide_replacement(request=request, by=by, reason=reason, state=ReplacementRequest.State.APPROVED)
+
+
+@transaction.atomic
+def refuse_replacement(*, request: ReplacementRequest, by: User, reason: str) -> ReplacementRequest:
+    """An organiser refuses a replacement; the film stays. Writes ReplacementRequest and an AuditEvent
+    `replacement_refused` with the reason. Raises UploadError("request_decided" | "reason_required")."""
+    return _decide_replacement(request=request, by=by, reason=reason, state=ReplacementRequest.State.REFUSED)
+
+
 def _too_big(*, size: int, limit: int) -> UploadError:
     return UploadError(
         "too_big",
@@ -72,10 +151,11 @@ def start_upload(
     *, entry: Entry, by: User, filename: str, content_type: str, size: int, now: datetime | None = None
 ) -> Upload:
     """Open a multipart upload under a fresh random key. Writes Upload and an AuditEvent `upload_started`;
-    opens the upload in storage. Raises UploadError("entry_closed" | "window_closed" | "too_big" | "empty_file" |
-    "not_a_video")."""
+    opens the upload in storage. Raises UploadError("entry_closed" | "window_closed" | "replacement_locked" |
+    "too_big" | "empty_file" | "not_a_video")."""
     now = now or timezone.now()
     check_uploads_allowed(entry=entry, now=now)
+    check_replacement_allowed(entry=entry)
     limit = entry.contest.max_file_size_bytes
     if size <= 0:
         raise UploadError("empty_file", _("This file is empty."))
@@ -160,7 +240,9 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
     stays the entry's film, its files kept, until the new one is ready; any other previous upload's objects are
     deleted after commit, and without an accepted film the entry's film is marked not yet accepted. Calls
     `film_received` after commit.
-    Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "too_big")."""
+    A locked film (replacement_locks) is replaced only with an organiser's approval, which this upload then uses.
+    Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "replacement_locked" |
+    "too_big")."""
     now = now or timezone.now()
     refused = None
     with transaction.atomic():
@@ -170,6 +252,7 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
             return upload.film
         _check_open(upload)
         check_uploads_allowed(entry=entry, now=now)
+        approval = check_replacement_allowed(entry=entry)
         try:
             stored = storage.complete_multipart(upload=upload, parts=parts)
         except storage.StorageRefusal as refusal:
@@ -197,6 +280,9 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
             upload.state = Upload.State.COMPLETED
             upload.save(update_fields=["state", "finished_at"])
             film = _receive_film(entry=entry, upload=upload, stored=stored, by=by, now=now)
+            if approval is not None:  # an approval allows one upload
+                approval.state, approval.upload = ReplacementRequest.State.USED, upload
+                approval.save(update_fields=["state", "upload"])
     if refused is not None:
         raise _too_big(size=refused.size, limit=limit)
     return film

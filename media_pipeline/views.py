@@ -22,6 +22,7 @@ MAX_BATCH = 50
 STATUS_BY_CODE = {
     "entry_closed": 403,
     "window_closed": 403,
+    "replacement_locked": 403,
     "too_big": 413,
     "part_too_big": 413,
     "upload_closed": 410,

@@ -6,6 +6,9 @@ class ReleasesConfig(AppConfig):
     name = "releases"
 
     def ready(self):
-        from . import page_cache
+        from media_pipeline.replacement_locks import register_replacement_lock
+
+        from . import page_cache, permissions
 
         page_cache.connect()
+        register_replacement_lock("released", permissions.released_lock)
