@@ -6,6 +6,10 @@ class JudgingConfig(AppConfig):
     name = "judging"
 
     def ready(self):
+        from media_pipeline.replacement_locks import register_replacement_lock
+
         from . import selectors
 
         selectors.register_source_provider(selectors.pipeline_sources)
+        register_replacement_lock("judged", selectors.judged_lock)
+        register_replacement_lock("awarded", selectors.awarded_lock)

@@ -217,7 +217,8 @@ class Review(models.Model):
     private_comment = MultiLineTextField(_("comment for the jury"), blank=True)
     team_feedback = MultiLineTextField(_("feedback for the team (optional)"), blank=True)
     watched_seconds = models.FloatField(default=0)
-    duration_seconds = models.FloatField(null=True, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)  # the film's known duration, never the player's
+    watching_started_at = models.DateTimeField(null=True, blank=True, help_text=_("the player's first report"))
     flagged_unwatched = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

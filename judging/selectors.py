@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from contest.models import ContestRole, Entry, TeamMember
 
-from .models import Assignment, Conflict, ContentOptOut, Criterion, Review, Round, RoundJuror, Score, Shortlist
+from .models import Assignment, Award, Conflict, ContentOptOut, Criterion, Review, Round, RoundJuror, Score, Shortlist
 from .results import Results, ReviewTotal, compute_results, weighted_total
 
 # Players
@@ -399,3 +399,16 @@ def blind_rounds_in_progress(entry_ids, *, at) -> dict[int, Round]:
     for assignment in assignments:
         rounds[assignment.entry_id] = assignment.round
     return rounds
+
+
+# Replacement locks (media_pipeline.replacement_locks), registered by JudgingConfig.ready()
+
+
+def judged_lock(entry: Entry) -> str | None:
+    """A juror submitted a review of the entry: its film is what they judged."""
+    judged = Review.objects.filter(assignment__entry=entry, status=Review.Status.SUBMITTED).exists()
+    return gettext("was judged by the jury") if judged else None
+
+
+def awarded_lock(entry: Entry) -> str | None:
+    return gettext("was awarded a prize") if Award.objects.filter(entry=entry).exists() else None

@@ -3,6 +3,7 @@
 Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
 their film (or how) is none of their business. The entry's id and code go in the event's data instead."""
 
+import math
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from contest.models import ContentWarning, Contest, ContestRole, Entry, Institution, Prize, Team
 from contest.services import ContestError, record_event
+from media_pipeline.selectors import accepted_film
 
 from . import selectors
 from .assignment import plan_assignment
@@ -570,22 +572,38 @@ def save_review(
     return review
 
 
+def known_duration(entry: Entry) -> float | None:
+    """The film's length as the server knows it: the media pipeline's probe of the accepted film, or else the
+    runtime the team declared. Never what a juror's player says."""
+    film = accepted_film(entry)
+    if film is not None and film.duration_s:
+        return film.duration_s
+    return float(entry.runtime_s) if entry.runtime_s else None
+
+
 @transaction.atomic
-def record_watching(
-    *, assignment: Assignment, by: User, position_s: float, duration_s: float, now: datetime | None = None
-) -> Review:
-    """Remember the furthest point the juror's player reached. Never decreases. Writes Review (no AuditEvent:
-    playing is not a decision). Refused after the round closes."""
+def record_watching(*, assignment: Assignment, by: User, position_s: float, now: datetime | None = None) -> Review:
+    """Remember the furthest point the juror's player reached, as the server can vouch for it: clamped to the film's
+    known duration (`known_duration`, never the player's), and to the wall-clock seconds since the player's first
+    report, so that playing cannot be claimed faster than real time. Never decreases. Writes Review (no
+    AuditEvent: playing is not a decision). Raises JudgingError("not_yours" | "round_closed" | "bad_position")."""
     now = now or timezone.now()
     if assignment.juror_id != by.pk:
         raise JudgingError("not_yours", _("This is not your assignment."))
     _check_round_open(assignment.round, now)
-    if not (0 <= position_s < 10**6 and 0 < duration_s < 10**6):
+    if not (math.isfinite(position_s) and position_s >= 0):
         raise JudgingError("bad_position", _("The player sent an impossible position."))
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-    review.duration_seconds = duration_s
-    review.watched_seconds = max(review.watched_seconds, min(position_s, duration_s))
-    review.save(update_fields=["duration_seconds", "watched_seconds", "updated_at"])
+    if review.watching_started_at is None:
+        review.watching_started_at = now
+    elapsed = max(0.0, (now - review.watching_started_at).total_seconds())
+    duration = known_duration(assignment.entry)
+    reached = min(position_s, elapsed, duration if duration is not None else position_s)
+    review.duration_seconds = duration
+    review.watched_seconds = max(review.watched_seconds, reached)
+    if duration is not None:
+        review.watched_seconds = min(review.watched_seconds, duration)
+    review.save(update_fields=["duration_seconds", "watched_seconds", "watching_started_at", "updated_at"])
     return review
 
 

@@ -164,20 +164,20 @@ def jury_autosave(request, contest_slug, round_id, code):
 @login_required
 @require_POST
 def jury_watched(request, contest_slug, round_id, code):
-    """The player reports the furthest position reached: {"position": seconds, "duration": seconds}."""
+    """The player reports the furthest position reached: {"position": seconds}. A "duration" it sends is ignored:
+    the share is computed from the film's known duration (services.record_watching)."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
     try:
-        body = read_json_object(request, {"position": float, "duration": float})
+        body = read_json_object(request, {"position": float})
     except MalformedBody as error:
         return error.response()
-    try:
-        review = services.record_watching(
-            assignment=assignment,
-            by=request.user,
-            position_s=body.get("position", 0.0),
-            duration_s=body.get("duration", 0.0),
+    if "position" not in body:
+        return JsonResponse(
+            {"ok": False, "error": "bad_request", "message": str(_('Send JSON {"position": seconds}.'))}, status=400
         )
+    try:
+        review = services.record_watching(assignment=assignment, by=request.user, position_s=body["position"])
     except services.JudgingError as error:
         return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
     return JsonResponse({"ok": True, "watched_share": round(review.watched_share or 0, 3)})

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaPipelineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "media_pipeline"
+
+    def ready(self):
+        from contest.models import EVENT_LABELS
+
+        EVENT_LABELS.update(
+            {
+                "film_replaced": _("accepted film replaced"),
+                "replacement_requested": _("film replacement requested"),
+                "replacement_approved": _("film replacement approved"),
+                "replacement_refused": _("film replacement refused"),
+            }
+        )

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 from contest.models import Entry
 
 from . import storage
-from .models import Film, Rendition
-from .selectors import current_film
+from .models import Rendition
+from .selectors import accepted_film
 
 TOKEN_SALT = "media_pipeline.delivery"  # noqa: S105 (a signing salt, not a secret)
 CHUNK = 256 * 1024
@@ -65,11 +65,12 @@ def subtitles_language(entry: Entry) -> str:
 
 
 def playable(entry: Entry) -> Playable | None:
-    """The renditions of `entry`'s current film once the media pipeline marked it "ready" (H.264/AAC proxy,
-    faststart, no metadata of the original), or None before: rejected, failed and unfinished films never play.
+    """The renditions of `entry`'s accepted film, the latest the media pipeline marked "ready" (H.264/AAC proxy,
+    faststart, no metadata of the original), or None before: rejected, failed and unfinished films never play, and
+    a replacement that is not ready yet (or never will be) leaves the accepted film playing.
     Two queries whatever the number of renditions."""
-    film = current_film(entry)
-    if film is None or film.state != Film.State.READY:
+    film = accepted_film(entry)
+    if film is None:
         return None
     kinds: dict[str, list[str]] = {}
     for kind, key in film.renditions.order_by("kind", "position").values_list("kind", "key"):

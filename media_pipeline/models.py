@@ -141,3 +141,30 @@ class Rendition(models.Model):
 
 def new_rendition_key(kind: str, extension: str) -> str:
     return f"renditions/{uuid.uuid4()}/{kind}.{extension}"
+
+
+class ReplacementRequest(models.Model):
+    """A team's request to replace the film of an entry that is locked (judged, awarded or released, see
+    replacement_locks). An organiser approves or refuses it with a reason; an approval allows one upload."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the organisers")
+        APPROVED = "approved", _("approved: one upload allowed")
+        REFUSED = "refused", _("refused")
+        USED = "used", _("used")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="replacement_requests")
+    reason = models.TextField(_("why the film should be replaced"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("the organisers' reason"), blank=True)
+    upload = models.OneToOneField(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.entry_id} · {self.state}"

@@ -231,9 +231,16 @@ def _mail(film: Film, kind: str) -> None:
 # Verdicts
 
 
+def _film_stays(film: Film) -> bool:
+    """Whether an accepted (ready) film of the entry stays beside `film`, a replacement that is not accepted."""
+    return Film.objects.filter(entry_id=film.entry_id, state=State.READY).exclude(pk=film.pk).exists()
+
+
 def _record_verdict(film: Film, *, accepted: bool, problems: list[str], warnings: list[str]) -> None:
-    """The entry's accepted-film flag follows the verdict; an AuditEvent `film_checked` records it."""
-    set_film_accepted(entry=film.entry, accepted=accepted, by=None)
+    """The entry's accepted-film flag follows the verdict, except that a refused replacement leaves the accepted
+    film (and the flag) in place; an AuditEvent `film_checked` records it."""
+    if accepted or not _film_stays(film):
+        set_film_accepted(entry=film.entry, accepted=accepted, by=None)
     record_event(
         verb="film_checked",
         actor=None,
@@ -388,6 +395,23 @@ def run_transcode(film_id: int, *, heartbeat_every: float = 2.0) -> str | None:
     return _finish_ready(film, renditions, warnings, result, seconds=time.monotonic() - started)
 
 
+def _retire_previous(film: Film) -> None:
+    """`film` is ready: the accepted film it replaces stops playing now, and its files are deleted after commit
+    (the row stays as a record). AuditEvent `film_replaced`."""
+    previous = (
+        Film.objects.filter(entry_id=film.entry_id, state=State.READY, replaced_at__isnull=False)
+        .exclude(pk=film.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return
+    _delete_later([previous.key, *previous.renditions.values_list("key", flat=True)])
+    record_event(
+        verb="film_replaced", actor=None, contest=film.entry.contest, entry=film.entry, film=previous.pk, by=film.pk
+    )
+
+
 def _delete_now(keys: list[str]) -> None:
     for key in keys:
         try:
@@ -437,6 +461,7 @@ def _finish_ready(film: Film, renditions: list[Rendition], warnings: list, resul
     Rendition.objects.bulk_create(renditions)
     film.refresh_from_db()
     record_event(verb="film_ready", actor=None, contest=film.entry.contest, entry=film.entry, film=film.pk)
+    _retire_previous(film)
     _mail(film, "ready")
     return film.state
 
@@ -467,7 +492,8 @@ def _finish_failed(film: Film, reason: str) -> None:
         ):
             return
         film.refresh_from_db()
-        set_film_accepted(entry=film.entry, accepted=False, by=None)
+        if not _film_stays(film):
+            set_film_accepted(entry=film.entry, accepted=False, by=None)
         record_event(
             verb="film_failed", actor=None, contest=film.entry.contest, entry=film.entry, film=film.pk, reason=reason
         )

@@ -31,6 +31,7 @@ def film_status(request, contest_slug, public_id):
             "inProgress": status["in_progress"],
             "problems": [problem["code"] for problem in film.problems] if film else [],
             "warnings": [warning["code"] for warning in film.warnings] if film else [],
+            "replacementState": status["replacement"].state if status["replacement"] else "",
             "html": render_to_string("media_pipeline/_film_status.html", {"status": status}, request=request),
         }
     )

@@ -1,17 +1,60 @@
 """Read queries about uploads and films, shared by views, tasks and the media pipeline."""
 
+from dataclasses import dataclass
+
+from django.db.models import Q
 from django.http import Http404
 
 from contest import permissions
 from contest.models import Contest, Entry
 
 from . import storage
-from .models import Film, Upload
+from .models import Film, Rendition, Upload
 
 
 def current_film(entry: Entry) -> Film | None:
-    """The entry's film: the latest completed upload (older ones are kept as records, their files deleted)."""
+    """The entry's latest completed upload, whatever its state: the one the pipeline works on. While it is not
+    ready it may be a replacement beside the accepted film (see `accepted_film`)."""
     return Film.objects.filter(entry=entry, replaced_at__isnull=True).select_related("uploaded_by").first()
+
+
+def accepted_film(entry: Entry) -> Film | None:
+    """The film that plays for `entry`: its latest film the pipeline made ready. It stays the entry's film (jury,
+    organisers, public pages) until a replacement is ready, however the replacement fares meanwhile; the files of
+    older ready films are deleted when a newer one becomes ready (pipeline._finish_ready)."""
+    films = Film.objects.filter(entry=entry, state=Film.State.READY).select_related("uploaded_by")
+    return films.order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class EntryFilms:
+    """What the team and organisers see: the entry's film, and beside it a replacement that is not accepted (yet):
+    being checked or prepared, refused, or failed. `replacement` is None when there is no such upload."""
+
+    film: Film | None
+    replacement: Film | None
+
+
+def entry_films(entry: Entry) -> EntryFilms:
+    latest = current_film(entry)
+    if latest is None or latest.state == Film.State.READY:
+        return EntryFilms(film=latest, replacement=None)
+    accepted = accepted_film(entry)
+    if accepted is None:  # a first upload: nothing stays beside it
+        return EntryFilms(film=latest, replacement=None)
+    return EntryFilms(film=accepted, replacement=latest)
+
+
+def kept_keys(entry_ids=None) -> set[str]:
+    """Storage keys that must stay: current films, accepted films and their renditions (housekeeping)."""
+    films = Film.objects.all() if entry_ids is None else Film.objects.filter(entry_id__in=entry_ids)
+    accepted = (
+        films.filter(state=Film.State.READY).order_by("entry_id", "-created_at", "-id").distinct("entry_id")
+    ).values("pk")
+    kept = films.filter(Q(replaced_at__isnull=True) | Q(pk__in=accepted))
+    keys = set(kept.values_list("key", flat=True))
+    keys |= set(Rendition.objects.filter(film__in=kept).values_list("key", flat=True))
+    return keys
 
 
 def open_uploads(entry: Entry) -> list[Upload]:

@@ -17,7 +17,9 @@ from contest.models import Entry, Team
 from contest.services import ContestError, record_event, set_film_accepted
 
 from . import storage
-from .models import Film, Rendition, Upload
+from .models import Film, ReplacementRequest, Upload
+from .replacement_locks import replacement_lock
+from .selectors import accepted_film, current_film, kept_keys
 
 MIN_PART_SIZE = 8 * 1024**2
 MAX_PARTS = 10_000
@@ -28,7 +30,8 @@ VIDEO_EXTENSIONS = {".avi", ".m2ts", ".m4v", ".mkv", ".mov", ".mp4", ".mpeg", ".
 class UploadError(ContestError):
     """Codes: `entry_closed`, `window_closed`, `too_big`, `empty_file`, `not_a_video`, `too_many_uploads`,
     `upload_closed`, `part_out_of_range`, `part_too_big`, `part_wrong_size`, `incomplete_part`, `invalid_part`,
-    `size_mismatch`."""
+    `size_mismatch`, `replacement_locked`, `replacement_not_locked`, `replacement_pending`, `reason_required`,
+    `request_decided`."""
 
 
 def part_size_for(size: int) -> int:
@@ -60,6 +63,83 @@ def check_uploads_allowed(*, entry: Entry, now: datetime) -> None:
         )
 
 
+def check_replacement_allowed(*, entry: Entry) -> ReplacementRequest | None:
+    """Whether the team may upload a film now. Without a lock (replacement_locks) it may; with one it needs an
+    organiser's approval that was not used yet, which is returned. Raises UploadError("replacement_locked")."""
+    lock = replacement_lock(entry) if current_film(entry) is not None else None
+    if lock is None:
+        return None
+    approval = entry.replacement_requests.filter(state=ReplacementRequest.State.APPROVED).first()
+    if approval is None:
+        raise UploadError(
+            "replacement_locked",
+            _(
+                "This film %(reason)s: your team can no longer replace it alone. Ask the organisers for a "
+                "replacement; once they approve it, you may upload one new film."
+            )
+            % {"reason": lock[1]},
+        )
+    return approval
+
+
+@transaction.atomic
+def request_replacement(*, entry: Entry, by: User, reason: str) -> ReplacementRequest:
+    """Ask the organisers to let the team replace a locked film. Writes ReplacementRequest and an AuditEvent
+    `replacement_requested`. Raises UploadError("replacement_not_locked" | "replacement_pending" |
+    "reason_required" | "entry_closed")."""
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
+        raise UploadError("entry_closed", _("This entry no longer accepts a film."))
+    if current_film(entry) is None or replacement_lock(entry) is None:
+        raise UploadError("replacement_not_locked", _("You may upload a new film yourself: no request is needed."))
+    open_states = (ReplacementRequest.State.PENDING, ReplacementRequest.State.APPROVED)
+    if entry.replacement_requests.filter(state__in=open_states).exists():
+        raise UploadError("replacement_pending", _("A request to replace this film is already open."))
+    reason = reason.strip()
+    if not reason:
+        raise UploadError("reason_required", _("Say why the film should be replaced."))
+    request = ReplacementRequest.objects.create(entry=entry, reason=reason[:2000], requested_by=by)
+    record_event(
+        verb="replacement_requested", actor=by, contest=entry.contest, entry=entry, request=request.pk, reason=reason
+    )
+    return request
+
+
+def _decide_replacement(*, request: ReplacementRequest, by: User, reason: str, state: str) -> ReplacementRequest:
+    request = ReplacementRequest.objects.select_for_update().select_related("entry__team__contest").get(pk=request.pk)
+    if request.state != ReplacementRequest.State.PENDING:
+        raise UploadError("request_decided", _("This request was already decided."))
+    reason = reason.strip()
+    if not reason:
+        raise UploadError("reason_required", _("Give the reason for your decision; the team will see it."))
+    request.state, request.decided_by, request.decided_at = state, by, timezone.now()
+    request.decision_reason = reason[:2000]
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    record_event(
+        verb=f"replacement_{state}",
+        actor=by,
+        contest=request.entry.contest,
+        entry=request.entry,
+        request=request.pk,
+        reason=request.decision_reason,
+    )
+    return request
+
+
+@transaction.atomic
+def approve_replacement(*, request: ReplacementRequest, by: User, reason: str) -> ReplacementRequest:
+    """An organiser lets the team upload one new film for a locked entry. Writes ReplacementRequest and an
+    AuditEvent `replacement_approved` with the reason. Raises UploadError("request_decided" | "reason_required")."""
+    return _decide_replacement(request=request, by=by, reason=reason, state=ReplacementRequest.State.APPROVED)
+
+
+@transaction.atomic
+def refuse_replacement(*, request: ReplacementRequest, by: User, reason: str) -> ReplacementRequest:
+    """An organiser refuses a replacement; the film stays. Writes ReplacementRequest and an AuditEvent
+    `replacement_refused` with the reason. Raises UploadError("request_decided" | "reason_required")."""
+    return _decide_replacement(request=request, by=by, reason=reason, state=ReplacementRequest.State.REFUSED)
+
+
 def _too_big(*, size: int, limit: int) -> UploadError:
     return UploadError(
         "too_big",
@@ -73,10 +153,12 @@ def start_upload(
     *, entry: Entry, by: User, filename: str, content_type: str, size: int, now: datetime | None = None
 ) -> Upload:
     """Open a multipart upload under a fresh random key. Writes Upload and an AuditEvent `upload_started`;
-    opens the upload in storage. Raises UploadError("entry_closed" | "window_closed" | "too_big" | "empty_file" |
-    "not_a_video" | "too_many_uploads": settings.UPLOAD_MAX_OPEN_PER_ENTRY / UPLOAD_MAX_OPEN_PER_TEAM)."""
+    opens the upload in storage. Raises UploadError("entry_closed" | "window_closed" | "replacement_locked" |
+    "too_big" | "empty_file" | "not_a_video" | "too_many_uploads": settings.UPLOAD_MAX_OPEN_PER_ENTRY /
+    UPLOAD_MAX_OPEN_PER_TEAM)."""
     now = now or timezone.now()
     check_uploads_allowed(entry=entry, now=now)
+    check_replacement_allowed(entry=entry)
     _check_open_uploads_cap(entry=entry)
     limit = entry.contest.max_file_size_bytes
     if size <= 0:
@@ -217,9 +299,12 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
     (a part of another size, bytes past the declared end) or is over the limit is refused: storage's parts or
     object are deleted at once, the upload is marked aborted (AuditEvent `film_upload_refused` with the reason) and
     UploadError("size_mismatch" | "too_big") is raised. Otherwise writes Upload, a Film (state `received`), an
-    AuditEvent `film_received`; marks the entry's film as not yet accepted; marks the previous film replaced and
-    deletes its object after commit; calls `film_received` after commit.
+    AuditEvent `film_received`; marks the previous upload replaced. An accepted (ready) film stays the entry's film,
+    its files kept, until the new one is ready; any other previous upload's objects are deleted after commit, and
+    without an accepted film the entry's film is marked not yet accepted. Calls `film_received` after commit.
+    A locked film (replacement_locks) is replaced only with an organiser's approval, which this upload then uses.
     Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "size_mismatch" |
+    "replacement_locked" |
     "too_big")."""
     now = now or timezone.now()
     refused = None
@@ -231,6 +316,7 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
         _check_open(upload)
         check_uploads_allowed(entry=entry, now=now)
         limit = entry.contest.max_file_size_bytes
+        approval = check_replacement_allowed(entry=entry)
         try:
             problem = _stored_parts_problem(upload=upload, parts=parts)
             if problem == "invalid_part":
@@ -268,6 +354,9 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
             upload.state = Upload.State.COMPLETED
             upload.save(update_fields=["state", "finished_at"])
             film = _receive_film(entry=entry, upload=upload, stored=stored, by=by, now=now)
+            if approval is not None:  # an approval allows one upload
+                approval.state, approval.upload = ReplacementRequest.State.USED, upload
+                approval.save(update_fields=["state", "upload"])
     if refused is not None:
         raise refused
     return film
@@ -275,12 +364,16 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
 
 def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject, by: User, now: datetime) -> Film:
     previous = Film.objects.select_for_update().filter(entry=entry, replaced_at__isnull=True).first()
+    kept = accepted_film(entry)
     if previous is not None:
         previous.replaced_at = now
         previous.save(update_fields=["replaced_at"])
-        transaction.on_commit(lambda: storage.delete_object(previous.key))
-        for key in previous.renditions.values_list("key", flat=True):
-            transaction.on_commit(lambda key=key: storage.delete_object(key))
+        # The accepted film stays until the new one is ready (pipeline._finish_ready deletes it then); a previous
+        # replacement that was never accepted is of no further use.
+        if kept is None or previous.pk != kept.pk:
+            transaction.on_commit(lambda: storage.delete_object(previous.key))
+            for key in previous.renditions.values_list("key", flat=True):
+                transaction.on_commit(lambda key=key: storage.delete_object(key))
     film = Film.objects.create(
         entry=entry,
         upload=upload,
@@ -303,8 +396,10 @@ def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject,
         checksum=film.checksum,
         replaced=previous.pk if previous else None,
     )
-    # A new file has not passed the checks, whatever the previous one did.
-    set_film_accepted(entry=entry, accepted=False, by=None)
+    # A new file has not passed the checks, whatever the previous one did; an accepted film that stays keeps the
+    # entry accepted until the replacement is.
+    if kept is None:
+        set_film_accepted(entry=entry, accepted=False, by=None)
     transaction.on_commit(lambda: film_received(film=film))
     return film
 
@@ -363,23 +458,20 @@ def abort_stale_uploads(*, now: datetime | None = None, older_than: timedelta = 
 
 
 def delete_orphaned_objects(*, now: datetime | None = None, older_than: timedelta = STALE_AFTER) -> int:
-    """Housekeeping: delete objects under uploads/ that are no entry's current film and are older than
+    """Housekeeping: delete objects under uploads/ that are no entry's current or accepted film and are older than
     `older_than` (a refused file whose delete failed, a replaced film whose delete failed, a half-assembled file).
     Returns how many were deleted."""
     cutoff = (now or timezone.now()) - older_than
     deleted = 0
+    kept = kept_keys()  # current films and the accepted films that stay beside a replacement
     for stored in storage.stored_objects("uploads/"):
-        if stored.modified_at > cutoff:
-            continue
-        if Film.objects.filter(key=stored.key, replaced_at__isnull=True).exists():
+        if stored.modified_at > cutoff or stored.key in kept:
             continue
         storage.delete_object(stored.key)
         deleted += 1
     # Outputs of a transcode that was superseded or crashed between writing them and recording them.
     for stored in storage.stored_objects("renditions/"):
-        if stored.modified_at > cutoff:
-            continue
-        if Rendition.objects.filter(key=stored.key, film__replaced_at__isnull=True).exists():
+        if stored.modified_at > cutoff or stored.key in kept:
             continue
         storage.delete_object(stored.key)
         deleted += 1

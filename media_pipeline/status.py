@@ -7,17 +7,22 @@ from contest.models import Entry
 from . import delivery
 from .models import Film
 from .pipeline import IN_PROGRESS
-from .selectors import current_film
+from .selectors import entry_films
 
 
 def status_context(entry: Entry) -> dict:
-    """The current film with its state, progress, problems and warnings, and, once ready, a signed poster and
-    player sources. Call it only for people allowed to see the entry's film (its team, organisers)."""
-    film = current_film(entry)
+    """The entry's film with its state, progress, problems and warnings, a replacement beside it that is not
+    accepted (being checked, refused or failed), and the signed poster and player sources of the accepted film,
+    which keeps playing until a replacement is ready. Call it only for people allowed to see the entry's film
+    (its team, organisers)."""
+    films = entry_films(entry)
+    film, replacement = films.film, films.replacement
+    working = replacement or film
     context = {
         "entry": entry,
         "film": film,
-        "in_progress": bool(film and film.state in IN_PROGRESS),
+        "replacement": replacement,
+        "in_progress": bool(working and working.state in IN_PROGRESS),
         "status_url": reverse(
             "media_pipeline:film_status", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id}
         ),
@@ -28,8 +33,8 @@ def status_context(entry: Entry) -> dict:
     }
     if film is None:
         return context
-    if film.state == Film.State.TRANSCODING:
-        context["percent"] = int(film.progress * 100)
+    if working.state == Film.State.TRANSCODING:
+        context["percent"] = int(working.progress * 100)
     player = delivery.signed_player(entry) if film.state == Film.State.READY else None
     if player:
         context["sources"] = player["sources"]

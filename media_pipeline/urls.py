@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import pipeline_views, views
+from . import pipeline_views, replacement_views, views
 
 app_name = "media_pipeline"
 
@@ -16,6 +16,21 @@ urlpatterns = [
     path(f"{entry}<uuid:upload_id>/complete/", views.upload_complete, name="upload_complete"),
     path("uploads/part/<str:token>/", views.upload_part_data, name="upload_part_data"),
     path("team/entries/<uuid:public_id>/film/status/", pipeline_views.film_status, name="film_status"),
+    path(
+        "team/entries/<uuid:public_id>/film/replacement-request/",
+        replacement_views.replacement_request,
+        name="replacement_request",
+    ),
+    path(
+        "organiser/replacements/<int:request_id>/approve/",
+        replacement_views.replacement_approve,
+        name="replacement_approve",
+    ),
+    path(
+        "organiser/replacements/<int:request_id>/refuse/",
+        replacement_views.replacement_refuse,
+        name="replacement_refuse",
+    ),
     path("organiser/pipeline/", pipeline_views.pipeline_page, name="pipeline"),
     path("organiser/pipeline/<int:film_id>/retry/", pipeline_views.pipeline_retry, name="pipeline_retry"),
 ]

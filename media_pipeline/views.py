@@ -28,6 +28,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 STATUS_BY_CODE = {
     "entry_closed": 403,
     "window_closed": 403,
+    "replacement_locked": 403,
     "too_big": 413,
     "part_too_big": 413,
     "too_many_uploads": 409,

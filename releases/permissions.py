@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contest.models import Contest, ContestRole, Entry, Team, TeamMember
 from contest.permissions import is_organiser, member_is_vouched_for
@@ -191,3 +192,14 @@ def can_see(
 def is_public(entry: Entry, what: str, *, at: datetime | None = None) -> bool:
     """Whether anyone at all (no login, no link) may see it: the test for caches, OpenGraph, sitemap and feed."""
     return can_see(ANONYMOUS, entry, what, at=at)
+
+
+def released_lock(entry: Entry) -> str | None:
+    """A replacement lock (media_pipeline.replacement_locks, registered by ReleasesConfig.ready()): a step in force
+    now shows the announcement or the film to someone beyond the team and the organisers."""
+    release = Release.objects.filter(entry=entry).first()
+    if release is None:
+        return None
+    steps = current_steps([release], at=timezone.now())[release.pk]
+    beyond = any(step_audiences(steps[what], what) - {Audience.TEAM.value} for what in WHAT)
+    return gettext("is shown beyond your team") if beyond else None

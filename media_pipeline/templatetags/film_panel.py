@@ -40,18 +40,23 @@ def _strings() -> dict:
 
 @register.simple_tag
 def film_panel_state(entry) -> dict:
+    approval, locked = None, False
     try:
         services.check_uploads_allowed(entry=entry, now=timezone.now())
+        approval = services.check_replacement_allowed(entry=entry)
     except services.UploadError as error:
-        can_upload, refusal = False, str(error.message)
+        can_upload, refusal, locked = False, str(error.message), error.code == "replacement_locked"
     else:
         can_upload, refusal = True, ""
     kwargs = {"contest_slug": entry.contest.slug, "public_id": entry.public_id}
     create_url = reverse("media_pipeline:upload_create", kwargs=kwargs)
     return {
-        "film": selectors.current_film(entry),
+        "film": selectors.entry_films(entry).film,
         "can_upload": can_upload,
         "refusal": refusal,
+        "locked": locked,
+        "approval": approval,
+        "request": entry.replacement_requests.first(),
         "config": {
             "createUrl": create_url,
             "entry": str(entry.public_id),
@@ -83,3 +88,9 @@ def problem_message(stored: dict) -> str:
 def film_status(entry) -> dict:
     """What the live status part of the film panel shows; see media_pipeline/status.py."""
     return status_context(entry)
+
+
+@register.simple_tag
+def replacement_requests(entry) -> list:
+    """The entry's requests to replace a locked film, newest first, for the organiser's entry page."""
+    return list(entry.replacement_requests.select_related("requested_by", "decided_by")[:10])

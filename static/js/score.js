@@ -20,6 +20,7 @@
   // Watched share: the furthest position reached, reported every 5 seconds of progress and when playing stops.
   var furthest = video ? parseFloat(video.getAttribute("data-watched-seconds")) || 0 : 0;
   var reported = furthest;
+  var started = false;
   function report(keepalive) {
     if (!video || !video.duration || !isFinite(video.duration) || furthest <= reported) return;
     reported = furthest;
@@ -36,6 +37,12 @@
       // Only count what was played, not a jump ahead with the seek bar.
       if (!video.seeking && video.currentTime > furthest && video.currentTime - furthest < 2) furthest = video.currentTime;
       if (furthest - reported >= 5) report(false);
+    });
+    // The server counts no more than the real time since the player's first report: report once as playing starts.
+    video.addEventListener("play", function () {
+      if (started) return;
+      started = true;
+      post(video.getAttribute("data-watched-url"), { position: reported }, false).catch(function () { started = false; });
     });
     video.addEventListener("pause", function () { report(false); });
     video.addEventListener("ended", function () { furthest = video.duration; report(false); });

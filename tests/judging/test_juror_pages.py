@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from contest.models import AuditEvent, ContestRole
@@ -200,11 +201,14 @@ def _submit(client, scene, confirm="0", message="4", craft="12.5"):
 
 
 def _watch(client, scene, position, duration=95):
-    return client.post(
-        entry_url(scene, "jury_watched"),
-        json.dumps({"position": position, "duration": duration}),
-        content_type="application/json",
-    )
+    # The server counts no more than the real time since the player's first report: open the player, then play.
+    client.post(entry_url(scene, "jury_watched"), json.dumps({"position": 0}), content_type="application/json")
+    with time_machine.travel(timezone.now() + timedelta(seconds=position), tick=False):
+        return client.post(
+            entry_url(scene, "jury_watched"),
+            json.dumps({"position": position, "duration": duration}),
+            content_type="application/json",
+        )
 
 
 def test_submitting_before_watching_most_of_the_film_asks_for_confirmation_then_flags_it(scene):
