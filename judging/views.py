@@ -169,7 +169,7 @@ def jury_watched(request, contest_slug, round_id, code):
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
     try:
-        body = read_json_object(request, {"position": float})
+        body = read_json_object(request, {"position": float, "duration": float})  # duration: shape only, never trusted
     except MalformedBody as error:
         return error.response()
     if "position" not in body:
