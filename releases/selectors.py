@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from contest.models import Contest, ContestRole, Entry
 from judging.models import Award
+from media_pipeline import delivery
 
 from .models import Audience, Release, ReleaseStep, Target
 from .permissions import ANONYMOUS, Viewer, current_steps, decide
@@ -92,6 +93,15 @@ def shown_release_or_404(viewer: Viewer, *, contest: Contest, public_id, at: dat
         if item.release.pk == release.pk:
             return item
     raise Http404
+
+
+def poster_key(item: Shown, *, public: bool = False) -> str | None:
+    """The storage key of the item's still (the one chosen for the release, else the media pipeline's poster of the
+    film), or None. A still shows the people in the film, so it follows the film's audience with the team's consent,
+    never the announcement's: None unless this viewer (with `public`, anyone at all) may watch the film."""
+    if not (item.public_film if public else item.film):
+        return None
+    return item.release.poster_key or delivery.poster_key(item.entry)
 
 
 def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:

@@ -11,6 +11,7 @@ film = "palmares/<slug:contest_slug>/films/<uuid:public_id>/"
 organiser = "c/<slug:contest_slug>/organiser/releases/"
 urlpatterns = [
     path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("palmares/title-card.png", views.title_card, name="title_card"),
     path("palmares/<slug:contest_slug>/", views.palmares, name="palmares"),
     path("palmares/<slug:contest_slug>/feed.atom", views.feed, name="feed"),
     path("palmares/<slug:contest_slug>/subscribe/", views.subscribe, name="subscribe"),

@@ -4,10 +4,11 @@ selectors and services."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLin
 from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
 from .page_cache import anonymous_page_cache, shared
 from .permissions import ANONYMOUS, preview_viewer, viewer_for
+from .title_card import title_card_png
 
 NO_STORE = "private, no-store"
 RELEASE_VERBS = [
@@ -86,19 +88,20 @@ def _film_context(request, item: selectors.Shown) -> dict:
     return context
 
 
-def _poster_key(item: selectors.Shown) -> str | None:
-    """The announcement's still: the one chosen for the release, else the media pipeline's poster of the film."""
-    if not item.announcement:
-        return None
-    return item.release.poster_key or delivery.poster_key(item.entry)
+def _poster_url(item: selectors.Shown, *, public: bool = False) -> str:
+    """The image shown with the item: its poster where the visitor (with `public`, anyone) may watch the film, else
+    the neutral title card where the announcement is shown; "" otherwise. The one rule for every page and OpenGraph."""
+    if selectors.poster_key(item, public=public):
+        kwargs = {"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
+        return reverse("releases:poster", kwargs=kwargs)
+    if item.public_announcement if public else item.announcement:
+        return reverse("releases:title_card")
+    return ""
 
 
-def _poster_url(item: selectors.Shown) -> str:
-    if not _poster_key(item):
-        return ""
-    return reverse(
-        "releases:poster", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
-    )
+def _opengraph(item: selectors.Shown, request) -> dict:
+    """OpenGraph is read by anonymous previewers: its image follows what anyone may see, whoever renders the page."""
+    return {"og_url": settings.SITE_URL + request.path, "og_image": settings.SITE_URL + _poster_url(item, public=True)}
 
 
 @anonymous_page_cache
@@ -139,7 +142,13 @@ def announcement(request, contest_slug, public_id):
     response = render(
         request,
         "releases/announcement.html",
-        {"contest": contest, "item": item, "poster_url": _poster_url(item), "og": item.public_announcement},
+        {
+            "contest": contest,
+            "item": item,
+            "poster_url": _poster_url(item),
+            "og": item.public_announcement,
+            **_opengraph(item, request),
+        },
     )
     return _public(response, item.public_announcement)
 
@@ -159,6 +168,7 @@ def film(request, contest_slug, public_id):
             "item": item,
             "og": item.public_film and item.public_announcement,
             "poster_url": _poster_url(item),
+            **_opengraph(item, request),
             **_film_context(request, item),
         },
     )
@@ -182,11 +192,20 @@ def film_media(request, contest_slug, public_id):
 @release_surface
 @require_GET
 def poster(request, contest_slug, public_id):
+    """The film's still, to those who may watch the film (see selectors.poster_key)."""
     _contest, item = _shown_item(request, contest_slug, public_id)
-    key = _poster_key(item)
+    key = selectors.poster_key(item)
     if not key:
         raise Http404
     return redirect(delivery.signed_media_url(key=key, content_type="image/jpeg"))
+
+
+@require_GET
+def title_card(request):
+    """The neutral image that stands in for a poster the visitor may not see: the same bytes for everyone."""
+    response = HttpResponse(title_card_png(), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @release_surface
@@ -203,8 +222,11 @@ def share(request, token):
     context = {"contest": contest, "item": item, "shared": True, "og": False}
     if item.film:
         context.update(_film_context(request, item))
-    if _poster_key(item):
-        context["poster_url"] = delivery.signed_media_url(key=_poster_key(item), content_type="image/jpeg")
+    key = selectors.poster_key(item)
+    if key:
+        context["poster_url"] = delivery.signed_media_url(key=key, content_type="image/jpeg")
+    elif item.announcement:
+        context["poster_url"] = reverse("releases:title_card")
     response = render(request, "releases/film.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from media_pipeline.models import Film
 
-from .world import FILM_BYTES, MEDIA_SRC, POSTER_BYTES, T2, build_world
+from .world import FILM_BYTES, MEDIA_SRC, T2, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +62,9 @@ def test_no_signed_url_is_made_for_a_film_the_visitor_may_not_watch():
         announcement = anonymous.get(reverse("releases:announcement", kwargs=world.kwargs)).content.decode()
         assert "/media/" not in announcement and "<video" not in announcement
         assert "The film is not shown here yet." in announcement
-        # The poster belongs to the announcement, which is public.
-        poster = anonymous.get(reverse("releases:poster", kwargs=world.kwargs))
-        assert b"".join(anonymous.get(poster["Location"]).streaming_content) == POSTER_BYTES
+        # The poster is a still of the film, which is not public yet: the title card stands in.
+        assert anonymous.get(reverse("releases:poster", kwargs=world.kwargs)).status_code == 404
+        assert '<img class="poster" src="/palmares/title-card.png"' in announcement
 
 
 def test_a_film_that_is_not_ready_is_never_signed():
