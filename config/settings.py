@@ -182,6 +182,11 @@ S3_REGION = env("S3_REGION", "us-east-1")
 S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID")
 S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY")
 S3_PRESIGN_SECONDS = int(env("S3_PRESIGN_SECONDS", "300"))
+# Release media: pages name the app's own address, which checks visibility at each request and redirects to a URL
+# signed for this many seconds, so that unpublishing or a withdrawn consent cuts playback within them.
+MEDIA_REDIRECT_SECONDS = int(env("MEDIA_REDIRECT_SECONDS", "10"))
+# How long a share link's opening (the one view it spent) keeps its film's media addresses answering.
+SHARE_OPENING_SECONDS = int(env("SHARE_OPENING_SECONDS", str(6 * 3600)))
 if S3_BUCKET:
     _file_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

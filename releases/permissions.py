@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
@@ -185,3 +187,24 @@ def can_see(
 def is_public(entry: Entry, what: str, *, at: datetime | None = None) -> bool:
     """Whether anyone at all (no login, no link) may see it: the test for caches, OpenGraph, sitemap and feed."""
     return can_see(ANONYMOUS, entry, what, at=at)
+
+
+SHARE_OPENING_SALT = "releases.share-opening"
+
+
+def sign_share_opening(link: ShareLink) -> str:
+    """Proof that one view of `link` was spent, carried by the media addresses of the page that spent it."""
+    return signing.dumps(link.pk, salt=SHARE_OPENING_SALT)
+
+
+def opened_share_link(token: str | None, opening: str | None, *, at: datetime | None = None) -> ShareLink | None:
+    """The live share link with this secret if `opening` proves a view of it was spent within
+    SHARE_OPENING_SECONDS; None otherwise. Revocation and expiry count at once, as for the link itself."""
+    link = live_share_link(token, at=at)
+    if link is None or not opening:
+        return None
+    try:
+        link_id = signing.loads(opening, salt=SHARE_OPENING_SALT, max_age=settings.SHARE_OPENING_SECONDS)
+    except signing.BadSignature:
+        return None
+    return link if link_id == link.pk else None

@@ -104,6 +104,23 @@ def poster_key(item: Shown, *, public: bool = False) -> str | None:
     return item.release.poster_key or delivery.poster_key(item.entry)
 
 
+MEDIA_KINDS = ("film", "subtitles", "poster")
+
+
+def media_of(item: Shown, kind: str) -> tuple[str, str] | None:
+    """(storage key, content type) of the item's `kind` of media for this viewer, or None: the film and its
+    subtitles to those who may watch it once the pipeline made it ready, the poster as `poster_key` says."""
+    if kind == "poster":
+        key = poster_key(item)
+        return (key, "image/jpeg") if key else None
+    found = delivery.playable(item.entry) if item.film else None
+    if found is None:
+        return None
+    if kind == "subtitles":
+        return (found.subtitles_key, "text/vtt") if found.subtitles_key else None
+    return (found.key, found.content_type)
+
+
 def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:
     """The winners whose announcement `viewer` may see, prize by prize, and the jury once there is a winner."""
     shown = [item for item in shown_releases(viewer, contest=contest, at=at) if item.announcement]

@@ -3,6 +3,7 @@ organisers' calendar, preview and release tools; the team's consent page. HTTP o
 selectors and services."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +26,7 @@ from . import selectors, services
 from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
 from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
 from .page_cache import anonymous_page_cache, shared
-from .permissions import ANONYMOUS, preview_viewer, viewer_for
+from .permissions import ANONYMOUS, opened_share_link, preview_viewer, sign_share_opening, viewer_for
 from .title_card import title_card_png
 
 NO_STORE = "private, no-store"
@@ -66,34 +67,38 @@ def _shown_item(request, contest_slug, public_id) -> tuple[Contest, selectors.Sh
     return contest, selectors.shown_release_or_404(viewer, contest=contest, public_id=public_id, at=now)
 
 
-def _film_context(request, item: selectors.Shown) -> dict:
-    """The player's sources, signed only now that visibility was checked, and what to read before playing."""
+def _film_context(item: selectors.Shown, media_urls: dict[str, str]) -> dict:
+    """The player's sources and what to read before playing. The sources are the app's own addresses
+    (`media_urls`, one per kind of media), never a signed URL: the page may be shared between visitors and kept,
+    while each request of the player is checked again (see release_media)."""
     entry = item.entry
     context = {"warnings": list(entry.content_warnings.all()), "resources": list(entry.contest.support_resources.all())}
     found = delivery.playable(entry) if item.film else None
-    context["media_url"] = delivery.signed_media_url(key=found.key, content_type=found.content_type) if found else ""
+    context["media_url"] = media_urls["film"] if found else ""
     context["media_type"] = found.content_type if found else ""
-    # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, signed like the film.
+    # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, served like the film.
     context["tracks"] = (
-        [
-            {
-                "url": delivery.signed_media_url(key=found.subtitles_key, content_type="text/vtt"),
-                "language": found.subtitles_language,
-                "label": _("Subtitles"),
-            }
-        ]
+        [{"url": media_urls["subtitles"], "language": found.subtitles_language, "label": _("Subtitles")}]
         if found and found.subtitles_key
         else []
     )
     return context
 
 
+def _release_media_urls(item: selectors.Shown) -> dict[str, str]:
+    kwargs = {"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
+    return {
+        "film": reverse("releases:film_media", kwargs=kwargs),
+        "subtitles": reverse("releases:film_subtitles", kwargs=kwargs),
+        "poster": reverse("releases:poster", kwargs=kwargs),
+    }
+
+
 def _poster_url(item: selectors.Shown, *, public: bool = False) -> str:
     """The image shown with the item: its poster where the visitor (with `public`, anyone) may watch the film, else
     the neutral title card where the announcement is shown; "" otherwise. The one rule for every page and OpenGraph."""
     if selectors.poster_key(item, public=public):
-        kwargs = {"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
-        return reverse("releases:poster", kwargs=kwargs)
+        return _release_media_urls(item)["poster"]
     if item.public_announcement if public else item.announcement:
         return reverse("releases:title_card")
     return ""
@@ -169,35 +174,47 @@ def film(request, contest_slug, public_id):
             "og": item.public_film and item.public_announcement,
             "poster_url": _poster_url(item),
             **_opengraph(item, request),
-            **_film_context(request, item),
+            **_film_context(item, _release_media_urls(item)),
         },
     )
-    # The page holds a signed, expiring media URL: never stored by browsers or proxies, even when the film is
-    # public. The server may share it between anonymous visitors for a few seconds (far less than the URL lives).
+    # Never stored by browsers or proxies (a film page is where playback starts, and it must stop with the film);
+    # the server may share it between anonymous visitors, since it holds no signed URL.
     _public(response, False)
     return shared(response, item.public_film and item.public_announcement)
 
 
-@release_surface
-@require_GET
-def film_media(request, contest_slug, public_id):
-    """A stable address for the film: checks visibility, then redirects to a fresh signed URL."""
-    _contest, item = _shown_item(request, contest_slug, public_id)
-    found = delivery.playable(item.entry) if item.film else None
+def _signed_redirect(item: selectors.Shown, kind: str):
+    found = selectors.media_of(item, kind)
     if found is None:
         raise Http404
-    return redirect(delivery.signed_media_url(key=found.key, content_type=found.content_type))
+    key, content_type = found
+    return redirect(
+        delivery.signed_media_url(key=key, content_type=content_type, seconds=settings.MEDIA_REDIRECT_SECONDS)
+    )
 
 
 @release_surface
 @require_GET
-def poster(request, contest_slug, public_id):
-    """The film's still, to those who may watch the film (see selectors.poster_key)."""
+def release_media(request, contest_slug, public_id, kind):
+    """The app's stable address of a film, its subtitles or its poster (`kind`): visibility is checked at each
+    request of the player, then a URL signed for MEDIA_REDIRECT_SECONDS answers, so that unpublishing or a withdrawn
+    consent cuts playback within seconds."""
     _contest, item = _shown_item(request, contest_slug, public_id)
-    key = selectors.poster_key(item)
-    if not key:
+    return _signed_redirect(item, kind)
+
+
+@release_surface
+@require_GET
+def share_media(request, token, kind):
+    """As release_media, for the page a share link opened: `?opening=` proves that page spent a view."""
+    link = opened_share_link(token, request.GET.get("opening"))
+    if link is None:
         raise Http404
-    return redirect(delivery.signed_media_url(key=key, content_type="image/jpeg"))
+    contest = link.release.contest
+    now = timezone.now()
+    viewer = viewer_for(request.user, contest, link_token=token, at=now)
+    item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    return _signed_redirect(item, kind)
 
 
 @require_GET
@@ -219,12 +236,16 @@ def share(request, token):
     now = timezone.now()
     viewer = viewer_for(request.user, contest, link_token=token, at=now)
     item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    opening = urlencode({"opening": sign_share_opening(link)})
+    media_urls = {
+        kind: f"{reverse(f'releases:share_{kind}', kwargs={'token': token})}?{opening}"
+        for kind in selectors.MEDIA_KINDS
+    }
     context = {"contest": contest, "item": item, "shared": True, "og": False}
     if item.film:
-        context.update(_film_context(request, item))
-    key = selectors.poster_key(item)
-    if key:
-        context["poster_url"] = delivery.signed_media_url(key=key, content_type="image/jpeg")
+        context.update(_film_context(item, media_urls))
+    if selectors.poster_key(item):
+        context["poster_url"] = media_urls["poster"]
     elif item.announcement:
         context["poster_url"] = reverse("releases:title_card")
     response = render(request, "releases/film.html", context)

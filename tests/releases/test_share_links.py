@@ -38,7 +38,9 @@ def test_a_link_opens_the_film_for_press_while_it_is_hidden_from_the_public():
         assert response["Referrer-Policy"] == "no-referrer"
         body = response.content.decode()
         assert TITLE in body and 'property="og:' not in body
-        media = world.client("link_holder").get(MEDIA_SRC.search(body).group(1).replace("&amp;", "&"))
+        redirect = world.client("link_holder").get(MEDIA_SRC.search(body).group(1).replace("&amp;", "&"))
+        assert redirect.status_code == 302  # the app's own address, checked again at each request
+        media = world.client("link_holder").get(redirect["Location"])
         assert b"".join(media.streaming_content) == FILM_BYTES
         assert world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)).status_code == 404
 

@@ -81,7 +81,10 @@ def observe(surface: str, world, role: str):
     if surface == "media_url":
         if link:
             match = MEDIA_SRC.search(_body(_share_page(world, client)))
-            return match is not None and _fetch(client, match.group(1).replace("&amp;", "&")) == FILM_BYTES
+            if match is None:
+                return False
+            response = client.get(match.group(1).replace("&amp;", "&"))  # the app's address, checked again
+            return response.status_code == 302 and _fetch(client, response["Location"]) == FILM_BYTES
         response = client.get(reverse("releases:film_media", kwargs=kwargs))
         if response.status_code == 404:
             return False
