@@ -46,7 +46,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the environment variable ALLOWED_HOSTS (required when PALMARES_ENV=production).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public origin: every absolute URL (feed, sitemap, OpenGraph, mails) is built from it, never from the Host header.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

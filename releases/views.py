@@ -264,8 +264,12 @@ class ContestFeed(Feed):
     def title(self, contest):
         return _("Palmarès · %(contest)s") % {"contest": contest.title}
 
+    # Absolute URLs from SITE_URL: Django would otherwise complete them with the request's Host header.
     def link(self, contest):
-        return reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
+        return settings.SITE_URL + reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
+
+    def feed_url(self, contest):
+        return settings.SITE_URL + reverse("releases:feed", kwargs={"contest_slug": contest.slug})
 
     def items(self, contest):
         items = selectors.shown_releases(ANONYMOUS, contest=contest, at=timezone.now())
@@ -282,7 +286,7 @@ class ContestFeed(Feed):
         return " ".join(part for part in (citations, item.entry.synopsis) if part)
 
     def item_link(self, item):
-        return reverse(
+        return settings.SITE_URL + reverse(
             "releases:announcement", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
         )
 
@@ -319,7 +323,7 @@ def sitemap(request):
     response = render(
         request,
         "releases/sitemap.xml",
-        {"urls": [(request.build_absolute_uri(path), at) for path, at in sorted(urls)]},
+        {"urls": [(settings.SITE_URL + path, at) for path, at in sorted(urls)]},
         content_type="application/xml",
     )
     return _public(response, True)
@@ -408,7 +412,7 @@ def organiser_release(request, contest_slug, public_id):
                 link_form = ShareLinkForm(request.POST, prefix="link")
                 if link_form.is_valid():
                     link, token = services.create_share_link(release=release, by=request.user, **link_form.cleaned_data)
-                    new_token = request.build_absolute_uri(reverse("releases:share", kwargs={"token": token}))
+                    new_token = settings.SITE_URL + reverse("releases:share", kwargs={"token": token})
                     link_form = ShareLinkForm(prefix="link")
             elif action == "revoke_link":
                 link = get_object_or_404(ShareLink, release=release, pk=request.POST.get("link"))
