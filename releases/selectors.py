@@ -12,8 +12,8 @@ from contest.models import Contest, ContestRole, Entry
 from judging.models import Award
 from media_pipeline import delivery
 
-from .models import Audience, Release, ReleaseStep, Target
-from .permissions import ANONYMOUS, Viewer, current_steps, decide
+from .models import Audience, Release, ReleaseStep, ShareLink, Target
+from .permissions import ANONYMOUS, Viewer, current_steps, decide, live_share_link
 
 
 @dataclass
@@ -119,6 +119,15 @@ def media_of(item: Shown, kind: str) -> tuple[str, str] | None:
     if kind == "subtitles":
         return (found.subtitles_key, "text/vtt") if found.subtitles_key else None
     return (found.key, found.content_type)
+
+
+def share_link_to_open(token: str, *, at: datetime | None = None) -> ShareLink | None:
+    """The share link with this secret if opening it now would show its page (live, a view left); None otherwise.
+    Spends nothing: services.open_share_link does, on the explicit open."""
+    link = live_share_link(token, at=at)
+    if link is None or (link.max_views is not None and link.view_count >= link.max_views):
+        return None
+    return link
 
 
 def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:

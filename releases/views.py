@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 
 from contest.models import AuditEvent, Contest
@@ -226,9 +226,18 @@ def title_card(request):
 
 
 @release_surface
-@require_GET
+@require_http_methods(["GET", "POST"])
 def share(request, token):
-    """A share link: each opening counts one view; a revoked, expired or used-up link is 404."""
+    """A share link. GET (what link previewers and prefetchers send) shows a page that names nothing of the film,
+    with an "Open the film" button; only that POST, with its CSRF token, counts one view and shows the film.
+    A revoked, expired or used-up link is 404."""
+    if request.method == "GET":
+        link = selectors.share_link_to_open(token)
+        if link is None:
+            raise Http404
+        response = render(request, "releases/share_open.html", {"contest": link.release.contest})
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     link = services.open_share_link(token=token)
     if link is None:
         raise Http404

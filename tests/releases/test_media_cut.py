@@ -101,7 +101,7 @@ def test_the_media_of_a_share_link_stop_when_it_is_revoked_and_need_the_page_tha
     link = world.release.share_links.get()
     visitor = world.client("link_holder")
     with time_machine.travel(world.at(1, 1), tick=False):
-        page = visitor.get(reverse("releases:share", kwargs={"token": world.token})).content.decode()
+        page = visitor.post(reverse("releases:share", kwargs={"token": world.token})).content.decode()
         media = MEDIA_SRC.search(page).group(1).replace("&amp;", "&")
         assert media.startswith(reverse("releases:share_film", kwargs={"token": world.token}) + "?opening=")
         assert not SIGNED.search(page.replace(media.replace("&", "&amp;"), ""))

@@ -64,7 +64,7 @@ def test_warnings_and_support_resources_come_before_the_player_on_every_page_tha
     with time_machine.travel(world.at(T2, 1), tick=False):
         pages = [
             world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)),
-            world.client("link_holder").get(reverse("releases:share", kwargs={"token": world.token})),
+            world.client("link_holder").post(reverse("releases:share", kwargs={"token": world.token})),
         ]
     for response in pages:
         body = response.content.decode()

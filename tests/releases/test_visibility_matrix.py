@@ -46,7 +46,7 @@ def _body(response) -> str:
 
 
 def _share_page(world, client):
-    return client.get(reverse("releases:share", kwargs={"token": world.token}))
+    return client.post(reverse("releases:share", kwargs={"token": world.token}))  # the explicit open
 
 
 def _fetch(client, url) -> bytes | None:
