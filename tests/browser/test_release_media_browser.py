@@ -78,11 +78,13 @@ def test_the_player_asks_the_app_again_after_the_signed_url_expires_and_stops_on
     first = len(media)
     assert media[0] == live_server.url + app_address
     # Chromium follows the redirect and keeps the signed URL for the later ranges of that first play.
-    assert len(media) >= 2 and all("/media/" in url and app_address not in url for url in media[1:])
+    # (On a loaded machine the first play can outlast the signed URL: then the player has already asked again.)
+    assert "/media/" in media[1] and app_address not in media[1]
+    assert all("?retry=" in url for url in media[1:] if app_address in url)
 
     page.wait_for_timeout(3000)  # the signed URL the app redirected to has expired
     page.evaluate("() => { document.getElementById('release-player').currentTime = 17; }")
-    page.wait_for_function("() => document.getElementById('release-player').currentTime > 17.3", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('release-player').currentTime > 17.3", timeout=60_000)
     later = media[first:]
     # Chromium went to the expired signed URL first (refused: 403), then the player asked the app again.
     assert any("/media/" in url and app_address not in url for url in later)
