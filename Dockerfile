@@ -8,7 +8,7 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 COPY . .
 # collectstatic needs settings that parse; these values exist only during the build.
-RUN SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 S3_BUCKET=build \
+RUN SECRET_KEY=build ALLOWED_HOSTS=build SITE_URL=http://build DATABASE_URL=sqlite:////tmp/build.sqlite3 S3_BUCKET=build \
     python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv >/dev/null
 USER palmares

@@ -36,7 +36,7 @@ lint: $(DEV_STAMP)
 check: $(DEV_STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 	PALMARES_ENV=production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
-	  ALLOWED_HOSTS=palmares.example.org DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  ALLOWED_HOSTS=palmares.example.org SITE_URL=https://palmares.example.org DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  S3_BUCKET=check S3_ENDPOINT_URL=http://127.0.0.1:9000 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 

@@ -1,6 +1,7 @@
 import textwrap
 import time
 from base64 import b32encode
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -188,3 +189,13 @@ def two_factor_view(request):
         context["qr"] = _qr_svg_data_uri(pending.config_url)
         context["secret"] = " ".join(textwrap.wrap(b32encode(pending.bin_key).decode(), 4))
     return render(request, "accounts/two_factor.html", context)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with the link in the mail built from SITE_URL instead of the request's Host header (a forged
+    Host would otherwise send the person's reset token to another site)."""
+
+    @property
+    def extra_email_context(self):
+        site = urlsplit(settings.SITE_URL)
+        return {"domain": site.netloc, "protocol": site.scheme}

@@ -67,7 +67,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the environment variable ALLOWED_HOSTS (required when PALMARES_ENV=production).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public origin: every absolute URL (feed, sitemap, OpenGraph, mails) is built from it, never from the Host header.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -206,6 +207,11 @@ S3_REGION = env("S3_REGION", "us-east-1")
 S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID")
 S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY")
 S3_PRESIGN_SECONDS = int(env("S3_PRESIGN_SECONDS", "300"))
+# Release media: pages name the app's own address, which checks visibility at each request and redirects to a URL
+# signed for this many seconds, so that unpublishing or a withdrawn consent cuts playback within them.
+MEDIA_REDIRECT_SECONDS = int(env("MEDIA_REDIRECT_SECONDS", "10"))
+# How long a share link's opening (the one view it spent) keeps its film's media addresses answering.
+SHARE_OPENING_SECONDS = int(env("SHARE_OPENING_SECONDS", str(6 * 3600)))
 if S3_BUCKET:
     _file_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -203,3 +205,24 @@ def released_lock(entry: Entry) -> str | None:
     steps = current_steps([release], at=timezone.now())[release.pk]
     beyond = any(step_audiences(steps[what], what) - {Audience.TEAM.value} for what in WHAT)
     return gettext("is shown beyond your team") if beyond else None
+
+
+SHARE_OPENING_SALT = "releases.share-opening"
+
+
+def sign_share_opening(link: ShareLink) -> str:
+    """Proof that one view of `link` was spent, carried by the media addresses of the page that spent it."""
+    return signing.dumps(link.pk, salt=SHARE_OPENING_SALT)
+
+
+def opened_share_link(token: str | None, opening: str | None, *, at: datetime | None = None) -> ShareLink | None:
+    """The live share link with this secret if `opening` proves a view of it was spent within
+    SHARE_OPENING_SECONDS; None otherwise. Revocation and expiry count at once, as for the link itself."""
+    link = live_share_link(token, at=at)
+    if link is None or not opening:
+        return None
+    try:
+        link_id = signing.loads(opening, salt=SHARE_OPENING_SALT, max_age=settings.SHARE_OPENING_SECONDS)
+    except signing.BadSignature:
+        return None
+    return link if link_id == link.pk else None

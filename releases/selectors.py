@@ -12,9 +12,10 @@ from django.utils import timezone
 from contest.models import Contest, ContestRole, Entry
 from judging.models import Award, Round
 from judging.selectors import blind_rounds_in_progress
+from media_pipeline import delivery
 
-from .models import WIDE_FILM_AUDIENCES, Audience, Release, ReleaseStep, Target
-from .permissions import ANONYMOUS, WHAT, Viewer, current_steps, decide, step_audiences
+from .models import WIDE_FILM_AUDIENCES, Audience, Release, ReleaseStep, ShareLink, Target
+from .permissions import ANONYMOUS, WHAT, Viewer, current_steps, decide, live_share_link, step_audiences
 
 
 @dataclass
@@ -113,6 +114,41 @@ def shown_release_or_404(viewer: Viewer, *, contest: Contest, public_id, at: dat
         if item.release.pk == release.pk:
             return item
     raise Http404
+
+
+def poster_key(item: Shown, *, public: bool = False) -> str | None:
+    """The storage key of the item's still (the one chosen for the release, else the media pipeline's poster of the
+    film), or None. A still shows the people in the film, so it follows the film's audience with the team's consent,
+    never the announcement's: None unless this viewer (with `public`, anyone at all) may watch the film."""
+    if not (item.public_film if public else item.film):
+        return None
+    return item.release.poster_key or delivery.poster_key(item.entry)
+
+
+MEDIA_KINDS = ("film", "subtitles", "poster")
+
+
+def media_of(item: Shown, kind: str) -> tuple[str, str] | None:
+    """(storage key, content type) of the item's `kind` of media for this viewer, or None: the film and its
+    subtitles to those who may watch it once the pipeline made it ready, the poster as `poster_key` says."""
+    if kind == "poster":
+        key = poster_key(item)
+        return (key, "image/jpeg") if key else None
+    found = delivery.playable(item.entry) if item.film else None
+    if found is None:
+        return None
+    if kind == "subtitles":
+        return (found.subtitles_key, "text/vtt") if found.subtitles_key else None
+    return (found.key, found.content_type)
+
+
+def share_link_to_open(token: str, *, at: datetime | None = None) -> ShareLink | None:
+    """The share link with this secret if opening it now would show its page (live, a view left); None otherwise.
+    Spends nothing: services.open_share_link does, on the explicit open."""
+    link = live_share_link(token, at=at)
+    if link is None or (link.max_views is not None and link.view_count >= link.max_views):
+        return None
+    return link
 
 
 def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:

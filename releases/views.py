@@ -4,17 +4,19 @@ selectors and services."""
 
 import re
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 
 from contest.models import AuditEvent, Contest
@@ -26,7 +28,8 @@ from . import selectors, services
 from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
 from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
 from .page_cache import anonymous_page_cache, shared
-from .permissions import ANONYMOUS, preview_viewer, viewer_for
+from .permissions import ANONYMOUS, opened_share_link, preview_viewer, sign_share_opening, viewer_for
+from .title_card import title_card_png
 
 NO_STORE = "private, no-store"
 RELEASE_VERBS = [
@@ -66,41 +69,46 @@ def _shown_item(request, contest_slug, public_id) -> tuple[Contest, selectors.Sh
     return contest, selectors.shown_release_or_404(viewer, contest=contest, public_id=public_id, at=now)
 
 
-def _film_context(request, item: selectors.Shown) -> dict:
-    """The player's sources, signed only now that visibility was checked, and what to read before playing."""
+def _film_context(item: selectors.Shown, media_urls: dict[str, str]) -> dict:
+    """The player's sources and what to read before playing. The sources are the app's own addresses
+    (`media_urls`, one per kind of media), never a signed URL: the page may be shared between visitors and kept,
+    while each request of the player is checked again (see release_media)."""
     entry = item.entry
     context = {"warnings": list(entry.content_warnings.all()), "resources": list(entry.contest.support_resources.all())}
     found = delivery.playable(entry) if item.film else None
-    context["media_url"] = delivery.signed_media_url(key=found.key, content_type=found.content_type) if found else ""
+    context["media_url"] = media_urls["film"] if found else ""
     context["media_type"] = found.content_type if found else ""
-    # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, signed like the film.
+    # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, served like the film.
     context["tracks"] = (
-        [
-            {
-                "url": delivery.signed_media_url(key=found.subtitles_key, content_type="text/vtt"),
-                "language": found.subtitles_language,
-                "label": _("Subtitles"),
-            }
-        ]
+        [{"url": media_urls["subtitles"], "language": found.subtitles_language, "label": _("Subtitles")}]
         if found and found.subtitles_key
         else []
     )
     return context
 
 
-def _poster_key(item: selectors.Shown) -> str | None:
-    """The announcement's still: the one chosen for the release, else the media pipeline's poster of the film."""
-    if not item.announcement:
-        return None
-    return item.release.poster_key or delivery.poster_key(item.entry)
+def _release_media_urls(item: selectors.Shown) -> dict[str, str]:
+    kwargs = {"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
+    return {
+        "film": reverse("releases:film_media", kwargs=kwargs),
+        "subtitles": reverse("releases:film_subtitles", kwargs=kwargs),
+        "poster": reverse("releases:poster", kwargs=kwargs),
+    }
 
 
-def _poster_url(item: selectors.Shown) -> str:
-    if not _poster_key(item):
-        return ""
-    return reverse(
-        "releases:poster", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
-    )
+def _poster_url(item: selectors.Shown, *, public: bool = False) -> str:
+    """The image shown with the item: its poster where the visitor (with `public`, anyone) may watch the film, else
+    the neutral title card where the announcement is shown; "" otherwise. The one rule for every page and OpenGraph."""
+    if selectors.poster_key(item, public=public):
+        return _release_media_urls(item)["poster"]
+    if item.public_announcement if public else item.announcement:
+        return reverse("releases:title_card")
+    return ""
+
+
+def _opengraph(item: selectors.Shown, request) -> dict:
+    """OpenGraph is read by anonymous previewers: its image follows what anyone may see, whoever renders the page."""
+    return {"og_url": settings.SITE_URL + request.path, "og_image": settings.SITE_URL + _poster_url(item, public=True)}
 
 
 @anonymous_page_cache
@@ -141,7 +149,13 @@ def announcement(request, contest_slug, public_id):
     response = render(
         request,
         "releases/announcement.html",
-        {"contest": contest, "item": item, "poster_url": _poster_url(item), "og": item.public_announcement},
+        {
+            "contest": contest,
+            "item": item,
+            "poster_url": _poster_url(item),
+            "og": item.public_announcement,
+            **_opengraph(item, request),
+        },
     )
     return _public(response, item.public_announcement)
 
@@ -161,40 +175,71 @@ def film(request, contest_slug, public_id):
             "item": item,
             "og": item.public_film and item.public_announcement,
             "poster_url": _poster_url(item),
-            **_film_context(request, item),
+            **_opengraph(item, request),
+            **_film_context(item, _release_media_urls(item)),
         },
     )
-    # The page holds a signed, expiring media URL: never stored by browsers or proxies, even when the film is
-    # public. The server may share it between anonymous visitors for a few seconds (far less than the URL lives).
+    # Never stored by browsers or proxies (a film page is where playback starts, and it must stop with the film);
+    # the server may share it between anonymous visitors, since it holds no signed URL.
     _public(response, False)
     return shared(response, item.public_film and item.public_announcement)
 
 
-@release_surface
-@require_GET
-def film_media(request, contest_slug, public_id):
-    """A stable address for the film: checks visibility, then redirects to a fresh signed URL."""
-    _contest, item = _shown_item(request, contest_slug, public_id)
-    found = delivery.playable(item.entry) if item.film else None
+def _signed_redirect(item: selectors.Shown, kind: str):
+    found = selectors.media_of(item, kind)
     if found is None:
         raise Http404
-    return redirect(delivery.signed_media_url(key=found.key, content_type=found.content_type))
+    key, content_type = found
+    return redirect(
+        delivery.signed_media_url(key=key, content_type=content_type, seconds=settings.MEDIA_REDIRECT_SECONDS)
+    )
 
 
 @release_surface
 @require_GET
-def poster(request, contest_slug, public_id):
+def release_media(request, contest_slug, public_id, kind):
+    """The app's stable address of a film, its subtitles or its poster (`kind`): visibility is checked at each
+    request of the player, then a URL signed for MEDIA_REDIRECT_SECONDS answers, so that unpublishing or a withdrawn
+    consent cuts playback within seconds."""
     _contest, item = _shown_item(request, contest_slug, public_id)
-    key = _poster_key(item)
-    if not key:
-        raise Http404
-    return redirect(delivery.signed_media_url(key=key, content_type="image/jpeg"))
+    return _signed_redirect(item, kind)
 
 
 @release_surface
 @require_GET
+def share_media(request, token, kind):
+    """As release_media, for the page a share link opened: `?opening=` proves that page spent a view."""
+    link = opened_share_link(token, request.GET.get("opening"))
+    if link is None:
+        raise Http404
+    contest = link.release.contest
+    now = timezone.now()
+    viewer = viewer_for(request.user, contest, link_token=token, at=now)
+    item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    return _signed_redirect(item, kind)
+
+
+@require_GET
+def title_card(request):
+    """The neutral image that stands in for a poster the visitor may not see: the same bytes for everyone."""
+    response = HttpResponse(title_card_png(), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@release_surface
+@require_http_methods(["GET", "POST"])
 def share(request, token):
-    """A share link: each opening counts one view; a revoked, expired or used-up link is 404."""
+    """A share link. GET (what link previewers and prefetchers send) shows a page that names nothing of the film,
+    with an "Open the film" button; only that POST, with its CSRF token, counts one view and shows the film.
+    A revoked, expired or used-up link is 404."""
+    if request.method == "GET":
+        link = selectors.share_link_to_open(token)
+        if link is None:
+            raise Http404
+        response = render(request, "releases/share_open.html", {"contest": link.release.contest})
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     link = services.open_share_link(token=token)
     if link is None:
         raise Http404
@@ -202,11 +247,18 @@ def share(request, token):
     now = timezone.now()
     viewer = viewer_for(request.user, contest, link_token=token, at=now)
     item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    opening = urlencode({"opening": sign_share_opening(link)})
+    media_urls = {
+        kind: f"{reverse(f'releases:share_{kind}', kwargs={'token': token})}?{opening}"
+        for kind in selectors.MEDIA_KINDS
+    }
     context = {"contest": contest, "item": item, "shared": True, "og": False}
     if item.film:
-        context.update(_film_context(request, item))
-    if _poster_key(item):
-        context["poster_url"] = delivery.signed_media_url(key=_poster_key(item), content_type="image/jpeg")
+        context.update(_film_context(item, media_urls))
+    if selectors.poster_key(item):
+        context["poster_url"] = media_urls["poster"]
+    elif item.announcement:
+        context["poster_url"] = reverse("releases:title_card")
     response = render(request, "releases/film.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -241,8 +293,12 @@ class ContestFeed(Feed):
     def title(self, contest):
         return _feed_text(_("Palmarès · %(contest)s") % {"contest": contest.title})
 
+    # Absolute URLs from SITE_URL: Django would otherwise complete them with the request's Host header.
     def link(self, contest):
-        return reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
+        return settings.SITE_URL + reverse("releases:palmares", kwargs={"contest_slug": contest.slug})
+
+    def feed_url(self, contest):
+        return settings.SITE_URL + reverse("releases:feed", kwargs={"contest_slug": contest.slug})
 
     def items(self, contest):
         items = selectors.shown_releases(ANONYMOUS, contest=contest, at=timezone.now())
@@ -259,7 +315,7 @@ class ContestFeed(Feed):
         return _feed_text(" ".join(part for part in (citations, item.entry.synopsis) if part))
 
     def item_link(self, item):
-        return reverse(
+        return settings.SITE_URL + reverse(
             "releases:announcement", kwargs={"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
         )
 
@@ -296,7 +352,7 @@ def sitemap(request):
     response = render(
         request,
         "releases/sitemap.xml",
-        {"urls": [(request.build_absolute_uri(path), at) for path, at in sorted(urls)]},
+        {"urls": [(settings.SITE_URL + path, at) for path, at in sorted(urls)]},
         content_type="application/xml",
     )
     return _public(response, True)
@@ -385,7 +441,7 @@ def organiser_release(request, contest_slug, public_id):
                 link_form = ShareLinkForm(request.POST, prefix="link")
                 if link_form.is_valid():
                     link, token = services.create_share_link(release=release, by=request.user, **link_form.cleaned_data)
-                    new_token = request.build_absolute_uri(reverse("releases:share", kwargs={"token": token}))
+                    new_token = settings.SITE_URL + reverse("releases:share", kwargs={"token": token})
                     link_form = ShareLinkForm(prefix="link")
             elif action == "revoke_link":
                 link = get_object_or_404(ShareLink, release=release, pk=request.POST.get("link"))

@@ -104,6 +104,7 @@ def test_production_settings_turn_hsts_and_secure_cookies_on():
         "PALMARES_ENV": "production",
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "palmares.example.org",
+        "SITE_URL": "https://palmares.example.org",
         "DATABASE_URL": "postgres://u@127.0.0.1/x",
         "S3_BUCKET": "b",
     }

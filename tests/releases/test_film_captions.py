@@ -26,8 +26,13 @@ def test_the_film_page_carries_the_subtitles_track_when_the_film_has_one(client)
     )
     Rendition.objects.create(film=current_film(entry), kind=Rendition.Kind.SUBTITLES, key=key, content_type="text/vtt")
     html = client.get(film_url).content.decode()
-    assert '<track kind="subtitles" src="/media/' in html  # a signed, expiring delivery URL, as for the film
+    subtitles = reverse(
+        "releases:film_subtitles", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id}
+    )
+    assert f'<track kind="subtitles" src="{subtitles}"' in html  # the app's own address, checked again, as the film
     assert 'srclang="fr" label="Subtitles" default>' in html
-    response = client.get(html.split('<track kind="subtitles" src="')[1].split('"')[0])
+    redirect = client.get(html.split('<track kind="subtitles" src="')[1].split('"')[0])
+    assert redirect.status_code == 302 and redirect["Location"].startswith("/media/")  # signed, seconds long
+    response = client.get(redirect["Location"])
     assert response.status_code == 200
     assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"WEBVTT")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from media_pipeline.models import Film
 
-from .world import FILM_BYTES, MEDIA_SRC, POSTER_BYTES, T2, build_world
+from .world import FILM_BYTES, MEDIA_SRC, T2, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _signed_film_url(world, role="anonymous") -> str:
 
 
 def test_the_signed_url_serves_ranges_and_expires_after_the_configured_seconds(settings):
-    settings.S3_PRESIGN_SECONDS = 120
+    settings.MEDIA_REDIRECT_SECONDS = 120
     world = build_world("seed")
     with time_machine.travel(world.at(T2, 1), tick=False):
         url = _signed_film_url(world)
@@ -62,9 +62,9 @@ def test_no_signed_url_is_made_for_a_film_the_visitor_may_not_watch():
         announcement = anonymous.get(reverse("releases:announcement", kwargs=world.kwargs)).content.decode()
         assert "/media/" not in announcement and "<video" not in announcement
         assert "The film is not shown here yet." in announcement
-        # The poster belongs to the announcement, which is public.
-        poster = anonymous.get(reverse("releases:poster", kwargs=world.kwargs))
-        assert b"".join(anonymous.get(poster["Location"]).streaming_content) == POSTER_BYTES
+        # The poster is a still of the film, which is not public yet: the title card stands in.
+        assert anonymous.get(reverse("releases:poster", kwargs=world.kwargs)).status_code == 404
+        assert '<img class="poster" src="/palmares/title-card.png"' in announcement
 
 
 def test_a_film_that_is_not_ready_is_never_signed():
@@ -78,7 +78,7 @@ def test_a_film_that_is_not_ready_is_never_signed():
 
 
 def test_in_s3_mode_the_film_comes_from_a_short_lived_presigned_url_that_is_never_cached(s3, settings):
-    settings.S3_PRESIGN_SECONDS = 180
+    settings.MEDIA_REDIRECT_SECONDS = 180
     world = build_world("seed")
     # The world's files were written before storage switched to S3: put the film in the bucket under the same key.
     film = Film.objects.get(entry=world.entry)
@@ -88,7 +88,7 @@ def test_in_s3_mode_the_film_comes_from_a_short_lived_presigned_url_that_is_neve
         page = world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)).content.decode()
     assert url.startswith(f"{settings.S3_PUBLIC_ENDPOINT_URL}/{settings.S3_BUCKET}/{film.key}?")
     assert "X-Amz-Expires=180&" in url and "response-cache-control=private%2C%20no-store" in url
-    assert MEDIA_SRC.search(page).group(1).startswith(settings.S3_PUBLIC_ENDPOINT_URL)
+    assert MEDIA_SRC.search(page).group(1) == reverse("releases:film_media", kwargs=world.kwargs)  # the app's own
     response = requests.get(url, timeout=30)
     assert response.status_code == 200
     assert response.content == FILM_BYTES

@@ -64,7 +64,7 @@ def test_warnings_and_support_resources_come_before_the_player_on_every_page_tha
     with time_machine.travel(world.at(T2, 1), tick=False):
         pages = [
             world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)),
-            world.client("link_holder").get(reverse("releases:share", kwargs={"token": world.token})),
+            world.client("link_holder").post(reverse("releases:share", kwargs={"token": world.token})),
         ]
     for response in pages:
         body = response.content.decode()
@@ -78,7 +78,8 @@ def test_warnings_and_support_resources_come_before_the_player_on_every_page_tha
         assert "I have read the warnings: show the film" in body
 
 
-def test_the_feed_and_the_sitemap_list_public_items_only_with_their_time():
+def test_the_feed_and_the_sitemap_list_public_items_only_with_their_time(settings):
+    settings.SITE_URL = "http://testserver"  # absolute URLs name the configured site (tests/config/test_site_url.py)
     world = build_world("seed")
     announcement = reverse("releases:announcement", kwargs=world.kwargs)
     film = reverse("releases:film", kwargs=world.kwargs)

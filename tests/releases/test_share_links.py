@@ -1,9 +1,11 @@
 """Share links: secret, expiring, revocable, optionally limited to N views. Only the token's hash is stored."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from contest.models import AuditEvent
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(world, token, role="link_holder"):
-    return world.client(role).get(reverse("releases:share", kwargs={"token": token}))
+    return world.client(role).post(reverse("releases:share", kwargs={"token": token}))  # the explicit open
 
 
 def _new_link(world, *, days=7, max_views=None):
@@ -38,7 +40,9 @@ def test_a_link_opens_the_film_for_press_while_it_is_hidden_from_the_public():
         assert response["Referrer-Policy"] == "no-referrer"
         body = response.content.decode()
         assert TITLE in body and 'property="og:' not in body
-        media = world.client("link_holder").get(MEDIA_SRC.search(body).group(1).replace("&amp;", "&"))
+        redirect = world.client("link_holder").get(MEDIA_SRC.search(body).group(1).replace("&amp;", "&"))
+        assert redirect.status_code == 302  # the app's own address, checked again at each request
+        media = world.client("link_holder").get(redirect["Location"])
         assert b"".join(media.streaming_content) == FILM_BYTES
         assert world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)).status_code == 404
 
@@ -124,3 +128,28 @@ def test_an_expiry_in_the_past_is_refused_with_a_clear_message():
     )
     assert "Choose an expiry in the future." in response.content.decode()
     assert not ShareLink.objects.filter(label="Le Monde").exists()
+
+
+def test_a_link_previewer_that_gets_the_link_spends_no_view_and_only_the_explicit_open_does():
+    world = build_world("link_only")
+    link, token = _new_link(world, max_views=1)
+    url = reverse("releases:share", kwargs={"token": token})
+    visitor = Client(enforce_csrf_checks=True)
+    with time_machine.travel(world.at(1, 1), tick=False):
+        for _ in range(3):  # a chat app's previewer, then the person, then their browser's prefetch
+            preview = visitor.get(url)
+            assert preview.status_code == 200
+            assert preview["Cache-Control"] == "private, no-store"
+            body = preview.content.decode()
+            assert TITLE not in body and "<video" not in body and 'property="og:' not in body
+            assert '<meta name="robots" content="noindex, nofollow">' in body
+            assert "Open the film" in body
+        assert ShareLink.objects.get(pk=link.pk).view_count == 0
+        assert visitor.post(url).status_code == 403  # no CSRF token: not an explicit open from the page
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        opened = visitor.post(url, {"csrfmiddlewaretoken": csrf})
+        assert opened.status_code == 200
+        assert TITLE in opened.content.decode() and "<video" in opened.content.decode()
+        assert ShareLink.objects.get(pk=link.pk).view_count == 1
+        assert visitor.get(url).status_code == 404  # its one view is spent
+        assert visitor.post(url, {"csrfmiddlewaretoken": csrf}).status_code == 404

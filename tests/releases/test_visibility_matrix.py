@@ -31,6 +31,7 @@ SURFACES = [
     "film_page",
     "media_url",
     "poster",
+    "poster_on_page",
     "palmares",
     "listing",
     "search",
@@ -45,7 +46,7 @@ def _body(response) -> str:
 
 
 def _share_page(world, client):
-    return client.get(reverse("releases:share", kwargs={"token": world.token}))
+    return client.post(reverse("releases:share", kwargs={"token": world.token}))  # the explicit open
 
 
 def _fetch(client, url) -> bytes | None:
@@ -80,7 +81,10 @@ def observe(surface: str, world, role: str):
     if surface == "media_url":
         if link:
             match = MEDIA_SRC.search(_body(_share_page(world, client)))
-            return match is not None and _fetch(client, match.group(1).replace("&amp;", "&")) == FILM_BYTES
+            if match is None:
+                return False
+            response = client.get(match.group(1).replace("&amp;", "&"))  # the app's address, checked again
+            return response.status_code == 302 and _fetch(client, response["Location"]) == FILM_BYTES
         response = client.get(reverse("releases:film_media", kwargs=kwargs))
         if response.status_code == 404:
             return False
@@ -89,11 +93,29 @@ def observe(surface: str, world, role: str):
     if surface == "poster":
         if link:
             match = POSTER_SRC.search(_body(_share_page(world, client)))
-            return match is not None and _fetch(client, match.group(1).replace("&amp;", "&")) == POSTER_BYTES
+            if match is None or match.group(1) == reverse("releases:title_card"):
+                return False
+            url = match.group(1).replace("&amp;", "&")
+            first = client.get(url)
+            return _fetch(client, first["Location"] if first.status_code == 302 else url) == POSTER_BYTES
         response = client.get(reverse("releases:poster", kwargs=kwargs))
         if response.status_code == 404:
             return False
         return _fetch(client, response["Location"]) == POSTER_BYTES
+    if surface == "poster_on_page":
+        page = _share_page(world, client) if link else client.get(reverse("releases:announcement", kwargs=kwargs))
+        if page.status_code == 404:
+            return None
+        match = POSTER_SRC.search(page.content.decode())
+        if match is None:
+            return None
+        src = match.group(1)
+        if src == reverse("releases:title_card"):
+            return "title_card"
+        url = src.replace("&amp;", "&")
+        first = client.get(url)
+        url = first["Location"] if first.status_code == 302 else url
+        return "poster" if _fetch(client, url) == POSTER_BYTES else src
     if surface == "palmares":
         body = client.get(reverse("releases:palmares", kwargs={"contest_slug": world.contest.slug})).content.decode()
         return TITLE in body
@@ -130,7 +152,11 @@ def expect(surface: str, state, role: str, day: int, sign: int):
     if surface in ("film_page", "media_url"):
         return film
     if surface == "poster":
-        return announcement
+        return film  # a still of the people in the film: the film's audience, never the announcement's
+    if surface == "poster_on_page":
+        if not (announcement or (film and role == "link_holder")):
+            return None
+        return "poster" if film else "title_card"
     if surface in ("palmares", "listing", "search"):
         return expected_visible(state, listed_as, "announcement", day, sign)
     if surface == "sitemap":
