@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 
+from accounts.request_body import posted_id
 from contest.models import AuditEvent, Contest
 from contest.permissions import get_team_entry_or_404, require_organiser
 from judging.selectors import blind_rounds_in_progress
@@ -429,7 +430,7 @@ def organiser_release(request, contest_slug, public_id):
                     messages.success(request, _("Step added."))
                     return redirect(request.path)
             elif action == "cancel_step":
-                step = get_object_or_404(ReleaseStep, release=release, pk=request.POST.get("step"))
+                step = get_object_or_404(ReleaseStep, release=release, pk=posted_id(request.POST, "step"))
                 services.cancel_step(step=step, by=request.user)
                 messages.success(request, _("Step cancelled."))
                 return redirect(request.path)
@@ -444,7 +445,7 @@ def organiser_release(request, contest_slug, public_id):
                     new_token = settings.SITE_URL + reverse("releases:share", kwargs={"token": token})
                     link_form = ShareLinkForm(prefix="link")
             elif action == "revoke_link":
-                link = get_object_or_404(ShareLink, release=release, pk=request.POST.get("link"))
+                link = get_object_or_404(ShareLink, release=release, pk=posted_id(request.POST, "link"))
                 services.revoke_share_link(link=link, by=request.user)
                 messages.success(request, _("The link is revoked."))
                 return redirect(request.path)
@@ -478,7 +479,7 @@ def organiser_community(request, contest_slug):
     form = CommunityMemberForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "remove":
-            member = get_object_or_404(contest.community_members, pk=request.POST.get("member"))
+            member = get_object_or_404(contest.community_members, pk=posted_id(request.POST, "member"))
             services.remove_community_member(member=member, by=request.user)
             return redirect(request.path)
         if form.is_valid():
@@ -507,7 +508,11 @@ def team_release(request, contest_slug, public_id):
         action = request.POST.get("action")
         try:
             if action == "approve":
-                ids = [int(value) for value in request.POST.getlist("step") if value.isdigit()]
+                ids = [
+                    int(value)
+                    for value in request.POST.getlist("step")
+                    if value.isascii() and value.isdigit() and len(value) <= 18
+                ]
                 services.approve_film_steps(release=release, step_ids=ids, by=request.user)
                 messages.success(request, _("Thank you: your approval is recorded."))
             elif action == "withdraw":
