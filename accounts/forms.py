@@ -27,9 +27,13 @@ class SignupForm(forms.Form):
                 self.add_error("password", error)
         return cleaned
 
-    def save(self) -> User:
+    def save(self, *, language: str) -> User:
+        """The account, in the language the person signed up in (their mails follow it)."""
         return User.objects.create_user(
-            self.cleaned_data["email"], self.cleaned_data["password"], full_name=self.cleaned_data["full_name"]
+            self.cleaned_data["email"],
+            self.cleaned_data["password"],
+            full_name=self.cleaned_data["full_name"],
+            preferred_language=language,
         )
 
 

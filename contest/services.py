@@ -438,20 +438,17 @@ def create_team(*, contest: Contest, name: str, institution, captain: User, now:
     return team
 
 
-@transaction.atomic
-def approve_team(*, team: Team, by: User) -> Team:
-    """An organiser vouches for a self-registered team: its verified members join the contest's community.
-    Writes Team and an AuditEvent `team_approved`; mails the team."""
+def _decide_team(*, team: Team, by: User, approval: str, reason: str = "") -> Team:
+    """Write an organiser's decision on a team: Team, an AuditEvent `team_approved` | `team_refused`, the team's mail."""
     team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
-    if team.approval == Team.Approval.APPROVED:
-        return team
     before = team.approval
-    team.approval = Team.Approval.APPROVED
+    team.approval = approval
     team.approval_decided_at = timezone.now()
     team.approval_decided_by = by
-    team.refusal_reason = ""
+    team.refusal_reason = reason
     team.save(update_fields=["approval", "approval_decided_at", "approval_decided_by", "refusal_reason"])
-    record_event(verb="team_approved", actor=by, contest=team.contest, team=team.pk, before=before)
+    data = {"reason": reason} if reason else {}
+    record_event(verb=f"team_{approval}", actor=by, contest=team.contest, team=team.pk, before=before, **data)
     mail_team(
         team=team,
         subject_template="contest/mail/team_decision_subject.txt",
@@ -462,9 +459,19 @@ def approve_team(*, team: Team, by: User) -> Team:
 
 
 @transaction.atomic
+def approve_team(*, team: Team, by: User) -> Team:
+    """An organiser vouches for a self-registered team: its verified members join the contest's community.
+    Writes Team and an AuditEvent `team_approved`; mails the team. Approving an approved team changes nothing."""
+    if Team.objects.filter(pk=team.pk, approval=Team.Approval.APPROVED).exists():
+        return team
+    return _decide_team(team=team, by=by, approval=Team.Approval.APPROVED)
+
+
+@transaction.atomic
 def refuse_team(*, team: Team, by: User, reason: str) -> Team:
     """An organiser refuses a team, with a reason the team reads; it stays out of the community (its own entries
-    stay its own). Writes Team and an AuditEvent `team_refused`; mails the team. Raises ContestError("reason_required")."""
+    stay its own). Writes Team and an AuditEvent `team_refused`; mails the team.
+    Raises ContestError("reason_required" | "control_character")."""
     reason = reason.strip()
     if not reason:
         raise ContestError("reason_required", _("Give the team a reason for the refusal."))
@@ -472,21 +479,7 @@ def refuse_team(*, team: Team, by: User, reason: str) -> Team:
         MultiLineValidator(_("reason"))(reason)
     except ValidationError as error:
         raise ContestError("control_character", error.messages[0])
-    team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
-    before = team.approval
-    team.approval = Team.Approval.REFUSED
-    team.approval_decided_at = timezone.now()
-    team.approval_decided_by = by
-    team.refusal_reason = reason
-    team.save(update_fields=["approval", "approval_decided_at", "approval_decided_by", "refusal_reason"])
-    record_event(verb="team_refused", actor=by, contest=team.contest, team=team.pk, before=before, reason=reason)
-    mail_team(
-        team=team,
-        subject_template="contest/mail/team_decision_subject.txt",
-        body_template="contest/mail/team_decision_body.txt",
-        context={},
-    )
-    return team
+    return _decide_team(team=team, by=by, approval=Team.Approval.REFUSED, reason=reason)
 
 
 @transaction.atomic

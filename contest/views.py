@@ -102,7 +102,7 @@ def register_team(request, contest_slug):
     if request.method == "POST" and team_form.is_valid() and (signup_form is None or signup_form.is_valid()):
         try:
             with transaction.atomic():  # no account is left behind when the team is refused
-                user = request.user if signup_form is None else signup_form.save()
+                user = request.user if signup_form is None else signup_form.save(language=request.LANGUAGE_CODE)
                 services.create_team(
                     contest=contest,
                     name=team_form.cleaned_data["name"],
