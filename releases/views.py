@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django.views.defaults import page_not_found
 
 from accounts.request_body import posted_id
@@ -197,7 +197,7 @@ def _signed_redirect(item: selectors.Shown, kind: str):
 
 
 @release_surface
-@require_GET
+@require_safe
 def release_media(request, contest_slug, public_id, kind):
     """The app's stable address of a film, its subtitles or its poster (`kind`): visibility is checked at each
     request of the player, then a URL signed for MEDIA_REDIRECT_SECONDS answers, so that unpublishing or a withdrawn
@@ -207,7 +207,7 @@ def release_media(request, contest_slug, public_id, kind):
 
 
 @release_surface
-@require_GET
+@require_safe
 def share_media(request, token, kind):
     """As release_media, for the page a share link opened: `?opening=` proves that page spent a view."""
     link = opened_share_link(token, request.GET.get("opening"))

@@ -111,3 +111,14 @@ def test_the_media_of_a_share_link_stop_when_it_is_revoked_and_need_the_page_tha
         assert visitor.get(media[:-1] + ("A" if media[-1] != "A" else "B")).status_code == 404
         services.revoke_share_link(link=link, by=world.users["organiser"])
         assert visitor.get(media).status_code == 404
+
+
+def test_the_player_may_ask_with_head_whether_the_film_is_still_shown():
+    """release-player.js asks HEAD before reloading after an error: a redirect while shown, 404 from unpublishing."""
+    world = build_world("seed")
+    media = reverse("releases:film_media", kwargs=world.kwargs)
+    with time_machine.travel(world.at(T2, 1), tick=False):
+        response = world.client("anonymous").head(media)
+        assert (response.status_code, response["Cache-Control"]) == (302, "private, no-store")
+        services.unpublish_release(release=world.release, by=world.users["organiser"])
+        assert world.client("anonymous").head(media).status_code == 404
