@@ -22,6 +22,7 @@ from .world import (
     STATES,
     TITLE,
     build_world,
+    expected_credit,
     expected_visible,
     moments,
 )
@@ -38,6 +39,7 @@ SURFACES = [
     "sitemap",
     "feed",
     "opengraph",
+    "team_credit",
 ]
 
 
@@ -137,6 +139,12 @@ def observe(surface: str, world, role: str):
     if surface == "opengraph":
         response = _share_page(world, client) if link else client.get(reverse("releases:announcement", kwargs=kwargs))
         return response.status_code == 200 and 'property="og:title"' in response.content.decode()
+    if surface == "team_credit":
+        response = _share_page(world, client) if link else client.get(reverse("releases:announcement", kwargs=kwargs))
+        body = _body(response)
+        named = world.entry.team.name in body
+        assert named == (world.entry.team.institution.name in body)  # the team and its institution go together
+        return response.status_code == 200 and named
     raise AssertionError(surface)
 
 
@@ -165,6 +173,8 @@ def expect(surface: str, state, role: str, day: int, sign: int):
         return public_announcement
     if surface == "opengraph":
         return public_announcement and role != "link_holder"
+    if surface == "team_credit":
+        return expected_credit(state, role, day, sign)
     raise AssertionError(surface)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from contest.models import ContestRole, Entry, Team
-from judging.models import Award, Conflict
+from judging.models import Assignment, Award, Conflict, Round
 from media_pipeline.models import Film
 from releases import services
 from releases.models import Target
@@ -78,6 +78,8 @@ class State:
     unpublished_at: int | None = None
     entry_status: str = Entry.Status.SUBMITTED
     times: list[int] = field(default_factory=list)  # step offsets whose second before and after are checked
+    team_named: bool = False  # the team agreed that announcements name it
+    blind_round_until: int | None = None  # a blind round judges the entry until this day (its second included)
 
 
 SEED = [
@@ -94,6 +96,7 @@ STATES = {
     "link_only": State(steps=[(Target.ANNOUNCEMENT, T1, {"link"}), (Target.FILM, T1, {"link"})], times=[T1]),
     "unpublished": State(steps=SEED, unpublished_at=T3, times=[T1, T3, T2]),
     "entry_withdrawn": State(steps=SEED, entry_status=Entry.Status.WITHDRAWN, times=[T1, T2]),
+    "named_in_blind_round": State(steps=SEED, team_named=True, blind_round_until=T3, times=[T1, T3, T2]),
 }
 
 
@@ -114,6 +117,15 @@ def expected_audiences(state: State, what: str, day: int, sign: int) -> set[str]
     if what == Target.FILM and (not state.approved or state.withdrawn_approval):
         audiences -= WIDE
     return audiences
+
+
+def expected_credit(state: State, role: str, day: int, sign: int) -> bool:
+    """Whether the announcement `role` sees names the team: it agreed, and no blind round still runs (organisers
+    always read it)."""
+    if not (state.team_named and expected_visible(state, role, "announcement", day, sign)):
+        return False
+    blind = state.blind_round_until is not None and day * 86400 + sign <= state.blind_round_until * 86400
+    return role == "organiser" or not blind
 
 
 def expected_visible(state: State, role: str, what: str, day: int, sign: int) -> bool:
@@ -191,6 +203,17 @@ def build_world(state_name: str) -> World:
         state=Film.State.READY,
     )
     release = services.ensure_release(entry=entry, by=users["organiser"])
+    if state.team_named:
+        services.set_team_name_shown(release=release, show=True, by=users["own_team"])
+    if state.blind_round_until is not None:
+        round_ = Round.objects.create(
+            contest=contest,
+            name_en="Final",
+            name_fr="Finale",
+            opens_at=base,
+            closes_at=base + timedelta(days=state.blind_round_until),
+        )
+        Assignment.objects.create(round=round_, juror=users["juror"], entry=entry)
     release.poster_key = default_storage.save(f"posters/{entry.public_id}.jpg", ContentFile(POSTER_BYTES))
     release.save(update_fields=["poster_key"])
     for target, day, audiences in state.steps:
