@@ -10,6 +10,7 @@ from operations import views as operations_views
 
 urlpatterns = [
     path("", contest_views.home, name="home"),
+    path("favicon.ico", operations_views.favicon, name="favicon"),
     path("healthz", operations_views.healthz, name="healthz"),
     path("readyz", operations_views.readyz, name="readyz"),
     path("metrics", operations_views.metrics_view, name="metrics"),

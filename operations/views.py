@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from contest.models import Entry
 from media_pipeline.models import Film
@@ -15,6 +17,12 @@ from media_pipeline.models import Film
 from . import metrics
 
 logger = logging.getLogger(__name__)
+
+
+@require_safe
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever a page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache
