@@ -5,4 +5,6 @@ import pytest
 def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert (response.status_code, response["Location"]) == (301, "/static/favicon.svg")
-    assert client.get("/").content.decode().count('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">') == 1
+    assert (
+        client.get("/").content.decode().count('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">') == 1
+    )
