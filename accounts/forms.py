@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -59,3 +60,13 @@ class TokenForm(forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with a message written for an email login (Django's own, built from the field's name, reads
+    « Saisissez un adresse e-mail… » in French)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("This email address and password do not match an account. Check both and try again."),
+    }

@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 
 from contest.services import ContestError
 
-from .forms import InvitedSignupForm, TokenForm
+from .forms import InvitedSignupForm, LoginForm, TokenForm
 from .models import User
 from .services import (
     accept_invitation,
@@ -108,6 +108,7 @@ PENDING_KEY = "two_factor_pending"
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):

@@ -366,6 +366,8 @@ EVENT_LABELS = {
     "team_refused": _("team refused"),
     "registration_reopened": _("team registration reopened"),
     "email_verified": _("email address verified"),
+    "two_factor_enabled": _("two-factor authentication turned on"),
+    "two_factor_disabled": _("two-factor authentication turned off"),
     "invitation_sent": _("invitation sent"),
     "invitation_accepted": _("invitation accepted"),
     "entry_edit_proposed": _("changes to the public text proposed"),

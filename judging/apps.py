@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JudgingConfig(AppConfig):
@@ -6,6 +7,7 @@ class JudgingConfig(AppConfig):
     name = "judging"
 
     def ready(self):
+        from contest.models import EVENT_LABELS
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import selectors
@@ -13,3 +15,24 @@ class JudgingConfig(AppConfig):
         selectors.register_source_provider(selectors.pipeline_sources)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
+        EVENT_LABELS.update(
+            {
+                "round_created": _("round created"),
+                "round_updated": _("round changed"),
+                "criterion_added": _("criterion added"),
+                "round_juror_added": _("juror added to a round"),
+                "round_juror_removed": _("juror removed from a round"),
+                "assignment_run": _("jurors assigned"),
+                "assignment_added": _("juror assigned to an entry"),
+                "assignment_removed": _("juror unassigned from an entry"),
+                "conflict_declared": _("conflict of interest declared"),
+                "conflict_withdrawn": _("conflict of interest withdrawn"),
+                "score_changed": _("score changed"),
+                "review_submitted": _("review submitted"),
+                "review_resubmitted": _("review submitted again"),
+                "shortlist_set": _("shortlist set"),
+                "award_recorded": _("prize awarded"),
+                "award_changed": _("prize changed"),
+                "award_removed": _("prize withdrawn"),
+            }
+        )

@@ -25,9 +25,11 @@ def ranking_rows(rows: list[dict], *, shortlisted: set[int], entry_url_prefix: s
     """<tr> elements of the ranking: rank, code, title (linked to `entry_url_prefix` + code + "/"), number of
     reviews, normalised score, mean, median, spread, range and flags. `rows`: [{"entry": {...}, "result": ...}]."""
     separator = formats.get_format("DECIMAL_SEPARATOR")
-    tie = f'<span class="status status-draft">{escape(_("tie"))}</span> '
-    disagreement = f'<span class="status status-disqualified">{escape(_("disagreement"))}</span>'
-    shortlist = f' <span class="status status-submitted">{escape(_("shortlisted"))}</span>'
+    # Outside the f-strings: xgettext does not look inside them, and the words would stay out of the catalogue.
+    tie_label, disagreement_label, shortlist_label = _("tie"), _("disagreement"), _("shortlisted")
+    tie = f'<span class="status status-draft">{escape(tie_label)}</span> '
+    disagreement = f'<span class="status status-disqualified">{escape(disagreement_label)}</span>'
+    shortlist = f' <span class="status status-submitted">{escape(shortlist_label)}</span>'
     lines = []
     for row in rows:
         result, entry = row["result"], row["entry"]

@@ -11,6 +11,9 @@ class MediaPipelineConfig(AppConfig):
 
         EVENT_LABELS.update(
             {
+                "upload_started": _("upload started"),
+                "upload_aborted": _("upload cancelled"),
+                "film_upload_refused": _("film refused before upload"),
                 "film_replaced": _("accepted film replaced"),
                 "replacement_requested": _("film replacement requested"),
                 "replacement_approved": _("film replacement approved"),

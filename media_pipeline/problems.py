@@ -218,11 +218,19 @@ def too_short(*, duration_s: float, minimum_s: float) -> Problem:
         TOO_SHORT,
         gettext("Your film lasts %(duration)s; the minimum is %(minimum)s: add %(missing)s.")
         % {
-            "duration": format_duration(math.floor(duration_s)),
+            "duration": _short_duration(duration_s, math.floor),
             "minimum": format_duration(minimum_s),
-            "missing": format_duration(minimum_s - duration_s),
+            "missing": _short_duration(minimum_s - duration_s, math.ceil),
         },
     )
+
+
+def _short_duration(seconds: float, rounding) -> str:
+    """Whole seconds, except under one second, where whole seconds would read "lasts 0 s" or "add 1 s" for 0.5 s:
+    tenths there, rounded the way that keeps the message true (the length down, what is missing up)."""
+    if seconds >= 1:
+        return format_duration(rounding(seconds))
+    return gettext("%(seconds)s s") % {"seconds": _number(rounding(seconds * 10) / 10)}
 
 
 @_factory

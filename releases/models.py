@@ -198,5 +198,6 @@ EVENT_LABELS.update(
         "share_link_revoked": _("share link revoked"),
         "community_member_added": _("community member invited"),
         "community_member_removed": _("community member removed"),
+        "content_opt_outs_set": _("content warnings a viewer opts out of changed"),
     }
 )

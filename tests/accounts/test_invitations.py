@@ -86,7 +86,10 @@ def test_a_wrong_password_is_refused_with_a_message(client):
     UserFactory(email="team1@example.org")
     response = client.post(reverse("login"), {"username": "team1@example.org", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct email and password." in response.content.decode()
+    assert (
+        "This email address and password do not match an account. Check both and try again."
+        in response.content.decode()
+    )
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(client):

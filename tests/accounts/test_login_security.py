@@ -26,7 +26,10 @@ def test_five_wrong_passwords_lock_the_account_from_that_address_with_a_message(
     for _ in range(4):
         response = _log_in(client, "juror@example.org", "wrong-password")
         assert response.status_code == 200
-        assert "Please enter a correct email and password." in response.content.decode()
+        assert (
+            "This email address and password do not match an account. Check both and try again."
+            in response.content.decode()
+        )
     fifth = _log_in(client, "JUROR@example.org ", "wrong-password")  # case and spaces count as the same account
     assert fifth.status_code == 429
     assert LOCKOUT_EN in fifth.content.decode()
@@ -159,3 +162,12 @@ def test_an_invitation_works_until_its_last_second_and_only_once(client, time_ma
     _, late_token = invite(contest=team.contest, email="late@example.org", kind="team_member", team=team, by=captain)
     time_machine.move_to("2026-03-29 08:00:02+00:00", tick=False)
     assert client.get(reverse("accept_invitation", kwargs={"token": late_token})).status_code == 404
+
+
+def test_a_wrong_password_is_told_in_french_without_grammar_built_from_the_field_name(client, settings):
+    settings.LANGUAGE_CODE = "fr"
+    UserFactory(email="equipe@example.org")
+    response = _log_in(client, "equipe@example.org", "mauvais", HTTP_ACCEPT_LANGUAGE="fr")
+    page = response.content.decode()
+    assert "Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte. Vérifiez-les et réessayez." in page
+    assert "Saisissez un adresse" not in page

@@ -13,17 +13,15 @@ the English catalogue (a msgid whose French translation differs from it) outside
 A screenshot of each step is saved under the test's tmp dir (`<tmp>/journey-<viewport>/NN-step.png`).
 """
 
-import gettext
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.french import english_catalogue
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")
 
 _TEXTS = """() => {
   const texts = [];
@@ -57,27 +55,6 @@ _OVERFLOW = """() => {
   }
   return {scrollWidth: document.documentElement.scrollWidth, width, elements: wide.slice(0, 8)};
 }"""
-
-
-def english_catalogue() -> re.Pattern:
-    """The English texts a French page must not show: each msgid of the French catalogue whose translation differs.
-    A one-word msgid must be a whole text; a longer one is found inside a text too (at word boundaries), with its
-    placeholders standing for anything."""
-    with open(Path(settings.BASE_DIR) / "locale/fr/LC_MESSAGES/django.mo", "rb") as compiled:
-        catalogue = gettext.GNUTranslations(compiled)
-    whole, inside = set(), set()
-    for msgid, msgstr in catalogue._catalog.items():
-        if isinstance(msgid, tuple):
-            if msgid[1] != 0:
-                continue
-            msgid = msgid[0].split("\x00")[0]
-        msgid = " ".join(msgid.split())
-        if not msgid or msgid == " ".join(msgstr.split()) or len(_PLACEHOLDER.sub("", msgid).strip(" .:·-")) < 3:
-            continue
-        pattern = ".+?".join(re.escape(part) for part in _PLACEHOLDER.split(msgid))
-        (inside if " " in msgid else whole).add(pattern)
-    alternatives = [rf"^(?:{'|'.join(sorted(whole))})$", rf"(?<!\w)(?:{'|'.join(sorted(inside))})(?!\w)"]
-    return re.compile("|".join(alternatives))
 
 
 @dataclass

@@ -44,3 +44,13 @@ def test_a_stored_problem_is_said_again_in_french():
         stored = p.too_long(duration_s=1203, limit_s=900).stored()
     with translation.override("fr"):
         assert p.render(stored) == "Votre film dure 20 min 3 s\xa0; la limite est de 15 min\xa0: coupez 5 min 3 s."
+
+
+def test_a_film_shorter_than_a_second_is_told_its_length_and_what_is_missing_in_tenths():
+    with translation.override("fr"):
+        assert p.too_short(duration_s=0.5, minimum_s=1).message == (
+            "Votre film dure 0,5 s\xa0; le minimum est de 1 s\xa0: ajoutez 0,5 s."
+        )
+        assert p.too_short(duration_s=59.5, minimum_s=60).message == (
+            "Votre film dure 59 s\xa0; le minimum est de 1 min\xa0: ajoutez 0,5 s."
+        )
