@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "accounts",
@@ -112,6 +113,9 @@ MIDDLEWARE = [
     "contest.middleware.ContestTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into the login page's message
 ]
+
+# Form templates come from the project's templates first (templates/django/forms/label.html capitalises labels).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
