@@ -6,6 +6,7 @@ class JudgingConfig(AppConfig):
     name = "judging"
 
     def ready(self):
+        from contest.selectors import register_withdrawal_stake
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import selectors
@@ -13,3 +14,4 @@ class JudgingConfig(AppConfig):
         selectors.register_source_provider(selectors.pipeline_sources)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
+        register_withdrawal_stake(selectors.award_stake)
