@@ -74,3 +74,18 @@ def test_the_release_confirmations_answer_404_to_everyone_but_organisers(role):
         response = client.get(url)
         assert response.status_code == 404, url
         assert TITLE not in response.content.decode()
+
+
+def test_the_withdraw_confirmation_says_the_entry_is_announced_and_changes_nothing():
+    world = build_world("seed")
+    with time_machine.travel(world.at(T2, 1), tick=False):
+        response = world.client("own_team").get(reverse("entry_withdraw_confirm", kwargs=world.kwargs))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f"Withdraw “{TITLE}”?" in html
+        assert (
+            "<strong>This entry is announced beyond the jury: once it is withdrawn, only the organisers see it.</strong>"
+            in html
+        )
+        anonymous = world.client("anonymous")
+        assert anonymous.get(reverse("releases:announcement", kwargs=world.kwargs)).status_code == 200
