@@ -18,6 +18,7 @@ urlpatterns = [
         name="docs",
     ),
     path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke_confirm, name="token_revoke_confirm"),
     path("contests/", views.ContestList.as_view(), name="contest_list"),
     path(contest, views.ContestDetail.as_view(), name="contest_detail"),
     path(f"{contest}entries/", views.EntryList.as_view(), name="entry_list"),

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -467,5 +468,17 @@ def tokens(request):
         "api/tokens.html",
         {"form": form, "new_secret": new_secret, "tokens": ApiToken.objects.filter(user=request.user)},
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def token_revoke_confirm(request, token_id):
+    """What revoking a token will do, with the one button that posts `revoke` to the token page."""
+    if not services.may_hold_tokens(request.user):
+        raise Http404
+    token = get_object_or_404(ApiToken, user=request.user, pk=token_id, revoked_at__isnull=True)
+    response = render(request, "api/token_revoke_confirm.html", {"token": token})
     response["Cache-Control"] = "private, no-store"
     return response

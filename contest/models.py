@@ -353,6 +353,7 @@ EVENT_LABELS = {
     "entry_submitted": _("entry submitted"),
     "entry_withdrawn": _("entry withdrawn"),
     "entry_disqualified": _("entry disqualified"),
+    "entry_reinstated": _("entry reinstated"),
     "film_accepted": _("film accepted"),
     "film_unaccepted": _("film no longer accepted"),
     "film_received": _("film received"),

@@ -1,5 +1,6 @@
 """Read queries shared by views, exports and later apps."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db.models import Count, Prefetch
@@ -48,6 +49,22 @@ def rules_in_words(contest: Contest) -> list[str]:
     if contest.audio_required:
         rules.insert(2, gettext("Films have a sound track."))
     return rules
+
+
+# What an entry holds that its withdrawal takes away, in words for the confirmation page (a prize, an announcement).
+# contest cannot ask judging or releases (higher layers): they register their stake in AppConfig.ready().
+_WITHDRAWAL_STAKES: list[Callable[[Entry], list[str]]] = []
+
+
+def register_withdrawal_stake(stake: Callable[[Entry], list[str]]) -> None:
+    """Add a function that says, in sentences, what `entry` loses when it is withdrawn (an empty list: nothing)."""
+    if stake not in _WITHDRAWAL_STAKES:
+        _WITHDRAWAL_STAKES.append(stake)
+
+
+def withdrawal_stakes(entry: Entry) -> list[str]:
+    """What withdrawing `entry` takes away, in sentences, from every registered stake."""
+    return [sentence for stake in _WITHDRAWAL_STAKES for sentence in stake(entry)]
 
 
 def entry_is_editable(entry: Entry, now: datetime) -> bool:

@@ -351,6 +351,55 @@ def withdraw_entry(*, entry: Entry, by: User) -> Entry:
     return entry
 
 
+def state_before_withdrawal(entry: Entry) -> str:
+    """The state `withdraw_entry` recorded in its AuditEvent (`before`); a draft when the record says nothing usable
+    (an event written before `before` was recorded, or blanked by an erasure)."""
+    event = AuditEvent.objects.filter(entry=entry, verb="entry_withdrawn").order_by("-created_at", "-id").first()
+    before = event.data.get("before") if event else None
+    return before if before in (Entry.Status.DRAFT, Entry.Status.SUBMITTED) else Entry.Status.DRAFT
+
+
+def check_reinstatable(*, entry: Entry, now: datetime) -> None:
+    """Whether an organiser may put `entry` back in the contest now (see reinstate_entry); the pages ask here too.
+    Raises ContestError("not_withdrawn" | "erased" | "window_closed")."""
+    if entry.status != Entry.Status.WITHDRAWN:
+        raise ContestError(
+            "not_withdrawn",
+            _("Only a withdrawn entry can be reinstated; this entry is %(status)s.")
+            % {"status": entry.get_status_display()},
+        )
+    if AuditEvent.objects.filter(contest=entry.contest, verb="team_erased", data__team=entry.team_id).exists():
+        raise ContestError("erased", _("This team's data was erased: its entry cannot be reinstated."))
+    if not entry.team.window_is_open(now):
+        raise ContestError(
+            "window_closed",
+            _(
+                "Submissions closed for this team on %(date)s: a withdrawn entry can be reinstated only while they are open."
+            )
+            % {"date": _when(entry.team.closes_at)}
+            if now > entry.team.closes_at
+            else _("Submissions are not open yet: a withdrawn entry can be reinstated once they open."),
+        )
+
+
+@transaction.atomic
+def reinstate_entry(*, entry: Entry, by: User, now: datetime | None = None) -> Entry:
+    """An organiser puts a withdrawn entry back in the contest, in the state it had before (draft or submitted), while
+    its team's submission window is open (Team.window_is_open: the contest's window or the team's extension).
+    Writes Entry.status and an AuditEvent `entry_reinstated`; mails the team.
+    Raises ContestError("not_withdrawn" | "window_closed" | "erased")."""
+    now = now or timezone.now()
+    entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=entry.pk)
+    check_reinstatable(entry=entry, now=now)
+    entry.status = state_before_withdrawal(entry)
+    entry.save(update_fields=["status", "updated_at"])
+    record_event(
+        verb="entry_reinstated", actor=by, contest=entry.contest, entry=entry, before="withdrawn", after=entry.status
+    )
+    _receipt(entry, "reinstated")
+    return entry
+
+
 @transaction.atomic
 def disqualify_entry(*, entry: Entry, by: User, reason: str) -> Entry:
     """Organisers remove an entry, with a reason the team sees. Writes Entry and an AuditEvent; mails the team."""

@@ -12,9 +12,27 @@ urlpatterns = [
     path("team/entries/<uuid:public_id>/edit/", views.entry_edit, name="entry_edit"),
     path("team/entries/<uuid:public_id>/submit/", views.entry_submit, name="entry_submit"),
     path("team/entries/<uuid:public_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path(
+        "team/entries/<uuid:public_id>/withdraw/confirm/", views.entry_withdraw_confirm, name="entry_withdraw_confirm"
+    ),
     path("organiser/", views.organiser_dashboard, name="organiser_dashboard"),
     path("organiser/entries.csv", views.organiser_entries_csv, name="organiser_entries_csv"),
     path("organiser/entries/<uuid:public_id>/", views.organiser_entry, name="organiser_entry"),
+    path(
+        "organiser/entries/<uuid:public_id>/disqualify/confirm/",
+        views.organiser_entry_disqualify_confirm,
+        name="organiser_entry_disqualify_confirm",
+    ),
+    path(
+        "organiser/entries/<uuid:public_id>/reinstate/",
+        views.organiser_entry_reinstate,
+        name="organiser_entry_reinstate",
+    ),
+    path(
+        "organiser/entries/<uuid:public_id>/reinstate/confirm/",
+        views.organiser_entry_reinstate_confirm,
+        name="organiser_entry_reinstate_confirm",
+    ),
     path("organiser/edits/", views.organiser_edits, name="organiser_edits"),
     path("organiser/edits/<int:edit_id>/approve/", views.organiser_edit_approve, name="organiser_edit_approve"),
     path("organiser/edits/<int:edit_id>/refuse/", views.organiser_edit_refuse, name="organiser_edit_refuse"),

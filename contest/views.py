@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import SignupForm
 from accounts.models import Invitation
@@ -293,6 +293,25 @@ def entry_withdraw(request, contest_slug, public_id):
     return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
 
 
+@login_required
+@require_GET
+def entry_withdraw_confirm(request, contest_slug, public_id):
+    """What withdrawing will do, with the one button that posts to entry_withdraw."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    if entry.status not in (Entry.Status.DRAFT, Entry.Status.SUBMITTED):
+        messages.error(
+            request,
+            _("This entry is %(status)s and cannot be withdrawn.") % {"status": entry.get_status_display()},
+        )
+        return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+    return render(
+        request,
+        "contest/entry_withdraw_confirm.html",
+        {"contest": contest, "entry": entry, "stakes": selectors.withdrawal_stakes(entry)},
+    )
+
+
 # Organisers
 
 
@@ -327,6 +346,8 @@ def organiser_entry(request, contest_slug, public_id):
                 services.disqualify_entry(entry=entry, by=request.user, reason=disqualify_form.cleaned_data["reason"])
                 messages.success(request, _("The entry is disqualified; the team was told why."))
                 return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+            if action == "disqualify":  # the reason is missing: ask again on the confirmation page, which has the field
+                return _disqualify_confirmation(request, contest, entry, disqualify_form)
             if action in ("accept_film", "unaccept_film"):
                 services.set_film_accepted(entry=entry, accepted=action == "accept_film", by=request.user)
                 messages.success(request, _("Film status changed."))
@@ -339,11 +360,86 @@ def organiser_entry(request, contest_slug, public_id):
         {
             "contest": contest,
             "entry": entry,
-            "disqualify_form": disqualify_form,
+            "reinstate_refusal": _reinstate_refusal(entry),
             "events": entry.audit_events.select_related("actor")[:50],
             "members": entry.team.memberships.select_related("user"),
         },
     )
+
+
+def _organiser_entry_or_404(request, contest_slug, public_id) -> tuple[Contest, Entry]:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    entry = get_object_or_404(Entry.objects.select_related("team__contest"), contest=contest, public_id=public_id)
+    return contest, entry
+
+
+def _reinstate_refusal(entry: Entry) -> str | None:
+    """Why a withdrawn entry cannot be reinstated now (None: it can); "" for an entry that is not withdrawn."""
+    if entry.status != Entry.Status.WITHDRAWN:
+        return ""
+    try:
+        services.check_reinstatable(entry=entry, now=timezone.now())
+    except services.ContestError as error:
+        return str(error.message)
+    return None
+
+
+def _disqualify_confirmation(request, contest, entry, form):
+    return render(
+        request,
+        "contest/organiser_disqualify_confirm.html",
+        {"contest": contest, "entry": entry, "form": form, "stakes": selectors.withdrawal_stakes(entry)},
+    )
+
+
+@login_required
+@require_GET
+def organiser_entry_disqualify_confirm(request, contest_slug, public_id):
+    """What disqualifying will do, with the reason field and the one button that posts to organiser_entry."""
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    if entry.status == Entry.Status.DISQUALIFIED:
+        messages.error(request, _("This entry is already disqualified."))
+        return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+    return _disqualify_confirmation(request, contest, entry, DisqualifyForm())
+
+
+@login_required
+@require_GET
+def organiser_entry_reinstate_confirm(request, contest_slug, public_id):
+    """What reinstating will do, with the one button that posts to organiser_entry_reinstate."""
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    try:
+        services.check_reinstatable(entry=entry, now=timezone.now())
+    except services.ContestError as error:
+        messages.error(request, error.message)
+        return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+    return render(
+        request,
+        "contest/organiser_reinstate_confirm.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "state_after": Entry.Status(services.state_before_withdrawal(entry)).label,
+        },
+    )
+
+
+@login_required
+@require_POST
+def organiser_entry_reinstate(request, contest_slug, public_id):
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    try:
+        entry = services.reinstate_entry(entry=entry, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The entry is back in the contest (%(status)s); the team was told.")
+            % {"status": entry.get_status_display()},
+        )
+    return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
 
 
 @login_required

@@ -8,6 +8,7 @@ class JudgingConfig(AppConfig):
 
     def ready(self):
         from contest.models import EVENT_LABELS
+        from contest.selectors import register_withdrawal_stake
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import selectors
@@ -15,6 +16,7 @@ class JudgingConfig(AppConfig):
         selectors.register_source_provider(selectors.pipeline_sources)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
+        register_withdrawal_stake(selectors.award_stake)
         EVENT_LABELS.update(
             {
                 "round_created": _("round created"),

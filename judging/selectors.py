@@ -412,3 +412,11 @@ def judged_lock(entry: Entry) -> str | None:
 
 def awarded_lock(entry: Entry) -> str | None:
     return gettext("was awarded a prize") if Award.objects.filter(entry=entry).exists() else None
+
+
+def award_stake(entry: Entry) -> list[str]:
+    """What a withdrawal takes away from `entry` in judging: the prizes it holds (contest.selectors.withdrawal_stakes)."""
+    return [
+        gettext("This entry holds the prize “%(prize)s”.") % {"prize": award.prize.name}
+        for award in Award.objects.filter(entry=entry).select_related("prize")
+    ]

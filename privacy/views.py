@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contest.models import Contest, Team
 from contest.permissions import require_organiser
@@ -64,6 +64,21 @@ def export_person(request, contest_slug, user_id):
     response["Content-Disposition"] = f'attachment; filename="personal-data-{contest.slug}-{person.pk}.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def erase_team_confirm(request, contest_slug, team_id):
+    """What erasing will do, with the one button that posts to erase_team."""
+    contest = _contest_for_organiser(request, contest_slug)
+    team = get_object_or_404(Team.objects.select_related("contest"), pk=team_id, contest=contest)
+    if hasattr(team, "erasure") or not services.is_withdrawn(team):
+        raise Http404
+    return render(
+        request,
+        "privacy/erase_confirm.html",
+        {"contest": contest, "team": team, "entries": team.entries.order_by("created_at")},
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contest.models import Contest, ContestRole, Entry
 from judging.models import Award, Round
@@ -104,6 +105,13 @@ def is_announced_beyond_jury(entry: Entry, *, at: datetime | None = None) -> boo
         return False
     steps = current_steps([release], at=at or timezone.now())[release.pk]
     return any(step_audiences(steps[what], what) & WIDE_FILM_AUDIENCES for what in WHAT)
+
+
+def announcement_stake(entry: Entry) -> list[str]:
+    """What a withdrawal takes away from `entry` in releases (contest.selectors.withdrawal_stakes)."""
+    if not is_announced_beyond_jury(entry):
+        return []
+    return [gettext("This entry is announced beyond the jury: once it is withdrawn, only the organisers see it.")]
 
 
 def shown_release_or_404(viewer: Viewer, *, contest: Contest, public_id, at: datetime) -> Shown:

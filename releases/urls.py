@@ -29,5 +29,15 @@ urlpatterns = [
     path(f"{organiser}preview/", views.organiser_preview, name="organiser_preview"),
     path(f"{organiser}community/", views.organiser_community, name="organiser_community"),
     path(f"{organiser}<uuid:public_id>/", views.organiser_release, name="organiser_release"),
+    path(
+        f"{organiser}<uuid:public_id>/unpublish/",
+        views.organiser_release_unpublish_confirm,
+        name="organiser_release_unpublish_confirm",
+    ),
+    path(
+        f"{organiser}<uuid:public_id>/links/<int:link_id>/revoke/",
+        views.organiser_share_link_revoke_confirm,
+        name="organiser_share_link_revoke_confirm",
+    ),
     path("c/<slug:contest_slug>/team/releases/<uuid:public_id>/", views.team_release, name="team_release"),
 ]

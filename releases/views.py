@@ -474,6 +474,36 @@ def organiser_release(request, contest_slug, public_id):
 
 @login_required
 @release_surface
+@require_GET
+def organiser_release_unpublish_confirm(request, contest_slug, public_id):
+    """What unpublishing will do, with the one button that posts `unpublish` to organiser_release."""
+    contest = _organiser_contest(request, contest_slug)
+    release = selectors.organiser_release_or_404(contest, public_id)
+    later = release.steps.filter(cancelled_at__isnull=True, at__gt=timezone.now()).count()
+    return render(
+        request,
+        "releases/unpublish_confirm.html",
+        {"contest": contest, "release": release, "entry": release.entry, "later_steps": later},
+    )
+
+
+@login_required
+@release_surface
+@require_GET
+def organiser_share_link_revoke_confirm(request, contest_slug, public_id, link_id):
+    """What revoking a share link will do, with the one button that posts `revoke_link` to organiser_release."""
+    contest = _organiser_contest(request, contest_slug)
+    release = selectors.organiser_release_or_404(contest, public_id)
+    link = get_object_or_404(ShareLink, release=release, pk=link_id, revoked_at__isnull=True)
+    return render(
+        request,
+        "releases/share_link_revoke_confirm.html",
+        {"contest": contest, "release": release, "entry": release.entry, "link": link},
+    )
+
+
+@login_required
+@release_surface
 def organiser_community(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
     form = CommunityMemberForm(request.POST or None)

@@ -101,3 +101,25 @@ def test_revoking_with_a_malformed_token_id_answers_400(db, value):
     assert signed_in(owner).post("/api/tokens/", {"action": "revoke", "token": value}).status_code == 400
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_the_token_page_links_to_a_confirmation_before_revoking(db):
+    owner = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
+    token, _secret = services.create_token(user=owner, label="Intranet", scopes=["read"])
+    client = signed_in(owner)
+    page = client.get("/api/tokens/").content.decode()
+    assert 'value="revoke"' not in page
+    assert f'<a href="/api/tokens/{token.pk}/revoke/">Revoke…</a>' in page
+    confirmation = client.get(f"/api/tokens/{token.pk}/revoke/")
+    html = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert f"Revoke the token “Intranet” ({token.prefix}…)?" in html
+    assert '<form method="post" action="/api/tokens/">' in html
+    assert (
+        f'<input type="hidden" name="action" value="revoke"><input type="hidden" name="token" value="{token.pk}">'
+        in html
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    other = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
+    assert signed_in(other).get(f"/api/tokens/{token.pk}/revoke/").status_code == 404

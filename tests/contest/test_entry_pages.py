@@ -33,6 +33,7 @@ ENTRY_URLS = [
     ("entry_submit", "post"),
     ("entry_withdraw", "get"),
     ("entry_withdraw", "post"),
+    ("entry_withdraw_confirm", "get"),
     ("media_pipeline:upload_create", "post"),
     ("media_pipeline:film_status", "get"),
 ]

@@ -245,6 +245,8 @@ def test_organisers_download_the_export_as_json_and_others_get_404(client):
         assert client.get(reverse("personal_data", kwargs={"contest_slug": contest.slug})).status_code == 404
         erase = reverse("personal_data_erase", kwargs={"contest_slug": contest.slug, "team_id": team.pk})
         assert client.post(erase, {"confirm": "yes"}).status_code == 404
+        confirm = reverse("personal_data_erase_confirm", kwargs={"contest_slug": contest.slug, "team_id": team.pk})
+        assert client.get(confirm).status_code == 404
     assert not Erasure.objects.exists()
 
 
@@ -255,6 +257,14 @@ def test_the_organiser_page_erases_after_confirmation(client, time_machine, djan
     page = client.get(reverse("personal_data", kwargs={"contest_slug": contest.slug})).content.decode()
     assert "Les Voix du Lycée" in page and "Erase now" in page
     erase = reverse("personal_data_erase", kwargs={"contest_slug": contest.slug, "team_id": team.pk})
+    confirm = reverse("personal_data_erase_confirm", kwargs={"contest_slug": contest.slug, "team_id": team.pk})
+    assert f'action="{erase}"' not in page  # the page's button is a link to the confirmation
+    assert f'<a class="button danger" href="{confirm}">Erase now…</a>' in page
+    confirmation = client.get(confirm).content.decode()
+    assert '<h1 id="confirm-heading">Erase the data of “Les Voix du Lycée”?</h1>' in confirmation
+    assert f'<form method="post" action="{erase}">' in confirmation
+    assert "<strong>Erasure cannot be undone.</strong>" in confirmation
+    assert not Erasure.objects.exists()
     unconfirmed = client.post(erase, follow=True)
     assert "Tick the box to confirm: erasure cannot be undone." in unconfirmed.content.decode()
     assert not Erasure.objects.exists()
