@@ -12,7 +12,8 @@ from .selectors import entry_films
 
 def status_context(entry: Entry) -> dict:
     """The entry's film with its state, progress, problems and warnings, a replacement beside it that is not
-    accepted (being checked, refused or failed), and the signed poster and player sources of the accepted film,
+    accepted (being checked, refused or failed), `working` (the replacement if any, else the film: the file last
+    uploaded, the one a status answer is about), and the signed poster and player sources of the accepted film,
     which keeps playing until a replacement is ready. Call it only for people allowed to see the entry's film
     (its team, organisers)."""
     films = entry_films(entry)
@@ -22,6 +23,7 @@ def status_context(entry: Entry) -> dict:
         "entry": entry,
         "film": film,
         "replacement": replacement,
+        "working": working,
         "in_progress": bool(working and working.state in IN_PROGRESS),
         "status_url": reverse(
             "media_pipeline:film_status", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id}
