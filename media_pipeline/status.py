@@ -1,8 +1,10 @@
 """What the team sees of its film while the pipeline works on it, for the entry page and its live updates."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from contest.models import Entry
+from contest.selectors import TeamNotice
 
 from . import delivery
 from .models import Film
@@ -43,3 +45,27 @@ def status_context(entry: Entry) -> dict:
         context["poster_url"] = player["poster_url"]
         context["subtitles_url"] = player["subtitles"]["url"] if player["subtitles"] else ""
     return context
+
+
+def team_film_notices(entry: Entry, *, user, now) -> list[TeamNotice]:
+    """The film's state in words for the team's pages (registered with contest.selectors.register_team_notices)."""
+    films = entry_films(entry)
+    if films.film is None:
+        return [TeamNotice(kind="film", text=gettext("No film uploaded yet."))]
+    tones = {Film.State.READY: "success", Film.State.REJECTED: "error", Film.State.FAILED: "error"}
+    notices = [
+        TeamNotice(
+            kind="film",
+            text=gettext("Film: %(state)s.") % {"state": films.film.get_state_display()},
+            tone=tones.get(films.film.state, ""),
+        )
+    ]
+    if films.replacement is not None:
+        notices.append(
+            TeamNotice(
+                kind="film",
+                text=gettext("Replacement film: %(state)s.") % {"state": films.replacement.get_state_display()},
+                tone=tones.get(films.replacement.state, ""),
+            )
+        )
+    return notices

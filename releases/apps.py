@@ -7,10 +7,12 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from contest.permissions import register_edit_review
+        from contest.selectors import register_team_notices
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import page_cache, permissions, selectors
 
         page_cache.connect()
         register_edit_review(selectors.is_announced_beyond_jury)
+        register_team_notices(selectors.team_release_notices)
         register_replacement_lock("released", permissions.released_lock)
