@@ -411,8 +411,7 @@
     unfinished = null;
     setState("done");
     var total = file.size;
-    showProgress(total, total);
-    etaText.textContent = "";
+    progressBox.hidden = true; // the film's line below says what was received
     var film = response && response.body && response.body.film;
     // film-status.js forgets what it said of the previous file and asks about this one at once.
     document.dispatchEvent(new CustomEvent("palmares:film-uploaded", { detail: { film: film || null } }));
@@ -420,7 +419,10 @@
     current.textContent = "";
     var status = document.createElement("span");
     status.className = "status status-received";
-    status.textContent = text.received;
+    // The server's label for the state (as the film's line it renders: capitalised), until film-status.js swaps in
+    // the server's line.
+    var label = film && film.stateLabel ? film.stateLabel : text.received;
+    status.textContent = label.charAt(0).toUpperCase() + label.slice(1);
     current.appendChild(status);
     current.appendChild(document.createTextNode(" " + file.name + " · " + formatBytes(total)));
     say("");

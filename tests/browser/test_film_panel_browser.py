@@ -60,6 +60,7 @@ def test_after_a_refusal_the_panel_speaks_only_of_the_new_file(live_server, page
     assert not page.locator(".upload-pause").is_visible()
     assert not page.locator(".upload-cancel").is_visible()
     assert not page.locator(".upload-message").is_visible()
+    assert not page.locator(".upload-progress").is_visible()
 
     new = Film.objects.exclude(pk=old.pk).get(entry=entry)
     assert process_now(new.pk) == Film.State.REJECTED
