@@ -2,7 +2,10 @@
 French: register → the page says the team waits for approval → (an organiser approves it) → a new entry → upload a
 real film through the upload contract → (the pipeline checks it) → the verdict and the preview → submit → (later:
 a prize awarded and announced to the team, a public showing of the film planned) → the team sees its prize and the
-showing waiting for its approval, and follows the link to answer."""
+showing waiting for its approval, and follows the link to answer.
+
+The notices' texts ("Prize won: …", "A showing of your film waits for your team's approval.") must be in the French
+catalogue: untranslated, they contain "your team", a msgid of it, and the harness fails the page as English."""
 
 import time
 from datetime import timedelta
