@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from accounts.text import MultiLineField, SingleLineField
@@ -8,6 +9,21 @@ from media_pipeline.transcode import read_subtitles
 from .models import ContentWarning, Entry, Institution
 
 SUBTITLE_MAX_BYTES = 1024 * 1024
+
+
+class SubtitleFileInput(forms.ClearableFileInput):
+    """The current subtitle file by its name, without a link (media are served only through signed views, never at
+    MEDIA_URL), a "remove" checkbox beside its label, and the file input. Rendered with the project's templates."""
+
+    template_name = "contest/widgets/subtitle_file.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["current_name"] = str(getattr(value, "name", "") or "").rsplit("/", 1)[-1]
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, value, attrs, renderer=TemplatesSetting())
 
 
 class EntryForm(forms.ModelForm):
@@ -40,6 +56,7 @@ class EntryForm(forms.ModelForm):
             "synopsis_fr": forms.Textarea(attrs={"rows": 5}),
             "synopsis_en": forms.Textarea(attrs={"rows": 5}),
             "credits": forms.Textarea(attrs={"rows": 4}),
+            "subtitle_file": SubtitleFileInput,
         }
 
     def __init__(self, *args, contest, **kwargs):
@@ -92,6 +109,8 @@ class EntryForm(forms.ModelForm):
 
     def service_values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "content_warnings"}
+        if values["subtitle_file"] is False:  # "Remove the subtitles" ticked
+            values["subtitle_file"] = ""
         return values
 
 

@@ -1,6 +1,7 @@
 """Read queries shared by views, exports and later apps."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Prefetch
@@ -73,8 +74,37 @@ def entry_is_editable(entry: Entry, now: datetime) -> bool:
     return entry.status == Entry.Status.SUBMITTED and entry.team.window_is_open(now)
 
 
-def team_overview(*, teams: list[Team], now: datetime) -> list[dict]:
-    """Each team with its members and its entries, each entry with what is missing in plain words."""
+@dataclass(frozen=True)
+class TeamNotice:
+    """One thing a team reads about its entry on its own pages, said by a later app: the film's state
+    (media_pipeline), a prize won once the team may see its announcement, a showing waiting for its approval
+    (releases). `tone` is a message class ("", "success", "warning", "error")."""
+
+    kind: str
+    text: str
+    url: str = ""
+    link_text: str = ""
+    tone: str = ""
+
+
+# contest cannot ask the later apps itself: each registers what it has to say in its AppConfig.ready().
+_TEAM_NOTICE_PROVIDERS: list[Callable[..., list[TeamNotice]]] = []
+
+
+def register_team_notices(provider: Callable[..., list[TeamNotice]]) -> None:
+    """Add `provider(entry, *, user, now) -> list[TeamNotice]`; called for each entry of the team's pages."""
+    if provider not in _TEAM_NOTICE_PROVIDERS:
+        _TEAM_NOTICE_PROVIDERS.append(provider)
+
+
+def team_notices(entry: Entry, *, user, now: datetime) -> list[TeamNotice]:
+    """What the registered apps say to `user` (a member of the entry's team) about `entry` at `now`."""
+    return [notice for provider in _TEAM_NOTICE_PROVIDERS for notice in provider(entry, user=user, now=now)]
+
+
+def team_overview(*, teams: list[Team], now: datetime, user=None) -> list[dict]:
+    """Each team with its members and its entries, each entry with what is missing in plain words and, for `user`,
+    the notices of later apps (film state, prize, approval waited for)."""
     result = []
     for team in teams:
         entries = list(team.entries.select_related("team__contest").order_by("created_at"))
@@ -87,6 +117,7 @@ def team_overview(*, teams: list[Team], now: datetime) -> list[dict]:
                         "entry": entry,
                         "missing": missing_for_submission(entry, now) if entry.status == Entry.Status.DRAFT else [],
                         "editable": entry_is_editable(entry, now),
+                        "notices": team_notices(entry, user=user, now=now) if user is not None else [],
                     }
                     for entry in entries
                 ],

@@ -57,6 +57,7 @@ def contest_detail(request, contest_slug):
             "warnings": contest.content_warnings.all(),
             "resources": contest.support_resources.all(),
             "now": timezone.now(),
+            "in_a_team": permissions.teams_of(request.user, contest).exists(),
         },
     )
 
@@ -146,7 +147,7 @@ def team_dashboard(request, contest_slug):
         "contest/team_dashboard.html",
         {
             "contest": contest,
-            "teams": selectors.team_overview(teams=teams, now=now),
+            "teams": selectors.team_overview(teams=teams, now=now, user=request.user),
             "invite_form": InviteForm(),
             "now": now,
         },
@@ -222,6 +223,7 @@ def entry_detail(request, contest_slug, public_id):
             "edit_status": selectors.team_edit_status(entry),
             "warnings": entry.content_warnings.all(),
             "events": entry.audit_events.select_related("actor")[:20],
+            "notices": selectors.team_notices(entry, user=request.user, now=now),
         },
     )
 

@@ -8,6 +8,11 @@ class MediaPipelineConfig(AppConfig):
 
     def ready(self):
         from contest.models import EVENT_LABELS
+        from contest.selectors import register_team_notices
+
+        from .status import team_film_notices
+
+        register_team_notices(team_film_notices)
 
         EVENT_LABELS.update(
             {

@@ -25,6 +25,7 @@ def film_status(request, contest_slug, public_id):
     film = status["film"]
     response = JsonResponse(
         {
+            "filmId": status["working"].pk if status["working"] else None,
             "state": film.state if film else "",
             "stateLabel": str(film.get_state_display()).capitalize() if film else "",
             "progress": status["percent"],
@@ -33,6 +34,7 @@ def film_status(request, contest_slug, public_id):
             "warnings": [warning["code"] for warning in film.warnings] if film else [],
             "replacementState": status["replacement"].state if status["replacement"] else "",
             "html": render_to_string("media_pipeline/_film_status.html", {"status": status}, request=request),
+            "currentHtml": render_to_string("media_pipeline/_film_current.html", {"film": film}, request=request),
         }
     )
     response["Cache-Control"] = "private, no-store"

@@ -94,6 +94,7 @@ def _parts_problem(body: dict | None) -> str | None:
 
 def _film_json(film) -> dict:
     return {
+        "id": film.pk,
         "state": film.state,
         "stateLabel": str(film.get_state_display()),
         "size": film.size,

@@ -7,16 +7,19 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from contest.models import Contest, ContestRole, Entry
+from contest.selectors import TeamNotice
 from judging.models import Award, Round
 from judging.selectors import blind_rounds_in_progress
 from media_pipeline import delivery
 
 from .models import WIDE_FILM_AUDIENCES, Audience, Release, ReleaseStep, ShareLink, Target
-from .permissions import ANONYMOUS, WHAT, Viewer, current_steps, decide, live_share_link, step_audiences
+from .permissions import ANONYMOUS, WHAT, Viewer, can_see, current_steps, decide, live_share_link, step_audiences
+from .services import pending_approvals
 
 
 @dataclass
@@ -198,3 +201,37 @@ def organiser_release_or_404(contest: Contest, public_id) -> Release:
 
 def audience_choices() -> list[tuple[str, str]]:
     return [(audience.value, audience.label) for audience in Audience]
+
+
+def team_release_notices(entry: Entry, *, user, now: datetime) -> list[TeamNotice]:
+    """For the team's pages (registered with contest.selectors.register_team_notices): each prize the entry won,
+    once the team may see its announcement, and a showing of the film that waits for the team's approval, with a
+    link to the page where the team reads it and answers."""
+    release = Release.objects.filter(entry=entry).first()
+    if release is None:
+        return []
+    notices = []
+    if can_see(user, entry, Target.ANNOUNCEMENT, at=now):
+        for award in Award.objects.filter(entry=entry).select_related("prize"):
+            notices.append(
+                TeamNotice(
+                    kind="prize",
+                    text=gettext("Prize won: %(prize)s.") % {"prize": award.prize.name},
+                    url=reverse("releases:palmares", kwargs={"contest_slug": entry.contest.slug}),
+                    link_text=gettext("See the palmarès"),
+                    tone="success",
+                )
+            )
+    if pending_approvals(release):
+        notices.append(
+            TeamNotice(
+                kind="release_approval",
+                text=gettext("A showing of your film waits for your team's approval."),
+                url=reverse(
+                    "releases:team_release", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id}
+                ),
+                link_text=gettext("Read the plan and answer"),
+                tone="warning",
+            )
+        )
+    return notices

@@ -2,8 +2,9 @@
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from media_pipeline import selectors, services
 from media_pipeline.problems import render as render_problem
@@ -35,6 +36,23 @@ def _strings() -> dict:
         "received": _("Received, being checked."),
         "timeLeft": _("%(time)s left"),
         "speed": _("%(speed)s/s"),
+    }
+
+
+def _sizes() -> dict:
+    """The words of Django's filesizeformat in the active language, so that upload.js says a size as the server does
+    ("43,8 Mio" in French). The byte counts for 0, 1 and 2 cover the plural rules of French (n > 1) and English
+    (n != 1)."""
+    return {
+        "zero": ngettext("%(size)d byte", "%(size)d bytes", 0),
+        "one": ngettext("%(size)d byte", "%(size)d bytes", 1),
+        "many": ngettext("%(size)d byte", "%(size)d bytes", 2),
+        "KB": _("%s KB"),
+        "MB": _("%s MB"),
+        "GB": _("%s GB"),
+        "TB": _("%s TB"),
+        "PB": _("%s PB"),
+        "decimal": formats.get_format("DECIMAL_SEPARATOR"),
     }
 
 
@@ -74,6 +92,7 @@ def film_panel_state(entry) -> dict:
                 for upload in selectors.open_uploads(entry)
             ],
             "strings": _strings(),
+            "sizes": _sizes(),
         },
     }
 

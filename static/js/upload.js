@@ -28,19 +28,40 @@
   var current = document.querySelector(".film-current");
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, name) {
+    return template.replace(/%\((\w+)\)[sd]/g, function (_, name) {
       return values[name];
     });
   }
 
+  // The server's words for sizes (Django's filesizeformat in the page's language, see film_panel.py): the same
+  // units, decimal separator, rounding (half to even, like Python's round) and non-breaking space.
+  var sizes = config.sizes;
+
+  function oneDecimal(value) {
+    var exact = value.toFixed(100).replace(/0+$/, "");
+    var tie = /^(\d+)\.(\d)5$/.exec(exact);
+    if (!tie) return value.toFixed(1);
+    var digit = Number(tie[2]);
+    if (digit % 2 === 0) return tie[1] + "." + digit;
+    return (Number(tie[1] + "." + digit) + 0.1).toFixed(1);
+  }
+
   function formatBytes(bytes) {
-    var units = ["B", "KB", "MB", "GB", "TB"];
-    var i = 0;
-    while (bytes >= 1024 && i < units.length - 1) {
-      bytes /= 1024;
-      i += 1;
+    bytes = Math.floor(bytes);
+    var units = ["KB", "MB", "GB", "TB", "PB"];
+    var words;
+    if (bytes < 1024) {
+      words = format(bytes === 0 ? sizes.zero : bytes === 1 ? sizes.one : sizes.many, { size: String(bytes) });
+    } else {
+      var i = 0;
+      var value = bytes / 1024;
+      while (value >= 1024 && i < units.length - 1) {
+        value /= 1024;
+        i += 1;
+      }
+      words = sizes[units[i]].replace("%s", oneDecimal(value).replace(".", sizes.decimal));
     }
-    return (i === 0 ? bytes : bytes.toFixed(1)) + " " + units[i];
+    return words.replace(/ /g, "\u00a0");
   }
 
   function formatDuration(seconds) {
@@ -241,8 +262,10 @@
     state = next;
     root.setAttribute("data-upload-state", next);
     pauseButton.textContent = next === "paused" ? text.resume : next === "failed" ? text.retry : text.pause;
-    pauseButton.disabled = next === "done" || next === "idle";
-    cancelButton.disabled = next === "done" || next === "idle";
+    // Once the upload is over (sent, cancelled or refused), nothing is left to pause or cancel.
+    var over = next === "done" || next === "idle";
+    pauseButton.disabled = cancelButton.disabled = over;
+    pauseButton.hidden = cancelButton.hidden = over;
     input.disabled = next === "uploading" || next === "paused" || next === "failed";
     drop.classList.toggle("disabled", input.disabled);
   }
@@ -388,17 +411,21 @@
     unfinished = null;
     setState("done");
     var total = file.size;
-    showProgress(total, total);
-    etaText.textContent = "";
+    progressBox.hidden = true; // the film's line below says what was received
     var film = response && response.body && response.body.film;
+    // film-status.js forgets what it said of the previous file and asks about this one at once.
+    document.dispatchEvent(new CustomEvent("palmares:film-uploaded", { detail: { film: film || null } }));
     current.setAttribute("data-film-state", film ? film.state : "received");
     current.textContent = "";
     var status = document.createElement("span");
     status.className = "status status-received";
-    status.textContent = text.received;
+    // The server's label for the state (as the film's line it renders: capitalised), until film-status.js swaps in
+    // the server's line.
+    var label = film && film.stateLabel ? film.stateLabel : text.received;
+    status.textContent = label.charAt(0).toUpperCase() + label.slice(1);
     current.appendChild(status);
     current.appendChild(document.createTextNode(" " + file.name + " · " + formatBytes(total)));
-    say(text.received, "success");
+    say("");
   });
 
   setState("idle");
