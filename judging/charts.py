@@ -40,7 +40,7 @@ def juror_distributions(rows: list[dict], overall_mean: float | None) -> SafeStr
         parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>')
         anchor = "start" if tick == 0 else "end" if tick == 100 else "middle"
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 6}" font-size="12" text-anchor="{anchor}" fill="{MUTED}">{tick}</text>'
+            f'<text x="{x:.1f}" y="{height - 6}" font-size="13" text-anchor="{anchor}" fill="{MUTED}">{tick}</text>'
         )
     if overall_mean is not None:
         x = _x(overall_mean, left, width)
@@ -51,7 +51,7 @@ def juror_distributions(rows: list[dict], overall_mean: float | None) -> SafeStr
         result = row["result"]
         label_y = top + row_height * index + 16
         y = label_y + 14
-        parts.append(f'<text x="{left}" y="{label_y}" font-size="13">{_label(row["label"], 44)}</text>')
+        parts.append(f'<text x="{left}" y="{label_y}" font-size="14">{_label(row["label"], 40)}</text>')
         for total in result.totals:
             parts.append(
                 f'<circle cx="{_x(total, left, width):.1f}" cy="{y:.1f}" r="4" fill="{ACCENT}" fill-opacity="0.35"/>'
