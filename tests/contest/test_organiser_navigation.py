@@ -72,3 +72,5 @@ def test_the_dashboard_links_to_judging_awards_and_the_release_calendar():
     slug = {"contest_slug": contest.slug}
     for name in ("judging_dashboard", "judging_awards", "releases:organiser_calendar", "media_pipeline:pipeline"):
         assert f'href="{reverse(name, kwargs=slug)}"' in body, name
+    assert body.count('aria-current="page"') == 1
+    assert f'<a href="{reverse("organiser_dashboard", kwargs=slug)}" aria-current="page">Dashboard</a>' in body
