@@ -381,7 +381,7 @@ def _organiser_contest(request, contest_slug) -> Contest:
 @release_surface
 def organiser_calendar(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
-    form = ReleaseCreateForm(request.POST or None, contest=contest)
+    form = ReleaseCreateForm(request.POST or None, contest=contest, chosen=request.GET.get("entry", "")[:36])
     if request.method == "POST" and form.is_valid():
         release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
         return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)

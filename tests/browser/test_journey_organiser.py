@@ -103,7 +103,7 @@ def test_organiser_awards_a_prize_schedules_it_and_the_public_sees_it_at_that_se
     assert "Annonce non programmée\u00a0: le palmarès n’affiche pas ce prix." in state.text_content()
 
     journey.follow("Programmer l’annonce")
-    page.select_option("select[name=entry]", label="Sans voix")
+    assert page.locator("select[name=entry] option:checked").text_content() == "Sans voix"  # offered first
     journey.submit(page.get_by_role("button", name="Préparer une diffusion"), step="prepare the release")
 
     for target, audiences in (("announcement", ("jury", "public")), ("film", ("jury", "public"))):

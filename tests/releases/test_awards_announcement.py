@@ -57,8 +57,13 @@ def test_after_awarding_the_page_says_the_announcement_is_not_scheduled_and_link
         assert 'data-announcement="not_scheduled"' in body
         assert "Announcement not scheduled: the palmarès does not show this prize." in state
         calendar = reverse("releases:organiser_calendar", kwargs={"contest_slug": entry.contest.slug})
-        assert f'<a href="{calendar}">Schedule the announcement</a>' in state
+        link = f"{calendar}?entry={entry.public_id}#prepare"
+        assert f'<a href="{link}">Schedule the announcement</a>' in state
         assert "First prize" not in _palmares(entry)
+        # The link offers this entry first in the form that prepares its release; a malformed id offers none.
+        prepared = client.get(link.split("#")[0]).content.decode()
+        assert f'<option value="{entry.pk}" selected>Sans voix</option>' in prepared
+        assert client.get(f"{calendar}?entry=nonsense").status_code == 200
 
         # A release prepared, its announcement not yet for everyone: the link goes to the entry's release page.
         release = services.ensure_release(entry=entry, by=organiser)
