@@ -1,6 +1,7 @@
 """Forms for organiser and team release pages. Times are read in the contest's time zone (contest.middleware)."""
 
 import re
+import uuid
 
 from django import forms
 from django.core.validators import validate_email
@@ -43,11 +44,17 @@ class StepForm(forms.Form):
 class ReleaseCreateForm(forms.Form):
     entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none())
 
-    def __init__(self, *args, contest, **kwargs):
+    def __init__(self, *args, contest, chosen: str = "", **kwargs):
+        """`chosen`: the public id of the entry to offer first (the awards page's link to schedule an announcement)."""
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = Entry.objects.filter(
             contest=contest, status=Entry.Status.SUBMITTED, release__isnull=True
         ).order_by("title")
+        try:
+            public_id = uuid.UUID(chosen)
+        except ValueError:
+            return
+        self.initial["entry"] = self.fields["entry"].queryset.filter(public_id=public_id).first()
 
 
 class ShareLinkForm(forms.Form):

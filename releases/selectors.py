@@ -193,6 +193,55 @@ def contest_calendar(contest: Contest) -> list[ReleaseStep]:
     )
 
 
+def with_step_states(steps: list[ReleaseStep], *, at: datetime) -> list[ReleaseStep]:
+    """Set each step's `state` at `at`, by the rule of permissions.current_steps: "in_force" (the latest step of its
+    release and target that took effect), "past" (took effect, then replaced by a later one), "upcoming" or
+    "cancelled". Returns the same list."""
+    in_force: dict[tuple[int, str], ReleaseStep] = {}
+    for step in steps:
+        if step.cancelled_at is None and step.at <= at:
+            key = (step.release_id, step.target)
+            if key not in in_force or (step.at, step.pk) > (in_force[key].at, in_force[key].pk):
+                in_force[key] = step
+    for step in steps:
+        if step.cancelled_at is not None:
+            step.state = "cancelled"
+        elif step.at > at:
+            step.state = "upcoming"
+        else:
+            step.state = "in_force" if in_force[(step.release_id, step.target)] is step else "past"
+    return steps
+
+
+@dataclass
+class AnnouncementState:
+    """Where an entry's announcement (what puts its prizes on the palmarès) stands for the public at a second:
+    "public" since `at`, "scheduled" for `at`, or "not_scheduled". `release` is None until one is prepared."""
+
+    state: str
+    at: datetime | None
+    release: Release | None
+
+
+def announcement_state(entry: Entry, *, at: datetime) -> AnnouncementState:
+    """The public's view of the entry's announcement: public since the step in force (when it shows it to everyone),
+    else the first upcoming step that will, else not scheduled. Two queries."""
+    release = Release.objects.filter(entry=entry).first()
+    if release is None:
+        return AnnouncementState("not_scheduled", None, None)
+    step = current_steps([release], at=at)[release.pk][Target.ANNOUNCEMENT]
+    if step is not None and decide(ANONYMOUS, entry, step, Target.ANNOUNCEMENT):
+        return AnnouncementState("public", step.at, release)
+    upcoming = (
+        release.steps.filter(target=Target.ANNOUNCEMENT, cancelled_at__isnull=True, at__gt=at, to_public=True)
+        .order_by("at", "id")
+        .first()
+    )
+    if upcoming is not None and entry.status == Entry.Status.SUBMITTED:
+        return AnnouncementState("scheduled", upcoming.at, release)
+    return AnnouncementState("not_scheduled", None, release)
+
+
 def organiser_release_or_404(contest: Contest, public_id) -> Release:
     return get_object_or_404(
         Release.objects.select_related("entry__team", "contest"), contest=contest, entry__public_id=public_id

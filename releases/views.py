@@ -381,7 +381,7 @@ def _organiser_contest(request, contest_slug) -> Contest:
 @release_surface
 def organiser_calendar(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
-    form = ReleaseCreateForm(request.POST or None, contest=contest)
+    form = ReleaseCreateForm(request.POST or None, contest=contest, chosen=request.GET.get("entry", "")[:36])
     if request.method == "POST" and form.is_valid():
         release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
         return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
@@ -390,7 +390,7 @@ def organiser_calendar(request, contest_slug):
         "releases/organiser_calendar.html",
         {
             "contest": contest,
-            "steps": selectors.contest_calendar(contest),
+            "steps": selectors.with_step_states(selectors.contest_calendar(contest), at=timezone.now()),
             "releases": Release.objects.filter(contest=contest).select_related("entry").order_by("entry__title"),
             "form": form,
             "now": timezone.now(),
@@ -458,7 +458,9 @@ def organiser_release(request, contest_slug, public_id):
         {
             "contest": contest,
             "release": release,
-            "steps": release.steps.select_related("created_by", "approved_by").order_by("at", "id"),
+            "steps": selectors.with_step_states(
+                list(release.steps.select_related("created_by", "approved_by").order_by("at", "id")), at=now
+            ),
             "links": release.share_links.all(),
             "step_form": step_form,
             "link_form": link_form,

@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from contest.models import ContestRole, Entry
-from judging.models import Assignment, Criterion, Round, RoundJuror
+from judging.models import Assignment, Criterion, Review, Round, RoundJuror, Score
 from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory, UserFactory
 
 
@@ -51,3 +51,21 @@ def seated_juror(round, **kwargs):
 
 def assign(round, juror, entry) -> Assignment:
     return Assignment.objects.create(round=round, juror=juror, entry=entry)
+
+
+def submitted_review(round, juror, entry, values, *, watched=(95, 95)) -> Assignment:
+    """`juror`'s review of `entry`, submitted, with one score per criterion of `round` in their order."""
+    assignment = assign(round, juror, entry)
+    Review.objects.create(
+        assignment=assignment,
+        status=Review.Status.SUBMITTED,
+        watched_seconds=watched[0],
+        duration_seconds=watched[1],
+        flagged_unwatched=watched[0] / watched[1] < 0.8,
+        submitted_at=timezone.now(),
+    )
+    Score.objects.bulk_create(
+        Score(assignment=assignment, criterion=criterion, value=Decimal(str(value)))
+        for criterion, value in zip(round.criteria.order_by("order"), values, strict=True)
+    )
+    return assignment

@@ -78,8 +78,8 @@ def test_the_team_page_shows_who_will_see_the_film_and_from_when_in_the_contest_
     step = services.pending_approvals(world.release)[-1]
     from django.utils import formats, timezone
 
-    with timezone.override(world.contest.tzinfo):
-        shown = formats.date_format(timezone.localtime(step.at), "DATETIME_FORMAT")
+    local = timezone.localtime(step.at, world.contest.tzinfo)
+    shown = f"{formats.date_format(local, 'DATE_FORMAT')} at {local:%H:%M:%S}"  # to the second the step takes effect
     assert f"From {shown}" in approval
     assert approval.count('name="step"') == 2
 

@@ -62,7 +62,7 @@ def test_a_step_typed_in_contest_time_is_stored_in_utc_and_listed_in_the_calenda
     )
     assert calendar["Cache-Control"] == "private, no-store"
     body = calendar.content.decode()
-    assert "March 15, 2027, 9 a.m." in body
+    assert "March 15, 2027 at 09:00:00" in body
     assert body.count(f">{TITLE}</a>") >= 4  # three seed steps and the new one
 
 
