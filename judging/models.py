@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.text import MultiLineTextField, SingleLineCharField
@@ -54,6 +56,16 @@ class Round(models.Model):
         return self.opens_at <= now <= self.closes_at
 
 
+def format_score(value) -> str:
+    """A score or scale bound for people: as many decimals as it needs, in the visitor's locale ("4", "13,5")."""
+    return number_format(Decimal(str(value)).normalize(), use_l10n=True)
+
+
+def score_input_value(value) -> str:
+    """A score as a number input's value: as many decimals as it needs, with a dot ("4", "13.5", never "4.00")."""
+    return f"{Decimal(str(value)).normalize():f}"
+
+
 class Criterion(models.Model):
     """What a round's jurors score, on a scale from scale_min to scale_max by step, with a weight."""
 
@@ -91,6 +103,17 @@ class Criterion(models.Model):
     @property
     def guidance(self) -> str:
         return localized(self, "guidance")
+
+    def scale_description(self) -> str:
+        """How to score it, for the label: « Note de 1 à 5 », « Note de 0 à 20, par pas de 0,5 » (the step is named
+        only when it is not 1)."""
+        values = {"low": format_score(self.scale_min), "high": format_score(self.scale_max)}
+        if self.step == 1:
+            return gettext("Score from %(low)s to %(high)s") % values
+        return gettext("Score from %(low)s to %(high)s, in steps of %(step)s") % {
+            **values,
+            "step": format_score(self.step),
+        }
 
     def anchor_list(self, language: str) -> list[tuple[str, str]]:
         """(level, description) pairs in scale order, in `language` with the other one as fallback."""

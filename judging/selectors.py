@@ -9,8 +9,22 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from contest.models import ContestRole, Entry, TeamMember
+from media_pipeline.models import Film
+from media_pipeline.problems import format_duration
 
-from .models import Assignment, Award, Conflict, ContentOptOut, Criterion, Review, Round, RoundJuror, Score, Shortlist
+from .models import (
+    Assignment,
+    Award,
+    Conflict,
+    ContentOptOut,
+    Criterion,
+    Review,
+    Round,
+    RoundJuror,
+    Score,
+    Shortlist,
+    score_input_value,
+)
 from .results import Results, ReviewTotal, compute_results, weighted_total
 
 # Players
@@ -161,6 +175,34 @@ def juror_rounds(user, contest) -> QuerySet[Round]:
     return Round.objects.filter(contest=contest, jurors__user=user, jurors__active=True).order_by("order")
 
 
+def juror_only_round(user, contest) -> Round | None:
+    """The one round the juror sits on, whose queue is then their jury home; None when they sit on several (the
+    jury home lists them) or on none."""
+    rounds = list(juror_rounds(user, contest)[:2])
+    return rounds[0] if len(rounds) == 1 else None
+
+
+def film_durations(entry_ids) -> dict[int, float]:
+    """Each entry's film duration as the media pipeline probed it: that of its accepted film (the latest ready one,
+    as media_pipeline.selectors.accepted_film says), never the runtime the team typed. One query."""
+    durations: dict[int, float] = {}
+    rows = (
+        Film.objects.filter(entry_id__in=list(entry_ids), state=Film.State.READY)
+        .order_by("entry_id", "-created_at", "-id")
+        .values_list("entry_id", "duration_s")
+    )
+    for entry_id, duration in rows:
+        if entry_id not in durations:
+            durations[entry_id] = duration
+    return {entry_id: duration for entry_id, duration in durations.items() if duration}
+
+
+def film_duration_text(entry: Entry) -> str:
+    """« 5 s », « 1 min 30 s »: the accepted film's probed duration, or "" while it is not known."""
+    duration = film_durations([entry.pk]).get(entry.pk)
+    return format_duration(duration) if duration else ""
+
+
 def get_juror_round_or_404(user, contest, round_id: int) -> Round:
     round = juror_rounds(user, contest).filter(pk=round_id).first()
     if round is None:
@@ -179,12 +221,21 @@ def juror_queue(*, round: Round, user) -> dict:
         juror_ids=[user.pk],
         entries=Entry.objects.filter(pk__in=[assignment.entry_id for assignment in assignments]),
     )
+    durations = film_durations(assignment.entry_id for assignment in assignments)
     items = []
     for assignment in assignments:
         if (user.pk, assignment.entry_id) in forbidden:
             continue
         review = getattr(assignment, "review", None)
-        items.append({"assignment": assignment, "entry": assignment.entry, "review": review})
+        duration = durations.get(assignment.entry_id)
+        items.append(
+            {
+                "assignment": assignment,
+                "entry": assignment.entry,
+                "review": review,
+                "duration": format_duration(duration) if duration else "",
+            }
+        )
     done = sum(1 for item in items if item["review"] and item["review"].status == Review.Status.SUBMITTED)
     return {"items": items, "done": done, "total": len(items), "percent": round_percent(done, len(items))}
 
@@ -205,8 +256,9 @@ def get_assignment_or_404(*, round: Round, user, code: str) -> Assignment:
     return assignment
 
 
-def scores_of(assignment: Assignment) -> dict[int, object]:
-    return dict(assignment.scores.values_list("criterion_id", "value"))
+def scores_of(assignment: Assignment) -> dict[int, str]:
+    """The juror's saved scores as the score inputs show them: "4", "13.5", never "4.00"."""
+    return {pk: score_input_value(value) for pk, value in assignment.scores.values_list("criterion_id", "value")}
 
 
 def peer_reviews(*, assignment: Assignment) -> list[dict]:

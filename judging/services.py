@@ -4,11 +4,13 @@ Audit events written here never carry the `entry` foreign key: teams read their 
 their film (or how) is none of their business. The entry's id and code go in the event's data instead."""
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -29,6 +31,7 @@ from .models import (
     RoundJuror,
     Score,
     Shortlist,
+    format_score,
 )
 from .results import compute_results
 
@@ -448,27 +451,66 @@ def remove_assignment(*, assignment: Assignment, by: User) -> None:
 # Reviews
 
 
+@dataclass(frozen=True)
+class ScoreProblem:
+    """A score the server refused, told for the field that holds it (`field`, the input's name)."""
+
+    criterion: Criterion
+    code: str  # "not_a_number" | "out_of_scale"
+    message: str
+
+    @property
+    def field(self) -> str:
+        return f"score_{self.criterion.pk}"
+
+
+class ScoreError(JudgingError):
+    """Some scores were refused; `problems` says which and why, field by field."""
+
+    def __init__(self, problems: list[ScoreProblem]):
+        names = ", ".join(problem.criterion.name for problem in problems)
+        super().__init__(problems[0].code, _("Correct the marked scores: %(names)s.") % {"names": names})
+        self.problems = problems
+
+
+def _scale_problem(criterion: Criterion) -> str:
+    values = {"low": format_score(criterion.scale_min), "high": format_score(criterion.scale_max)}
+    if criterion.step == 1 and criterion.scale_min == criterion.scale_min.to_integral_value():
+        return gettext("The score must be a whole number from %(low)s to %(high)s.") % values
+    return gettext("The score must be from %(low)s to %(high)s, in steps of %(step)s.") % {
+        **values,
+        "step": format_score(criterion.step),
+    }
+
+
 def _parse_value(raw, criterion: Criterion) -> Decimal | None:
+    """The score `raw` stands for (None when blank); raises ScoreError naming the criterion otherwise."""
     if raw is None or raw == "":
         return None
     try:
-        value = Decimal(str(raw).replace(",", "."))
+        value = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise JudgingError("not_a_number", _("%(criterion)s: enter a number.") % {"criterion": criterion.name})
+        raise ScoreError([ScoreProblem(criterion, "not_a_number", gettext("Enter a number."))])
     if value < criterion.scale_min or value > criterion.scale_max or (value - criterion.scale_min) % criterion.step:
-        raise JudgingError(
-            "out_of_scale",
-            _("%(criterion)s: the score must be between %(low)s and %(high)s, in steps of %(step)s.")
-            % {
-                "criterion": criterion.name,
-                "low": f"{criterion.scale_min.normalize():f}",
-                "high": f"{criterion.scale_max.normalize():f}",
-                "step": f"{criterion.step.normalize():f}",
-            },
-        )
+        raise ScoreError([ScoreProblem(criterion, "out_of_scale", _scale_problem(criterion))])
     return value
+
+
+def _parse_scores(values: dict, criteria: dict[int, Criterion]) -> tuple[dict[int, Decimal | None], list]:
+    """The valid scores among `values` (criterion id -> raw value) and a ScoreProblem for each refused one."""
+    parsed, problems = {}, []
+    for key, raw in values.items():
+        try:
+            criterion = criteria[int(key)]
+        except (KeyError, TypeError, ValueError):
+            raise JudgingError("unknown_criterion", _("This criterion is not part of the round."))
+        try:
+            parsed[criterion.pk] = _parse_value(raw, criterion)
+        except ScoreError as error:
+            problems.extend(error.problems)
+    return parsed, problems
 
 
 def _check_round_open(round: Round, now: datetime) -> None:
@@ -478,54 +520,18 @@ def _check_round_open(round: Round, now: datetime) -> None:
         raise JudgingError("round_closed", _("This round is closed: scores are locked."))
 
 
-@transaction.atomic
-def save_review(
-    *,
-    assignment: Assignment,
-    by: User,
-    values: dict,
-    private_comment: str | None = None,
-    team_feedback: str | None = None,
-    submit: bool = False,
-    confirm_unwatched: bool = False,
-    now: datetime | None = None,
-) -> Review:
-    """Save the juror's scores (criterion id -> value; blank clears) and comments; with submit=True, every
-    criterion must be scored and the review becomes submitted. Submitting with less than 80 % of the film played
-    needs confirm_unwatched and flags the review to organisers.
-    Writes Score rows, Review, and AuditEvents `score_changed` (only for values that changed) and `review_submitted`.
-    Raises JudgingError("round_closed" | "round_not_open" | "out_of_scale" | "not_a_number" | "incomplete" |
-    "unwatched" | "not_yours")."""
-    now = now or timezone.now()
+def _start_review(*, assignment: Assignment, by: User, now: datetime) -> tuple[Round, Review, dict[int, Criterion]]:
     if assignment.juror_id != by.pk:
         raise JudgingError("not_yours", _("This is not your assignment."))
     round = Round.objects.select_related("contest").get(pk=assignment.round_id)
     _check_round_open(round, now)
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-    criteria = {criterion.pk: criterion for criterion in round.criteria.all()}
-    parsed = {}
-    for key, raw in values.items():
-        try:
-            criterion = criteria[int(key)]
-        except (KeyError, TypeError, ValueError):
-            raise JudgingError("unknown_criterion", _("This criterion is not part of the round."))
-        parsed[criterion.pk] = _parse_value(raw, criterion)
+    return round, review, {criterion.pk: criterion for criterion in round.criteria.all()}
+
+
+def _write_scores(*, assignment: Assignment, round: Round, review: Review, by: User, parsed: dict) -> None:
+    """Write the parsed scores (None deletes) and one AuditEvent `score_changed` for those that changed."""
     current = {score.criterion_id: score for score in Score.objects.filter(assignment=assignment)}
-    after = {pk: score.value for pk, score in current.items()}
-    after.update(parsed)
-    after = {pk: value for pk, value in after.items() if value is not None}
-    if submit:
-        missing = [criterion.name for pk, criterion in criteria.items() if pk not in after]
-        if missing:
-            raise JudgingError(
-                "incomplete", _("Score every criterion before submitting: %(names)s.") % {"names": ", ".join(missing)}
-            )
-        share = review.watched_share or 0.0
-        if share < WATCHED_SHARE_REQUIRED and not confirm_unwatched:
-            raise JudgingError(
-                "unwatched",
-                _("You have played %(percent)d %% of the film. Submit anyway?") % {"percent": int(share * 100)},
-            )
     changes = {}
     for pk, value in parsed.items():
         before = current.get(pk)
@@ -550,10 +556,87 @@ def save_review(
             status=review.status,
             changes=changes,
         )
+
+
+def _write_comments(review: Review, private_comment: str | None, team_feedback: str | None) -> None:
     if private_comment is not None:
         review.private_comment = private_comment
     if team_feedback is not None:
         review.team_feedback = team_feedback
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    review: Review
+    problems: list[ScoreProblem]
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    assignment: Assignment,
+    by: User,
+    values: dict,
+    private_comment: str | None = None,
+    team_feedback: str | None = None,
+    now: datetime | None = None,
+) -> DraftOutcome:
+    """Keep the juror's work in progress: every valid score (criterion id -> value; blank clears) and the comments
+    are saved; a refused score leaves that criterion's saved score as it was and comes back as a ScoreProblem.
+    A submitted review is not a draft any more. Writes Score rows, Review, an AuditEvent `score_changed` (only for
+    values that changed). Raises JudgingError("round_closed" | "round_not_open" | "already_submitted" |
+    "unknown_criterion" | "not_yours")."""
+    now = now or timezone.now()
+    round, review, criteria = _start_review(assignment=assignment, by=by, now=now)
+    if review.status == Review.Status.SUBMITTED:
+        raise JudgingError("already_submitted", _("Submitted: use the button to change it."))
+    parsed, problems = _parse_scores(values, criteria)
+    _write_scores(assignment=assignment, round=round, review=review, by=by, parsed=parsed)
+    _write_comments(review, private_comment, team_feedback)
+    review.save()
+    return DraftOutcome(review=review, problems=problems)
+
+
+@transaction.atomic
+def save_review(
+    *,
+    assignment: Assignment,
+    by: User,
+    values: dict,
+    private_comment: str | None = None,
+    team_feedback: str | None = None,
+    submit: bool = False,
+    confirm_unwatched: bool = False,
+    now: datetime | None = None,
+) -> Review:
+    """Save the juror's scores (criterion id -> value; blank clears) and comments, all or nothing; with submit=True,
+    every criterion must be scored and the review becomes submitted. Submitting with less than 80 % of the film
+    played needs confirm_unwatched and flags the review to organisers. (Drafts that keep what is valid: save_draft.)
+    Writes Score rows, Review, and AuditEvents `score_changed` (only for values that changed) and `review_submitted`.
+    Raises ScoreError (code "out_of_scale" | "not_a_number", with the problems field by field), JudgingError(
+    "round_closed" | "round_not_open" | "incomplete" | "unwatched" | "not_yours" | "unknown_criterion")."""
+    now = now or timezone.now()
+    round, review, criteria = _start_review(assignment=assignment, by=by, now=now)
+    parsed, problems = _parse_scores(values, criteria)
+    if problems:
+        raise ScoreError(problems)
+    after = dict(Score.objects.filter(assignment=assignment).values_list("criterion_id", "value"))
+    after.update(parsed)
+    after = {pk: value for pk, value in after.items() if value is not None}
+    if submit:
+        missing = [criterion.name for pk, criterion in criteria.items() if pk not in after]
+        if missing:
+            raise JudgingError(
+                "incomplete", _("Score every criterion before submitting: %(names)s.") % {"names": ", ".join(missing)}
+            )
+        share = review.watched_share or 0.0
+        if share < WATCHED_SHARE_REQUIRED and not confirm_unwatched:
+            raise JudgingError(
+                "unwatched",
+                _("You have played %(percent)d %% of the film. Submit anyway?") % {"percent": int(share * 100)},
+            )
+    _write_scores(assignment=assignment, round=round, review=review, by=by, parsed=parsed)
+    _write_comments(review, private_comment, team_feedback)
     if submit:
         first = review.status != Review.Status.SUBMITTED
         review.status = Review.Status.SUBMITTED
@@ -570,6 +653,13 @@ def save_review(
         )
     review.save()
     return review
+
+
+def watched_text(review: Review | None) -> str:
+    """« Visionné : 42 % » once the player reported, else ""."""
+    if review is None or review.watched_share is None:
+        return ""
+    return gettext("Watched: %(percent)d %%") % {"percent": round(review.watched_share * 100)}
 
 
 def known_duration(entry: Entry) -> float | None:

@@ -32,14 +32,14 @@ from .models import Assignment, Award, Conflict, ContentOptOut, Review, Round, R
 
 @login_required
 def jury_home(request, contest_slug):
+    """The juror's rounds; a juror who sits on one round only has its queue as their jury home."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
+    only = selectors.juror_only_round(request.user, contest)
+    if only is not None:
+        return redirect("jury_queue", contest_slug=contest.slug, round_id=only.pk)
     rounds = list(selectors.juror_rounds(request.user, contest))
-    now = timezone.now()
-    open_rounds = [round for round in rounds if round.is_open(now)]
-    if len(open_rounds) == 1:
-        return redirect("jury_queue", contest_slug=contest.slug, round_id=open_rounds[0].pk)
-    return render(request, "judging/jury_home.html", {"contest": contest, "rounds": rounds, "now": now})
+    return render(request, "judging/jury_home.html", {"contest": contest, "rounds": rounds, "now": timezone.now()})
 
 
 @login_required
@@ -55,12 +55,13 @@ def jury_queue(request, contest_slug, round_id):
             "round": round,
             "rounds": selectors.juror_rounds(request.user, contest),
             "is_open": round.is_open(),
+            "is_jury_home": selectors.juror_only_round(request.user, contest) == round,
             **selectors.juror_queue(round=round, user=request.user),
         },
     )
 
 
-def _entry_context(request, contest, assignment, *, error=None, posted=None, ask_confirmation=False):
+def _entry_context(request, contest, assignment, *, error=None, posted=None, ask_confirmation=False, field_errors=None):
     round = assignment.round
     entry = assignment.entry
     review = Review.objects.filter(assignment=assignment).first()
@@ -69,20 +70,36 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
         values = posted
     sources, tracks = selectors.playable_sources(entry)
     language = (get_language() or "fr")[:2]
-    criteria = [
-        {
-            "criterion": criterion,
-            "value": values.get(criterion.pk),
-            "anchors": criterion.anchor_list(language),
-        }
-        for criterion in round.criteria.all()
-    ]
+    criteria = []
+    for criterion in round.criteria.all():
+        anchors = criterion.anchor_list(language)
+        field_error = (field_errors or {}).get(criterion.pk, "")
+        described_by = [
+            name
+            for name, shown in (
+                (f"guidance_{criterion.pk}", criterion.guidance),
+                (f"anchors_{criterion.pk}", anchors),
+                (f"error_{criterion.pk}", field_error),
+            )
+            if shown
+        ]
+        criteria.append(
+            {
+                "criterion": criterion,
+                "value": values.get(criterion.pk),
+                "anchors": anchors,
+                "error": field_error,
+                "described_by": " ".join(described_by),
+            }
+        )
     return {
         "contest": contest,
         "round": round,
         "assignment": assignment,
         "entry": entry,
         "review": review,
+        "watched_text": services.watched_text(review),
+        "duration": selectors.film_duration_text(entry),
         "criteria": criteria,
         "warnings": list(entry.content_warnings.all()),
         "support": list(SupportResource.objects.filter(contest=contest)),
@@ -124,6 +141,7 @@ def jury_entry(request, contest_slug, round_id, code):
                 error=error.message,
                 posted=values,
                 ask_confirmation=error.code == "unwatched",
+                field_errors={problem.criterion.pk: problem.message for problem in getattr(error, "problems", [])},
             )
             return render(request, "judging/jury_entry.html", context, status=400)
         messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
@@ -141,14 +159,8 @@ def jury_autosave(request, contest_slug, round_id, code):
         body = read_json_object(request, {"values": dict, "private_comment": str, "team_feedback": str})
     except MalformedBody as error:
         return error.response()
-    review = Review.objects.filter(assignment=assignment).first()
-    if review and review.status == Review.Status.SUBMITTED:
-        return JsonResponse(
-            {"ok": False, "error": "already_submitted", "message": _("Submitted: use the button to change it.")},
-            status=409,
-        )
     try:
-        review = services.save_review(
+        outcome = services.save_draft(
             assignment=assignment,
             by=request.user,
             values=body.get("values", {}),
@@ -156,9 +168,25 @@ def jury_autosave(request, contest_slug, round_id, code):
             team_feedback=body.get("team_feedback"),
         )
     except services.JudgingError as error:
-        return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
-    saved_at = timezone.localtime(review.updated_at).strftime("%H:%M:%S")
-    return JsonResponse({"ok": True, "saved_at": saved_at})
+        status = 409 if error.code == "already_submitted" else 400
+        return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=status)
+    saved_at = timezone.localtime(outcome.review.updated_at).strftime("%H:%M:%S")
+    if outcome.problems:
+        names = ", ".join(problem.criterion.name for problem in outcome.problems)
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": outcome.problems[0].code,
+                "saved_at": saved_at,
+                "message": _("Draft saved at %(time)s, except the marked scores: %(names)s.")
+                % {"time": saved_at, "names": names},
+                "fields": {problem.field: problem.message for problem in outcome.problems},
+            },
+            status=400,
+        )
+    return JsonResponse(
+        {"ok": True, "saved_at": saved_at, "message": _("Draft saved at %(time)s.") % {"time": saved_at}, "fields": {}}
+    )
 
 
 @login_required
@@ -180,7 +208,9 @@ def jury_watched(request, contest_slug, round_id, code):
         review = services.record_watching(assignment=assignment, by=request.user, position_s=body["position"])
     except services.JudgingError as error:
         return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
-    return JsonResponse({"ok": True, "watched_share": round(review.watched_share or 0, 3)})
+    return JsonResponse(
+        {"ok": True, "watched_share": round(review.watched_share or 0, 3), "message": services.watched_text(review)}
+    )
 
 
 @login_required
@@ -230,7 +260,13 @@ def jury_conflicts(request, contest_slug):
     return render(
         request,
         "judging/jury_conflicts.html",
-        {"contest": contest, "conflict_form": conflict_form, "opt_out_form": opt_out_form, "conflicts": conflicts},
+        {
+            "contest": contest,
+            "conflict_form": conflict_form,
+            "opt_out_form": opt_out_form,
+            "conflicts": conflicts,
+            "only_round": selectors.juror_only_round(request.user, contest),
+        },
     )
 
 

@@ -1,5 +1,6 @@
 // The juror's entry page: autosave of draft scores, and how far the film was played.
-// The server checks everything again (scale, round dates, watched share); this only saves people's work early.
+// The server decides everything (scale, round dates, watched share) and words every message; this only saves
+// people's work early and shows what the server answered, beside the field it concerns.
 (function () {
   "use strict";
   var form = document.getElementById("score-form");
@@ -28,7 +29,7 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         var status = document.getElementById("watched-status");
-        if (status && data.ok) status.textContent = texts.dataset.watched + ": " + Math.round(data.watched_share * 100) + " %";
+        if (status && data.ok) status.textContent = data.message;
       })
       .catch(function () { reported = 0; });
   }
@@ -58,7 +59,9 @@
   function draft() {
     var values = {};
     form.querySelectorAll("input[data-criterion]").forEach(function (input) {
-      values[input.dataset.criterion] = input.value;
+      // A number input reads "" for text it cannot parse: send the text's absence as what it is, not a blank
+      // (a blank clears the saved score), so that the server refuses it and keeps the score it has.
+      values[input.dataset.criterion] = input.validity.badInput ? "?" : input.value;
     });
     return {
       values: values,
@@ -67,13 +70,35 @@
     };
   }
 
+  // Each score's message beside its input, from the server's answer: {"fields": {"score_12": "…"}}.
+  function mark(fields) {
+    form.querySelectorAll("input[data-criterion]").forEach(function (input) {
+      var error = form.querySelector('[data-error-for="' + input.name + '"]');
+      var message = fields[input.name];
+      if (message) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      // The message is read with the field while there is one.
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && (!error || id !== error.id);
+      });
+      if (message && error) described.push(error.id);
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+      if (error) {
+        error.textContent = message || "";
+        error.hidden = !message;
+      }
+    });
+  }
+
   function save() {
     timer = null;
     post(form.dataset.autosaveUrl, draft(), false)
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        status.textContent = data.ok ? texts.dataset.saved + " " + data.saved_at : texts.dataset.failed + ": " + data.message;
+        status.textContent = data.message;
         status.classList.toggle("missing", !data.ok);
+        if (data.fields) mark(data.fields);
       })
       .catch(function () { status.textContent = texts.dataset.failed; });
   }

@@ -140,3 +140,43 @@ def test_a_phone_plays_the_light_rendition_and_a_desktop_the_proxy(
 
     assert page.evaluate("() => document.getElementById('film').videoWidth") == width
     context.close()
+
+
+def test_an_out_of_range_score_is_marked_beside_its_field_and_the_rest_of_the_draft_is_kept(live_server, page, login):
+    entry = EntryFactory(title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True)
+    round = RoundFactory(contest=entry.contest, jurors_per_entry=1)
+    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1)
+    craft = CriterionFactory(round=round, name_en="Craft", scale_min=0, scale_max=20, step="0.5")
+    juror = UserFactory(email="juror1@example.org")
+    ContestRoleFactory(contest=entry.contest, user=juror, role=ContestRole.Role.JUROR)
+    RoundJuror.objects.create(round=round, user=juror)
+    assignment = Assignment.objects.create(round=round, juror=juror, entry=entry)
+
+    login(page, juror.email)
+    page.goto(f"{live_server.url}/c/{entry.contest.slug}/jury/")
+    page.click("text=Sans voix")
+    page.fill(f"#score_{craft.pk}", "13.5")
+    page.fill(f"#score_{message.pk}", "6")
+    page.fill("#private_comment", "Juste et fort.")
+    field = page.locator(f"#score_{message.pk}")
+    page.wait_for_function(
+        f"() => document.getElementById('score_{message.pk}').getAttribute('aria-invalid') === 'true'"
+    )
+    error = page.locator(f"#error_{message.pk}")
+    assert error.is_visible()
+    assert error.inner_text() == "The score must be a whole number from 1 to 5."
+    assert f"error_{message.pk}" in field.get_attribute("aria-describedby").split()
+    # The message sits right under its field, not at the bottom of the form.
+    field_box, error_box = field.bounding_box(), error.bounding_box()
+    assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 40
+    assert page.locator(f"#score_{craft.pk}").get_attribute("aria-invalid") is None
+    status = page.locator("#autosave-status").inner_text()
+    assert status.startswith("Draft saved at ") and status.endswith(", except the marked scores: Message.")
+    review = Review.objects.get(assignment=assignment)
+    assert review.private_comment == "Juste et fort."
+    assert {s.criterion_id: str(s.value) for s in review.assignment.scores.all()} == {craft.pk: "13.50"}
+
+    page.fill(f"#score_{message.pk}", "4")
+    page.wait_for_function(f"() => !document.getElementById('score_{message.pk}').hasAttribute('aria-invalid')")
+    assert not error.is_visible()
+    assert page.locator("#autosave-status").inner_text().startswith("Draft saved at ")

@@ -213,7 +213,7 @@ def _watch(client, scene, position, duration=95):
 
 def test_submitting_before_watching_most_of_the_film_asks_for_confirmation_then_flags_it(scene):
     client = client_for(scene.juror)
-    assert _watch(client, scene, 40).json() == {"ok": True, "watched_share": 0.421}
+    assert _watch(client, scene, 40).json() == {"ok": True, "watched_share": 0.421, "message": "Watched: 42 %"}
     first = _submit(client, scene)
     assert first.status_code == 400
     assert "You have played 42 % of the film. Submit anyway?" in first.content.decode()
@@ -378,3 +378,202 @@ def test_the_real_player_sources_name_neither_the_team_nor_the_uploaded_file(sce
     for text in secrets:
         for query in queries:
             assert text.lower() not in query.lower(), text
+
+
+# Issue 12: the juror's journey (navigation, the warning before the film, its real duration, a forgiving autosave)
+
+
+def _autosave(client, scene, values, **comments):
+    return client.post(
+        entry_url(scene, "jury_autosave"), json.dumps({"values": values, **comments}), content_type="application/json"
+    )
+
+
+def _saved(scene) -> dict:
+    return {s.criterion_id: str(s.value) for s in Score.objects.filter(assignment=scene.assignment)}
+
+
+def test_autosave_with_one_bad_score_keeps_the_comment_and_the_good_score_and_names_the_bad_field(scene):
+    client = client_for(scene.juror)
+    message, craft = scene.criteria
+    assert _autosave(client, scene, {str(message.pk): "3"}).status_code == 200
+    response = _autosave(
+        client, scene, {str(message.pk): "6", str(craft.pk): "13.5"}, private_comment="Juste et fort.", team_feedback=""
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["ok"] is False
+    assert body["error"] == "out_of_scale"
+    assert body["fields"] == {f"score_{message.pk}": "The score must be a whole number from 1 to 5."}
+    assert body["message"] == f"Draft saved at {body['saved_at']}, except the marked scores: Message."
+    # The good score and the comment are in; the refused one leaves the score saved before as it was.
+    assert _saved(scene) == {message.pk: "3.00", craft.pk: "13.50"}
+    review = Review.objects.get(assignment=scene.assignment)
+    assert (review.status, review.private_comment) == ("draft", "Juste et fort.")
+
+
+def test_autosave_names_a_field_that_is_not_a_number_and_says_the_step_when_it_is_not_one(scene):
+    client = client_for(scene.juror)
+    message, craft = scene.criteria
+    response = _autosave(client, scene, {str(message.pk): "?", str(craft.pk): "13.25"}, private_comment="Bien.")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        f"score_{message.pk}": "Enter a number.",
+        f"score_{craft.pk}": "The score must be from 0 to 20, in steps of 0.5.",
+    }
+    assert _saved(scene) == {}
+    assert Review.objects.get(assignment=scene.assignment).private_comment == "Bien."
+
+
+def test_autosave_of_valid_scores_answers_with_the_time_and_no_field(scene):
+    response = _autosave(client_for(scene.juror), scene, {str(scene.criteria[0].pk): "4"})
+    body = response.json()
+    assert (response.status_code, body["ok"], body["fields"]) == (200, True, {})
+    assert body["message"] == f"Draft saved at {body['saved_at']}."
+
+
+def test_submitting_with_a_bad_score_marks_that_field_beside_it(scene):
+    client = client_for(scene.juror)
+    _watch(client, scene, 95)
+    response = _submit(client, scene, message="6")
+    assert response.status_code == 400
+    html = response.content.decode()
+    message = scene.criteria[0]
+    assert re.search(rf'id="score_{message.pk}"[^>]*aria-invalid="true"', html, re.S)
+    assert (
+        f'<p class="errorlist field-error" id="error_{message.pk}" data-error-for="score_{message.pk}">'
+        "The score must be a whole number from 1 to 5.</p>"
+    ) in html
+    assert "Correct the marked scores: Message." in html
+    craft = scene.criteria[1]
+    assert (
+        f'<p class="errorlist field-error" id="error_{craft.pk}" data-error-for="score_{craft.pk}" hidden></p>' in html
+    )
+
+
+def test_after_a_reload_scores_read_as_their_step_and_the_watched_share_is_shown(scene, proxy_provider):
+    client = client_for(scene.juror)
+    message, craft = scene.criteria
+    _autosave(client, scene, {str(message.pk): "4", str(craft.pk): "13.5"})
+    _watch(client, scene, 40)
+    html = client.get(entry_url(scene)).content.decode()
+    assert re.search(rf'id="score_{message.pk}".*?value="4"', html, re.S)
+    assert re.search(rf'id="score_{craft.pk}".*?value="13.5"', html, re.S)
+    assert "4.00" not in html and "13.50" not in html
+    assert '<p class="helptext" id="watched-status" aria-live="polite">Watched: 42 %</p>' in html
+
+
+def test_the_score_label_names_the_step_only_when_it_is_not_one(scene):
+    html = client_for(scene.juror).get(entry_url(scene)).content.decode()
+    message, craft = scene.criteria
+    assert f'<label for="score_{message.pk}">Score from 1 to 5</label>' in html
+    assert f'<label for="score_{craft.pk}">Score from 0 to 20, in steps of 0.5</label>' in html
+    assert "(step" not in html
+
+
+def test_scores_and_scales_use_the_french_decimal_comma_in_french():
+    from django.utils import translation
+
+    from judging.models import format_score, score_input_value
+
+    with translation.override("fr"):
+        assert [format_score(value) for value in ("4.00", "13.50", "0.5", "20")] == ["4", "13,5", "0,5", "20"]
+        assert score_input_value("13.50") == "13.5"  # a number input's value keeps its dot
+
+
+def test_the_player_waits_behind_the_warning_until_the_juror_has_read_it(scene, proxy_provider):
+    html = client_for(scene.juror).get(entry_url(scene)).content.decode()
+    gate = html.index('<details class="player-gate" id="player-gate">')
+    summary = html.index('<summary class="button">I have read the warnings: show the film</summary>')
+    assert html.index("Sexual violence") < gate < summary < html.index("<video") < html.index("</details>")
+
+
+def test_a_film_without_warnings_plays_without_a_gate(scene, proxy_provider):
+    scene.entry.content_warnings.clear()
+    html = client_for(scene.juror).get(entry_url(scene)).content.decode()
+    assert "<video" in html and "player-gate" not in html
+
+
+def _ready_film(entry, duration_s):
+    from media_pipeline.models import Film
+
+    return Film.objects.create(
+        entry=entry,
+        key=f"films/{entry.public_id}.mp4",
+        original_name="f.mp4",
+        content_type="video/mp4",
+        size=1,
+        checksum="x",
+        state=Film.State.READY,
+        duration_s=duration_s,
+    )
+
+
+def test_the_duration_is_the_films_probed_one_not_the_runtime_the_team_typed(scene, django_assert_max_num_queries):
+    scene.entry.runtime_s = 8
+    scene.entry.save()
+    _ready_film(scene.entry, 5.0)
+    second = EntryFactory(team__contest=scene.contest, status="submitted", title="Deuxième film", runtime_s=8)
+    Assignment.objects.create(round=scene.round, juror=scene.juror, entry=second)
+    _ready_film(second, 90.2)
+    client = client_for(scene.juror)
+    html = client.get(entry_url(scene)).content.decode()
+    assert '<p class="helptext" id="film-duration">Duration: 5 s</p>' in html
+    assert "8 s" not in html and "Runtime" not in html
+    queue_url = reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk})
+    with django_assert_max_num_queries(20):
+        queue = client.get(queue_url).content.decode()
+    cells = re.findall(r'<td data-label="Duration" class="duration">([^<]*)</td>', queue)
+    assert cells == ["5 s", "1 min 31 s"] if scene.entry.code < second.code else ["1 min 31 s", "5 s"]
+
+
+def test_without_a_probed_film_the_queue_and_page_show_no_duration(scene):
+    client = client_for(scene.juror)
+    assert 'id="film-duration"' not in client.get(entry_url(scene)).content.decode()
+    queue = client.get(
+        reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk})
+    ).content.decode()
+    assert '<td data-label="Duration" class="duration">—</td>' in queue
+    assert "95 s" not in queue
+
+
+def _links(html) -> list[tuple[str, str]]:
+    return [
+        (unquote(href), unescape(re.sub(r"<[^>]+>", "", text)).strip())
+        for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    ]
+
+
+def test_the_headers_jury_link_leads_to_the_jury_home(scene):
+    home = reverse("jury_home", kwargs={"contest_slug": scene.contest.slug})
+    html = client_for(scene.juror).get(entry_url(scene)).content.decode()
+    assert (home, "Jury") in _links(html)
+
+
+def test_with_one_round_the_queue_is_the_jury_home_and_links_to_nothing_that_comes_back_to_it(scene):
+    client = client_for(scene.juror)
+    queue = reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk})
+    home = reverse("jury_home", kwargs={"contest_slug": scene.contest.slug})
+    html = client.get(queue).content.decode()
+    main = html[html.index('<main id="main"') :]
+    assert home not in [href for href, _text in _links(main)]  # no « ← Jury » that would come straight back here
+    assert f"Jury · {scene.contest.title}" in main
+    conflicts = client.get(reverse("jury_conflicts", kwargs={"contest_slug": scene.contest.slug})).content.decode()
+    assert (queue, "← My queue") in _links(conflicts)
+    assert (queue, "← My queue") in _links(client.get(entry_url(scene)).content.decode())
+
+
+def test_with_two_rounds_the_jury_home_lists_them_and_each_queue_leads_back_to_it(scene):
+    from tests.judging.factories import RoundFactory
+
+    final = RoundFactory(contest=scene.contest, name_en="Second round")
+    final.jurors.create(user=scene.juror)
+    client = client_for(scene.juror)
+    home = reverse("jury_home", kwargs={"contest_slug": scene.contest.slug})
+    page = client.get(home)
+    assert page.status_code == 200
+    links = _links(page.content.decode())
+    for round in (scene.round, final):
+        queue = reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": round.pk})
+        assert (queue, round.name_en) in links
+        assert (home, f"← Jury · {scene.contest.title}") in _links(client.get(queue).content.decode())

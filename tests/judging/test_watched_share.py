@@ -37,7 +37,7 @@ def test_a_juror_cannot_claim_the_whole_film_with_a_duration_of_their_own(scene,
     client, url = six_seconds
     response = post(client, url, {"position": 1, "duration": 1})
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "watched_share": 0.0}
+    assert response.json() == {"ok": True, "watched_share": 0.0, "message": "Watched: 0 %"}
     review = Review.objects.get(assignment=scene.assignment)
     assert (review.duration_seconds, review.watched_seconds) == (6.0, 0.0)
 
@@ -48,13 +48,29 @@ def test_one_second_after_the_first_report_at_most_one_second_counts(scene, six_
     with time_machine.travel(start, tick=False):
         post(client, url, {"position": 0})
     with time_machine.travel(start + timedelta(seconds=1), tick=False):
-        assert post(client, url, {"position": 6, "duration": 6}).json() == {"ok": True, "watched_share": 0.167}
+        assert post(client, url, {"position": 6, "duration": 6}).json() == {
+            "ok": True,
+            "watched_share": 0.167,
+            "message": "Watched: 17 %",
+        }
     with time_machine.travel(start + timedelta(seconds=4), tick=False):
-        assert post(client, url, {"position": 3.5}).json() == {"ok": True, "watched_share": 0.583}
+        assert post(client, url, {"position": 3.5}).json() == {
+            "ok": True,
+            "watched_share": 0.583,
+            "message": "Watched: 58 %",
+        }
     with time_machine.travel(start + timedelta(seconds=5), tick=False):
-        assert post(client, url, {"position": 1}).json() == {"ok": True, "watched_share": 0.583}  # never decreases
+        assert post(client, url, {"position": 1}).json() == {
+            "ok": True,
+            "watched_share": 0.583,
+            "message": "Watched: 58 %",
+        }  # never decreases
     with time_machine.travel(start + timedelta(seconds=60), tick=False):
-        assert post(client, url, {"position": 500, "duration": 1}).json() == {"ok": True, "watched_share": 1.0}
+        assert post(client, url, {"position": 500, "duration": 1}).json() == {
+            "ok": True,
+            "watched_share": 1.0,
+            "message": "Watched: 100 %",
+        }
     assert Review.objects.get(assignment=scene.assignment).watched_seconds == 6.0  # clamped to the film
 
 
