@@ -7,6 +7,7 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from contest.permissions import register_edit_review
+        from contest.selectors import register_showcase
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import page_cache, permissions, selectors
@@ -14,3 +15,4 @@ class ReleasesConfig(AppConfig):
         page_cache.connect()
         register_edit_review(selectors.is_announced_beyond_jury)
         register_replacement_lock("released", permissions.released_lock)
+        register_showcase(selectors.contest_showcase)
