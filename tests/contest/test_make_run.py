@@ -59,7 +59,9 @@ def test_make_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         )
         assert done.returncode == 0, done.stderr
     assert "  team1@example.org        team « Les Voix du Lycée »" in done.stdout.splitlines()
-    assert "To: team1@example.org" in done.stdout.splitlines()  # mail goes to the console (the demo films' verdicts)
+    mails = [line for line in done.stdout.splitlines() if line.startswith("Mail to ")]  # the releases' approvals
+    assert mails and all(line.startswith("Mail to team") for line in mails), done.stdout
+    assert "To: team1@example.org" not in done.stdout.splitlines()  # never the whole mail
     assert (tmp_path / "run" / "palmares.sqlite3").exists()
 
     server = subprocess.Popen(
