@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/palmares
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint check audit bench install messages clean
+.PHONY: run test test-machine lint check audit bench install messages clean
 
 # `make run` installs the runtime dependencies only; `make test` adds the test tooling.
 $(RUN_STAMP): requirements.txt
@@ -46,7 +46,11 @@ audit: $(DEV_STAMP)
 	$(PY) tools/audit_dependencies.py
 	$(VENV)/bin/bandit -q -r . --exclude ./.venv,./.run,./static,./tests --severity-level high
 
-test: $(DEV_STAMP) lint check audit
+# Chromium, redis-server and gettext: installed with apt when root, else one line says what to install, before anything.
+test-machine:
+	@tools/check_test_machine
+
+test: test-machine $(DEV_STAMP) lint check audit
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)

@@ -68,7 +68,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the environment variable ALLOWED_HOSTS (required when PALMARES_ENV=production).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public origin: every absolute URL (feed, sitemap, OpenGraph, mails) is built from it, never from the Host header.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True).rstrip("/")
+# Its default follows the address `make run` serves at (PALMARES_ADDRPORT, as run_all reads it), so that the demo's
+# mails link to the port the server really listens on.
+SITE_URL = env(
+    "SITE_URL", f"http://{os.environ.get('PALMARES_ADDRPORT', '127.0.0.1:8000')}", required_in_production=True
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

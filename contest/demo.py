@@ -1,5 +1,9 @@
 """The demo contest of `make run`: « ACTION contre les VSS ». Fictional teams and people; fixed demo logins.
 
+The story, as in the seed case: submissions closed (films of 1 to 15 minutes, the rule the checks apply), both
+judging rounds closed, the prizes awarded and the palmarès announced publicly; « Sans voix » (first prize) is shown
+to the campus community until its public showing, « Le Silence des couloirs » (audience award) is public already.
+
 Idempotent: running it again changes nothing that exists. Never runs in production (the password is public)."""
 
 from datetime import timedelta
@@ -13,6 +17,9 @@ from accounts.models import User
 
 from .models import ContentWarning, Contest, ContestRole, Entry, Institution, Prize, SupportResource, Team, TeamMember
 from .services import record_event
+
+# How long each demo film lasts (media_pipeline.demo makes them): within the rule of 1 to 15 minutes, short to make.
+DEMO_RUNTIMES = {"Sans voix": 60, "Le Silence des couloirs": 70, "Derrière l'écran": 80}
 
 DEMO_PASSWORD = "palmares-demo"  # noqa: S105 -- public by design; never loaded in production
 DEMO_SLUG = "action-vss"
@@ -110,10 +117,11 @@ def load_demo() -> Contest:
                 "violence. Films of 1 to 15 minutes."
             ),
             "time_zone": "Europe/Paris",
-            "opens_at": now - timedelta(days=30),
-            "closes_at": now + timedelta(days=14),
+            # Closed before the pre-selection round opened (judging.demo): the palmarès judges the final films.
+            "opens_at": now - timedelta(days=45),
+            "closes_at": now - timedelta(days=13),
             "max_duration_s": 15 * 60,
-            "min_duration_s": 1,
+            "min_duration_s": 60,
             "min_resolution_px": 360,
             "max_synopsis_chars": 1200,
         },
@@ -199,9 +207,9 @@ def load_demo() -> Contest:
                 "consent_on_screen": status != Entry.Status.DRAFT,
                 "rights_cleared": status != Entry.Status.DRAFT,
                 "rules_accepted": status != Entry.Status.DRAFT,
-                "submitted_at": now - timedelta(days=2) if status == Entry.Status.SUBMITTED else None,
+                "submitted_at": now - timedelta(days=14) if status == Entry.Status.SUBMITTED else None,
                 "language": "français",
-                "runtime_s": 8,
+                "runtime_s": DEMO_RUNTIMES.get(title, 60),
                 "credits": f"Réalisation : {team.memberships.first().user.full_name}",
             },
         )

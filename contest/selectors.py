@@ -223,3 +223,25 @@ def entries_export_rows(*, contest: Contest):
             entry.synopsis_fr,
             entry.synopsis_en,
         ]
+
+
+# What a contest has released, for its page and the home page (registered by ReleasesConfig.ready(), since releases
+# come after contest in the layers): a function (user, contest, at) -> dict with "palmares" (bool: a winner the
+# visitor may read), "films" (bool: a film the visitor may read about and watch) and "winners" ({prize id: [{"title", "team" (a
+# Team, or None where the palmarès does not name it), "url" (the announcement)}]}), each exactly what the palmarès page shows that visitor at that second.
+_SHOWCASE: list = []
+
+
+def register_showcase(showcase) -> None:
+    if showcase not in _SHOWCASE:
+        _SHOWCASE.append(showcase)
+
+
+NOTHING_SHOWN = {"palmares": False, "films": False, "winners": {}}
+
+
+def showcase(user, contest: Contest, *, at: datetime) -> dict:
+    """What `user` may see of the contest's releases at `at` (NOTHING_SHOWN without the releases app)."""
+    for rule in _SHOWCASE:
+        return rule(user, contest, at=at)
+    return NOTHING_SHOWN

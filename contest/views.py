@@ -42,21 +42,26 @@ def home(request):
         destination = selectors.landing_url(request.user)
         if destination:
             return redirect(destination)
-    return render(request, "contest/home.html", {"contests": Contest.objects.all()})
+    now = timezone.now()
+    contests = [(contest, selectors.showcase(request.user, contest, at=now)) for contest in Contest.objects.all()]
+    return render(request, "contest/home.html", {"contests": contests})
 
 
 def contest_detail(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
+    now = timezone.now()
+    shown = selectors.showcase(request.user, contest, at=now)
     return render(
         request,
         "contest/contest_detail.html",
         {
             "contest": contest,
             "rules": selectors.rules_in_words(contest),
-            "prizes": contest.prizes.all(),
+            "prizes": [(prize, shown["winners"].get(prize.pk, [])) for prize in contest.prizes.all()],
+            "shown": shown,
             "warnings": contest.content_warnings.all(),
             "resources": contest.support_resources.all(),
-            "now": timezone.now(),
+            "now": now,
             "in_a_team": permissions.teams_of(request.user, contest).exists(),
         },
     )

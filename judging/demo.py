@@ -155,8 +155,8 @@ def load_judging_demo(contest: Contest) -> None:
             Review.objects.create(
                 assignment=assignment,
                 status=Review.Status.SUBMITTED,
-                watched_seconds=8,
-                duration_seconds=8,
+                watched_seconds=entry.runtime_s or 60,
+                duration_seconds=entry.runtime_s or 60,
                 submitted_at=first.closes_at - timedelta(days=1),
                 private_comment="Démo.",
             )
@@ -183,8 +183,8 @@ def load_judging_demo(contest: Contest) -> None:
             Review.objects.create(
                 assignment=assignment,
                 status=Review.Status.SUBMITTED,
-                watched_seconds=8,
-                duration_seconds=8,
+                watched_seconds=assignment.entry.runtime_s or 60,
+                duration_seconds=assignment.entry.runtime_s or 60,
                 submitted_at=final.closes_at - timedelta(hours=number + 1),
                 private_comment="Très juste." if assignment.entry.title == "Sans voix" else "Démo.",
                 team_feedback="Merci pour ce film.",

@@ -1,13 +1,16 @@
-"""Sample films for the demo contest of `make run`: a few seconds of test picture and tone per submitted entry, made
-on the fly with PyAV, stored like an upload and put through the real pipeline (checks, then transcode) in-process,
-so the demo plays at once even before the worker has started. Idempotent: entries that have a film keep it."""
+"""Sample films for the demo contest of `make run`: a minute or so of test picture and tone per submitted entry, made
+on the fly with PyAV and stored like an upload; the real pipeline (checks, then transcode) runs in the worker that
+`make run` starts, so the server answers at once and the films are ready soon after. Tests call `process_now` on
+the films they need ready. Idempotent: entries that have a film keep it."""
 
 import hashlib
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from contest.models import Contest, Entry
 
@@ -17,11 +20,13 @@ from .samples import make_film
 from .selectors import current_film
 
 
-def add_sample_film(entry: Entry, *, seconds: float = 6, frequency: float = 440, process: bool = True) -> Film:
+def add_sample_film(
+    entry: Entry, *, seconds: float = 6, frequency: float = 440, fps: int = 12, process: bool = True
+) -> Film:
     """Store a generated film as `entry`'s film and, with `process`, check and transcode it now."""
     with tempfile.TemporaryDirectory() as folder:
         path = make_film(
-            Path(folder) / "film.mp4", duration_s=seconds, width=640, height=360, fps=12, frequency=frequency
+            Path(folder) / "film.mp4", duration_s=seconds, width=640, height=360, fps=fps, frequency=frequency
         )
         data = path.read_bytes()
         with path.open("rb") as file:
@@ -47,11 +52,16 @@ def process_now(film_id: int) -> str | None:
 
 
 def load_media_demo(contest: Contest) -> int:
-    """Give every submitted entry without a film a sample film, ready to play. Returns how many were made."""
+    """Give every submitted entry without a film a sample film of its typed runtime, queued for the pipeline's
+    workers once the transaction commits, as an upload is. Returns how many were made. Two pictures a second at the
+    contest's smallest size keep a minute of film quick to make and to check."""
     made = 0
     entries = contest.entries.filter(status=Entry.Status.SUBMITTED).order_by("pk")
     for index, entry in enumerate(entries):
         if current_film(entry) is None:
-            add_sample_film(entry, seconds=5 + index, frequency=330 + 110 * index)
+            film = add_sample_film(
+                entry, seconds=entry.runtime_s or 60, frequency=330 + 110 * index, fps=2, process=False
+            )
+            transaction.on_commit(partial(pipeline.film_received, film))
             made += 1
     return made

@@ -7,7 +7,7 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from contest.permissions import register_edit_review
-        from contest.selectors import register_team_notices, register_withdrawal_stake
+        from contest.selectors import register_showcase, register_team_notices, register_withdrawal_stake
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import page_cache, permissions, selectors
@@ -17,3 +17,4 @@ class ReleasesConfig(AppConfig):
         register_withdrawal_stake(selectors.announcement_stake)
         register_team_notices(selectors.team_release_notices)
         register_replacement_lock("released", permissions.released_lock)
+        register_showcase(selectors.contest_showcase)

@@ -1,6 +1,7 @@
 """The seed case in the demo contest: « Sans voix » wins the first prize; the award is announced publicly at once,
 the film is shown to the jury and the community (the team approved), and a public showing is scheduled for
-15 March next year at 09:00, Paris time.
+15 March next year at 09:00, Paris time. « Le Silence des couloirs » wins the audience award, and both its
+announcement and its film are public at once (the team approved and agreed to be named).
 
 Idempotent: the release is planned only when it has no step yet; the award and the demo film only when absent."""
 
@@ -28,6 +29,10 @@ TITLE = "Sans voix"
 PRIZE = "Premier prix"
 CITATION_FR = "Pour un silence qui dit tout, et le courage de le briser ensemble."
 CITATION_EN = "For a silence that says everything, and the courage to break it together."
+PUBLIC_TITLE = "Le Silence des couloirs"
+PUBLIC_PRIZE = "Prix du public"
+PUBLIC_CITATION_FR = "Pour trois voix qui refusent de se taire."
+PUBLIC_CITATION_EN = "For three voices that refuse to keep quiet."
 
 
 def public_showing_at(contest: Contest, now: datetime) -> datetime:
@@ -91,4 +96,27 @@ def load_release_demo(contest: Contest, *, with_film: bool = True) -> Release | 
         release=release, step_ids=[step.pk for step in services.pending_approvals(release)], by=captain.user
     )
     services.set_team_name_shown(release=release, show=True, by=captain.user)
+    _load_public_film(contest, by=by)
     return release
+
+
+def _load_public_film(contest: Contest, *, by) -> None:
+    """The audience award, announced and shown to everyone now: the demo's film that anyone can play."""
+    entry = Entry.objects.filter(contest=contest, title=PUBLIC_TITLE).select_related("team").first()
+    prize = Prize.objects.filter(contest=contest, name_fr=PUBLIC_PRIZE).first()
+    if entry is None or prize is None:
+        return
+    if not Award.objects.filter(prize=prize, entry=entry).exists():
+        record_award(prize=prize, entry=entry, by=by, citation_fr=PUBLIC_CITATION_FR, citation_en=PUBLIC_CITATION_EN)
+    release = services.ensure_release(entry=entry, by=by)
+    if release.steps.exists():
+        return
+    now = timezone.now()
+    everyone = {"team", "jury", "community", "link", "public"}
+    services.add_step(release=release, target=Target.ANNOUNCEMENT, at=now, audiences=everyone, by=by)
+    services.add_step(release=release, target=Target.FILM, at=now, audiences=everyone, by=by)
+    captain = entry.team.memberships.order_by("role", "pk").first()
+    services.approve_film_steps(
+        release=release, step_ids=[step.pk for step in services.pending_approvals(release)], by=captain.user
+    )
+    services.set_team_name_shown(release=release, show=True, by=captain.user)

@@ -18,7 +18,17 @@ from judging.selectors import blind_rounds_in_progress
 from media_pipeline import delivery
 
 from .models import WIDE_FILM_AUDIENCES, Audience, Release, ReleaseStep, ShareLink, Target
-from .permissions import ANONYMOUS, WHAT, Viewer, can_see, current_steps, decide, live_share_link, step_audiences
+from .permissions import (
+    ANONYMOUS,
+    WHAT,
+    Viewer,
+    can_see,
+    current_steps,
+    decide,
+    live_share_link,
+    step_audiences,
+    viewer_for,
+)
 from .services import pending_approvals
 
 
@@ -162,13 +172,18 @@ def share_link_to_open(token: str, *, at: datetime | None = None) -> ShareLink |
     return link
 
 
+def palmares_winners(announced: list[Shown]) -> list[tuple[Award, Shown]]:
+    """(award, item) for every award of the items whose announcement is shown, in the palmarès's order."""
+    return sorted(
+        ((award, item) for item in announced for award in item.awards),
+        key=lambda pair: (pair[0].prize.order, pair[0].prize.name_fr, pair[0].pk),
+    )
+
+
 def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:
     """The winners whose announcement `viewer` may see, prize by prize, and the jury once there is a winner."""
     shown = [item for item in shown_releases(viewer, contest=contest, at=at) if item.announcement]
-    winners = sorted(
-        ((award, item) for item in shown for award in item.awards),
-        key=lambda pair: (pair[0].prize.order, pair[0].prize.name_fr, pair[0].pk),
-    )
+    winners = palmares_winners(shown)
     jury = []
     if winners:
         jury = list(
@@ -177,6 +192,27 @@ def palmares(viewer: Viewer, *, contest: Contest, at: datetime) -> dict:
             .order_by("user__full_name", "user__email")
         )
     return {"winners": winners, "jury": jury, "public": all(item.public for _, item in winners)}
+
+
+def contest_showcase(user, contest: Contest, *, at: datetime) -> dict:
+    """For the contest's page and the home page (contest.selectors.showcase): whether `user` finds a palmarès and
+    films, and each prize's winners as the palmarès page names them (the team only where it names it)."""
+    viewer = viewer_for(user, contest, at=at)
+    announced = [item for item in shown_releases(viewer, contest=contest, at=at) if item.announcement]
+    winners: dict[int, list[dict]] = {}
+    for award, item in palmares_winners(announced):
+        winners.setdefault(award.prize_id, []).append(
+            {
+                "title": item.entry.title,
+                "team": item.entry.team if item.show_team_name else None,
+                "url": reverse(
+                    "releases:announcement", kwargs={"contest_slug": contest.slug, "public_id": item.entry.public_id}
+                ),
+            }
+        )
+    # As the film list (releases.views.film_list) lists them: the films one may read about and watch.
+    films = any(item.film for item in announced)
+    return {"palmares": bool(winners), "films": films, "winners": winners}
 
 
 def public_items(*, at: datetime) -> list[Shown]:

@@ -128,16 +128,19 @@ def palmares(request, contest_slug):
 @release_surface
 @require_GET
 def film_list(request, contest_slug):
-    """The films whose announcement the visitor may see; `?q=` searches their titles."""
+    """The films the visitor may both read about and watch ("All released films": nothing listed there fails to
+    play for them); `?q=` searches their titles."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     now = timezone.now()
     query = request.GET.get("q", "")[:100]
     viewer = viewer_for(request.user, contest, at=now)
     items = [
-        item for item in selectors.shown_releases(viewer, contest=contest, at=now, query=query) if item.announcement
+        item
+        for item in selectors.shown_releases(viewer, contest=contest, at=now, query=query)
+        if item.announcement and item.film
     ]
     response = render(request, "releases/film_list.html", {"contest": contest, "items": items, "query": query})
-    return _public(response, all(item.public_announcement for item in items))
+    return _public(response, all(item.public_announcement and item.public_film for item in items))
 
 
 @anonymous_page_cache

@@ -23,7 +23,7 @@ def main_pages() -> list[MainPage]:
     contest = Contest.objects.get(slug=DEMO_SLUG)
     slug = {"contest_slug": contest.slug}
     draft = Entry.objects.get(contest=contest, title="Dire non")
-    release = Release.objects.filter(contest=contest).select_related("entry").first()
+    release = Release.objects.filter(contest=contest, entry__title="Sans voix").select_related("entry").get()
     juror = User.objects.get(email="juror1@example.org")
     assignment = Assignment.objects.filter(juror=juror).select_related("round", "entry").order_by("pk").first()
     pages = [

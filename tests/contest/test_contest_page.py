@@ -40,7 +40,7 @@ def test_the_contest_page_states_its_rules_warnings_support_and_prizes(client, c
         "<li>Self-harm</li>",
         '<li><strong>3114 — Prévention du suicide</strong> · <a href="tel:3114">3114</a> · '
         '<a href="https://3114.fr" rel="noopener">https://3114.fr</a> — 24/7.</li>',
-        "<li>First prize</li><li>Audience award</li>",
+        "<li><strong>First prize</strong></li><li><strong>Audience award</strong></li>",
     ]:
         assert sentence in html
 
@@ -70,14 +70,15 @@ def test_french_is_the_default_and_the_switcher_changes_the_language(client, con
     url = reverse("contest_detail", kwargs={"contest_slug": contest.slug})
     html = client.get(url).content.decode()  # no Accept-Language, no choice yet
     assert '<html lang="fr">' in html
-    assert "<h2>Prix</h2>" in html and "<li>Premier prix</li><li>Prix du public</li>" in html
+    assert '<h2 id="prizes-title">Prix</h2>' in html
+    assert "<li><strong>Premier prix</strong></li><li><strong>Prix du public</strong></li>" in html
     assert 'name="language" value="en"' in html  # the switcher, on every page
 
     response = client.post(reverse("set_language"), {"language": "en", "next": url})
     assert (response.status_code, response["Location"]) == (302, url)
     html = client.get(url).content.decode()
     assert '<html lang="en">' in html
-    assert "<h2>Prizes</h2>" in html and "<li>First prize</li>" in html
+    assert '<h2 id="prizes-title">Prizes</h2>' in html and "<li><strong>First prize</strong></li>" in html
 
     client.post(reverse("set_language"), {"language": "fr", "next": url})
     assert '<html lang="fr">' in client.get(url).content.decode()

@@ -165,8 +165,12 @@ def expect(surface: str, state, role: str, day: int, sign: int):
         if not (announcement or (film and role == "link_holder")):
             return None
         return "poster" if film else "title_card"
-    if surface in ("palmares", "listing", "search"):
+    if surface == "palmares":
         return expected_visible(state, listed_as, "announcement", day, sign)
+    if surface in ("listing", "search"):  # "All released films": the films one may read about and watch
+        return expected_visible(state, listed_as, "announcement", day, sign) and expected_visible(
+            state, listed_as, "film", day, sign
+        )
     if surface == "sitemap":
         return (public_announcement, public_film)
     if surface == "feed":
