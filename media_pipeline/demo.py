@@ -3,12 +3,13 @@ on the fly with PyAV and stored like an upload; the real pipeline (checks, then 
 `make run` starts, so the server answers at once and the films are ready soon after. Tests call `process_now` on
 the films they need ready. Idempotent: entries that have a film keep it."""
 
+import functools
 import hashlib
 import tempfile
 from functools import partial
 from pathlib import Path
 
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -24,13 +25,8 @@ def add_sample_film(
     entry: Entry, *, seconds: float = 6, frequency: float = 440, fps: int = 12, process: bool = True
 ) -> Film:
     """Store a generated film as `entry`'s film and, with `process`, check and transcode it now."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = make_film(
-            Path(folder) / "film.mp4", duration_s=seconds, width=640, height=360, fps=fps, frequency=frequency
-        )
-        data = path.read_bytes()
-        with path.open("rb") as file:
-            key = default_storage.save(new_upload_key(), File(file))
+    data = _sample(seconds, frequency, fps)
+    key = default_storage.save(new_upload_key(), ContentFile(data))
     film = Film.objects.create(
         entry=entry,
         key=key,
@@ -42,6 +38,17 @@ def add_sample_film(
     if process:
         process_now(film.pk)
     return film
+
+
+@functools.lru_cache(maxsize=16)
+def _sample(seconds: float, frequency: float, fps: int) -> bytes:
+    """The bytes of a sample film, made once per process: the demo is loaded by many tests, and a minute of film
+    takes seconds to encode."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_film(
+            Path(folder) / "film.mp4", duration_s=seconds, width=640, height=360, fps=fps, frequency=frequency
+        )
+        return path.read_bytes()
 
 
 def process_now(film_id: int) -> str | None:
