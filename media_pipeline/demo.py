@@ -15,7 +15,7 @@ from django.db import transaction
 
 from contest.models import Contest, Entry
 
-from . import pipeline
+from . import pipeline, steps
 from .models import Film, new_upload_key
 from .samples import make_film
 from .selectors import current_film
@@ -54,8 +54,8 @@ def _sample(seconds: float, frequency: float, fps: int) -> bytes:
 def process_now(film_id: int) -> str | None:
     """Run the whole pipeline on one film in this process (demo, tests, `manage.py` shells). Claims work the same way
     as the workers, so a message for the same film that a worker picks up later does nothing."""
-    pipeline.run_check(film_id)
-    return pipeline.run_transcode(film_id) or Film.objects.get(pk=film_id).state
+    steps.run_check(film_id)
+    return steps.run_transcode(film_id) or Film.objects.get(pk=film_id).state
 
 
 def load_media_demo(contest: Contest) -> int:

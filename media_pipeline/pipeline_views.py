@@ -1,7 +1,6 @@
 """Pages of the media pipeline: the live status of a team's film, and the organisers' pipeline page."""
 
 from django.contrib import messages
-from django.db.models import Avg, Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contest import permissions
 from contest.models import Contest
 
-from . import pipeline
+from . import selectors, services
 from .models import Film
 from .status import status_context
 
@@ -46,23 +45,7 @@ def pipeline_page(request, contest_slug):
     """Organisers: counts per state, what is in progress, failures and rejections with their reasons, step times."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_organiser(request.user, contest)
-    films = Film.objects.filter(entry__contest=contest, replaced_at__isnull=True).select_related("entry__team")
-    counts = pipeline.stats(contest)
-    timings = films.aggregate(
-        check=Avg("check_seconds"),
-        transcode=Avg("transcode_seconds"),
-        queued=Avg("queued_seconds"),
-        ready=Count("pk", filter=Q(state=Film.State.READY)),
-    )
-    context = {
-        "contest": contest,
-        "states": [(value, label, counts[value]) for value, label in Film.State.choices],
-        "total": sum(counts.values()),
-        "timings": timings,
-        "working": films.filter(state__in=pipeline.IN_PROGRESS).order_by("state_changed_at"),
-        "troubled": films.filter(state__in=(Film.State.FAILED, Film.State.REJECTED)).order_by("-state_changed_at"),
-        "recent": films.filter(state=Film.State.READY).order_by("-state_changed_at")[:20],
-    }
+    context = {"contest": contest, **selectors.pipeline_overview(contest)}
     return render(request, "media_pipeline/pipeline.html", context)
 
 
@@ -73,7 +56,7 @@ def pipeline_retry(request, contest_slug, film_id):
     film = Film.objects.filter(pk=film_id, entry__contest=contest).select_related("entry").first()
     if film is None:
         raise Http404
-    if pipeline.retry(film, by=request.user):
+    if services.retry_film(film=film, by=request.user):
         messages.success(request, _("The film of “%(title)s” is being checked again.") % {"title": film.entry.title})
     else:
         messages.error(request, _("This film is not failed or rejected any more; nothing was started."))

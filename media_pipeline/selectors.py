@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Avg, Count, Q
 from django.http import Http404
 
 from contest import permissions
@@ -10,6 +10,7 @@ from contest.models import Contest, Entry
 
 from . import storage
 from .models import Film, Rendition, Upload
+from .pipeline import IN_PROGRESS
 
 
 def current_film(entry: Entry) -> Film | None:
@@ -21,7 +22,7 @@ def current_film(entry: Entry) -> Film | None:
 def accepted_film(entry: Entry) -> Film | None:
     """The film that plays for `entry`: its latest film the pipeline made ready. It stays the entry's film (jury,
     organisers, public pages) until a replacement is ready, however the replacement fares meanwhile; the files of
-    older ready films are deleted when a newer one becomes ready (pipeline._finish_ready)."""
+    older ready films are deleted when a newer one becomes ready (steps._retire_previous)."""
     films = Film.objects.filter(entry=entry, state=Film.State.READY).select_related("uploaded_by")
     return films.order_by("-created_at", "-id").first()
 
@@ -75,3 +76,32 @@ def uploaded_parts(upload: Upload) -> list[storage.StoredPart]:
     """The parts storage already holds for an open upload, to resume without sending them again.
     Raises storage.StorageRefusal("no_such_upload") when storage no longer knows the upload."""
     return storage.list_parts(upload=upload)
+
+
+def pipeline_stats(contest: Contest) -> dict[str, int]:
+    """Counts per state of the contest's current films."""
+    rows = Film.objects.filter(entry__contest=contest, replaced_at__isnull=True).values_list("state", flat=True)
+    counts = dict.fromkeys(Film.State.values, 0)
+    for state in rows:
+        counts[state] += 1
+    return counts
+
+
+def pipeline_overview(contest: Contest) -> dict:
+    """The organisers' pipeline page: counts per state, mean step times, what is in progress, failures and
+    rejections, the latest ready films."""
+    films = Film.objects.filter(entry__contest=contest, replaced_at__isnull=True).select_related("entry__team")
+    counts = pipeline_stats(contest)
+    return {
+        "states": [(value, label, counts[value]) for value, label in Film.State.choices],
+        "total": sum(counts.values()),
+        "timings": films.aggregate(
+            check=Avg("check_seconds"),
+            transcode=Avg("transcode_seconds"),
+            queued=Avg("queued_seconds"),
+            ready=Count("pk", filter=Q(state=Film.State.READY)),
+        ),
+        "working": films.filter(state__in=IN_PROGRESS).order_by("state_changed_at"),
+        "troubled": films.filter(state__in=(Film.State.FAILED, Film.State.REJECTED)).order_by("-state_changed_at"),
+        "recent": films.filter(state=Film.State.READY).order_by("-state_changed_at")[:20],
+    }

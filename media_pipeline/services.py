@@ -5,9 +5,11 @@ whether it may, record what happened, and never trust a size or a key that the b
 
 import os
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,7 @@ from accounts.models import User
 from contest.models import Entry, Team
 from contest.services import ContestError, record_event, set_film_accepted
 
-from . import storage
+from . import pipeline, storage
 from .models import Film, ReplacementRequest, Upload
 from .replacement_locks import replacement_lock
 from .selectors import accepted_film, current_film, kept_keys
@@ -301,7 +303,8 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
     UploadError("size_mismatch" | "too_big") is raised. Otherwise writes Upload, a Film (state `received`), an
     AuditEvent `film_received`; marks the previous upload replaced. An accepted (ready) film stays the entry's film,
     its files kept, until the new one is ready; any other previous upload's objects are deleted after commit, and
-    without an accepted film the entry's film is marked not yet accepted. Calls `film_received` after commit.
+    without an accepted film the entry's film is marked not yet accepted. After commit, pipeline.film_received
+    queues its checks.
     A locked film (replacement_locks) is replaced only with an organiser's approval, which this upload then uses.
     Raises UploadError("upload_closed" | "invalid_part" | "entry_closed" | "window_closed" | "size_mismatch" |
     "replacement_locked" |
@@ -354,6 +357,7 @@ def complete_upload(*, upload: Upload, parts: list[tuple[int, str]], by: User, n
             upload.state = Upload.State.COMPLETED
             upload.save(update_fields=["state", "finished_at"])
             film = _receive_film(entry=entry, upload=upload, stored=stored, by=by, now=now)
+            transaction.on_commit(partial(pipeline.film_received, film))
             if approval is not None:  # an approval allows one upload
                 approval.state, approval.upload = ReplacementRequest.State.USED, upload
                 approval.save(update_fields=["state", "upload"])
@@ -368,7 +372,7 @@ def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject,
     if previous is not None:
         previous.replaced_at = now
         previous.save(update_fields=["replaced_at"])
-        # The accepted film stays until the new one is ready (pipeline._finish_ready deletes it then); a previous
+        # The accepted film stays until the new one is ready (steps._retire_previous deletes it then); a previous
         # replacement that was never accepted is of no further use.
         if kept is None or previous.pk != kept.pk:
             transaction.on_commit(lambda: storage.delete_object(previous.key))
@@ -400,16 +404,28 @@ def _receive_film(*, entry: Entry, upload: Upload, stored: storage.StoredObject,
     # entry accepted until the replacement is.
     if kept is None:
         set_film_accepted(entry=entry, accepted=False, by=None)
-    transaction.on_commit(lambda: film_received(film=film))
     return film
 
 
-def film_received(*, film: Film) -> None:
-    """Hook: called once a film is stored and recorded (after commit). The media pipeline enqueues its checks
-    (`received → checking → rejected | transcoding → ready | failed`, see pipeline.py)."""
-    from . import pipeline
-
-    pipeline.film_received(film)
+@transaction.atomic
+def retry_film(*, film: Film, by: User) -> bool:
+    """An organiser starts a failed or rejected film over from the checks (after a fix, or after the rules changed).
+    Moves it back to `received` (pipeline.transition) and writes an AuditEvent `film_retried`; enqueues its checks
+    after commit. Returns False, writing nothing, when the film is no longer failed or rejected (or was replaced)."""
+    changed = pipeline.transition(
+        Q(pk=film.pk, replaced_at__isnull=True),
+        sources=(Film.State.FAILED, Film.State.REJECTED),
+        to=Film.State.RECEIVED,
+        lease_until=None,
+        attempts=0,
+        progress=0.0,
+        failure="",
+        enqueued_at=None,
+    )
+    if changed:
+        record_event(verb="film_retried", actor=by, contest=film.entry.contest, entry=film.entry, film=film.pk)
+        transaction.on_commit(lambda: pipeline.enqueue(film.pk, pipeline.CHECK))
+    return bool(changed)
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ MD5s followed by `-<number of parts>`.
 """
 
 import hashlib
+import io
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -20,13 +22,19 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
+
+from . import readers
 
 COPY_BUFFER = 1024 * 1024
 PART_TOKEN_SALT = "media_pipeline.upload_part"  # noqa: S105 (a signing salt, not a secret)
+logger = logging.getLogger(__name__)
 
 
 class StorageRefusal(Exception):
@@ -86,12 +94,12 @@ def s3_client(*, public: bool = False):
     )
 
 
-def _error_code(error: ClientError) -> str:
+def error_code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
 def _refusal(error: ClientError) -> StorageRefusal:
-    code = _error_code(error)
+    code = error_code(error)
     if code == "NoSuchUpload":
         return StorageRefusal("no_such_upload")
     if code in ("InvalidPart", "InvalidPartOrder", "EntityTooSmall", "MalformedXML"):
@@ -291,7 +299,7 @@ def abort_multipart(*, key: str, storage_upload_id: str) -> None:
         try:
             s3_client().abort_multipart_upload(Bucket=settings.S3_BUCKET, Key=key, UploadId=storage_upload_id)
         except ClientError as error:
-            if _error_code(error) != "NoSuchUpload":
+            if error_code(error) != "NoSuchUpload":
                 raise
         return
     shutil.rmtree(_parts_dir(storage_upload_id), ignore_errors=True)
@@ -302,7 +310,7 @@ def stat_object(key: str) -> StoredObject | None:
         try:
             head = s3_client().head_object(Bucket=settings.S3_BUCKET, Key=key)
         except ClientError as error:
-            if _error_code(error) in ("404", "NoSuchKey", "NotFound"):
+            if error_code(error) in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise
         return StoredObject(key, head["ContentLength"], head["ETag"].strip('"'), head["LastModified"])
@@ -358,59 +366,96 @@ def stored_objects(prefix: str) -> Iterator[StoredObject]:
             yield StoredObject(key, stat.st_size, "", datetime.fromtimestamp(stat.st_mtime, UTC))
 
 
-LIFECYCLE_RULE_ID = "abort-incomplete-multipart-uploads"
-# What S3-compatible servers answer for a bucket setting they do not implement. MinIO's community edition refuses
-# per-bucket CORS (it applies MINIO_API_CORS_ALLOW_ORIGIN to every bucket) and drops or refuses the
-# AbortIncompleteMultipartUpload lifecycle action (it aborts stale uploads itself, MINIO_API_STALE_UPLOADS_EXPIRY).
-UNSUPPORTED_CODES = ("NotImplemented", "MalformedXML", "InvalidRequest")
+# What the pipeline's steps read and write
 
 
-def configure_bucket(*, origins: list[str], abort_incomplete_after_days: int = 1) -> dict[str, bool]:
-    """S3 mode: let browsers at `origins` PUT parts (and read the ETag of each part), and have the bucket itself
-    abort multipart uploads left incomplete, as a backstop to the housekeeping task. Returns which of the two the
-    storage server took ({"cors": bool, "lifecycle": bool}); a server that does not implement one is not an error
-    (see UNSUPPORTED_CODES), anything else is raised."""
-    client = s3_client()
-    applied = {}
-    try:
-        client.put_bucket_cors(
-            Bucket=settings.S3_BUCKET,
-            CORSConfiguration={
-                "CORSRules": [
-                    {
-                        "AllowedOrigins": origins,
-                        "AllowedMethods": ["PUT", "GET", "HEAD"],
-                        "AllowedHeaders": ["*"],
-                        "ExposeHeaders": ["ETag"],
-                        "MaxAgeSeconds": 3600,
-                    }
-                ]
-            },
-        )
-        applied["cors"] = True
-    except ClientError as error:
-        if _error_code(error) not in UNSUPPORTED_CODES:
+class StorageUnavailable(Exception):
+    """Storage could not be read or written for a reason that may pass (network, 5xx, throttling): retry later."""
+
+
+class ObjectGone(Exception):
+    """The stored object is not there (deleted, or refused for good): a newer upload replaced its film."""
+
+
+class WatchedFile(io.RawIOBase):
+    """A file object that remembers the first storage error its reads met. PyAV and the probe turn read errors into
+    "unreadable" verdicts; a network error must instead become a retry, so the pipeline checks `error` afterwards."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.error: BaseException | None = None
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.raw.tell()
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        return self.raw.seek(offset, whence)
+
+    def readinto(self, buffer):
+        try:
+            return self.raw.readinto(buffer)
+        except (BotoCoreError, ClientError, OSError) as error:
+            self.error = self.error or error
             raise
-        applied["cors"] = False
+
+    def close(self):
+        self.raw.close()
+        super().close()
+
+
+def is_transient(error: BaseException | None) -> bool:
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return status >= 500 or error.response.get("Error", {}).get("Code") in ("SlowDown", "RequestTimeout")
+    return isinstance(error, BotoCoreError | OSError)
+
+
+def open_watched(key: str) -> tuple[WatchedFile, int]:
+    """The stored object for reading, and its size. Raises ObjectGone, or StorageUnavailable (retry later)."""
     try:
-        client.put_bucket_lifecycle_configuration(
-            Bucket=settings.S3_BUCKET,
-            LifecycleConfiguration={
-                "Rules": [
-                    {
-                        "ID": LIFECYCLE_RULE_ID,
-                        "Status": "Enabled",
-                        "Filter": {"Prefix": ""},
-                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": abort_incomplete_after_days},
-                    }
-                ]
-            },
-        )
-        rules = client.get_bucket_lifecycle_configuration(Bucket=settings.S3_BUCKET).get("Rules", [])
-        # Read back: some servers accept the rule and silently drop the action.
-        applied["lifecycle"] = any("AbortIncompleteMultipartUpload" in rule for rule in rules)
-    except ClientError as error:
-        if _error_code(error) not in UNSUPPORTED_CODES:
-            raise
-        applied["lifecycle"] = False
-    return applied
+        raw, size = readers.open_stored(default_storage, key)
+    except FileNotFoundError:
+        raise ObjectGone(key) from None
+    except (BotoCoreError, ClientError, OSError) as error:
+        if isinstance(error, ClientError) and not is_transient(error):
+            raise ObjectGone(key) from error
+        raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
+    return WatchedFile(raw), size
+
+
+def save_file(path: Path, key: str) -> int:
+    """Store the file at `path` under `key`; returns its size. Raises StorageUnavailable."""
+    try:
+        with open(path, "rb") as handle:
+            default_storage.save(key, File(handle, name=key))
+    except (BotoCoreError, ClientError, OSError) as error:
+        raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
+    return path.stat().st_size
+
+
+def read_field_file(field_file, *, limit: int) -> bytes:
+    """Up to `limit` bytes of a model's stored file. Raises StorageUnavailable."""
+    try:
+        with field_file.open("rb") as handle:
+            return handle.read(limit)
+    except (BotoCoreError, ClientError, OSError) as error:
+        raise StorageUnavailable(str(error)) from error
+
+
+def delete_after_commit(keys: list[str]) -> None:
+    for key in keys:
+        transaction.on_commit(lambda key=key: delete_object(key))
+
+
+def delete_now(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            delete_object(key)
+        except Exception:  # housekeeping deletes what is left under renditions/
+            logger.warning("Could not delete %s", key, exc_info=True)

@@ -1,4 +1,5 @@
-"""Celery tasks of the media pipeline. Thin: each takes ids and calls one service (pipeline.py, services.py).
+"""Celery tasks of the media pipeline. Thin: each takes ids and calls one step or service (steps.py, pipeline.py,
+services.py). Nothing in the app imports this module: the pipeline sends the tasks by their registered names.
 
 Both pipeline tasks run with acks_late and task_reject_on_worker_lost (config/celery.py): a message is acknowledged
 only once its task has finished, so a worker killed mid-transcode leaves it to be delivered again; the claim in
@@ -11,7 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext
 
-from . import pipeline, services
+from . import pipeline, services, steps, storage
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +22,12 @@ def _backoff(retries: int) -> int:
 
 
 def _run(task, film_id: int, step, limit: int):
-    run = pipeline.run_check if step is pipeline.CHECK else pipeline.run_transcode
+    run = steps.run_check if step is pipeline.CHECK else steps.run_transcode
     try:
         return run(film_id)
     except pipeline.Superseded:
         return None
-    except pipeline.StorageUnavailable as error:
+    except storage.StorageUnavailable as error:
         if task.request.retries >= settings.PIPELINE_STORAGE_RETRIES:
             pipeline.give_up(
                 film_id, gettext("Storage could not be reached after several tries (%(error)s).") % {"error": error}

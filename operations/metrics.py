@@ -98,6 +98,11 @@ def record_upload_bytes(*, size: int) -> None:
     _add(UPLOAD_BYTES_KEY, "total", size)
 
 
+def count_received_film(sender, *, film, **kwargs) -> None:
+    """Receiver of media_pipeline.signals.film_received (connected in OperationsConfig.ready())."""
+    record_upload_bytes(size=film.size)
+
+
 def _read(key: str) -> dict[str, float]:
     client = redis_client()
     if client is None:

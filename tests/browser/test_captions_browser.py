@@ -6,9 +6,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from contest.models import Entry
+from media_pipeline.bucket import configure_bucket
 from media_pipeline.models import Film, Rendition
 from media_pipeline.samples import make_film
-from media_pipeline.storage import configure_bucket
 from tests.factories import EntryFactory
 from tests.judging.factories import RoundFactory, assign, seated_juror
 

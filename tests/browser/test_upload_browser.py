@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from contest.models import AuditEvent
-from media_pipeline import storage
+from media_pipeline import bucket, storage
 from media_pipeline.models import Film, Upload
 from tests.factories import EntryFactory, team_with_member
 
@@ -40,7 +40,7 @@ def wait_for(page, condition, timeout=30.0):
 
 
 def test_a_64_mb_film_interrupted_by_a_reload_resumes_and_is_received(live_server, page, login, s3, tmp_path):
-    storage.configure_bucket(origins=[live_server.url])
+    bucket.configure_bucket(origins=[live_server.url])
     team, member = team_with_member()
     entry = EntryFactory(team=team, title="Sans voix")
     film_path = tmp_path / "sans-voix.mp4"
@@ -130,7 +130,7 @@ def part_number_of(url: str) -> int:
 
 
 def test_a_failed_part_is_sent_again_and_pause_holds_the_upload_until_resume(live_server, page, login, s3, tmp_path):
-    storage.configure_bucket(origins=[live_server.url])
+    bucket.configure_bucket(origins=[live_server.url])
     team, member = team_with_member()
     entry = EntryFactory(team=team)
     film_path = tmp_path / "film.mp4"
@@ -181,7 +181,7 @@ def test_a_failed_part_is_sent_again_and_pause_holds_the_upload_until_resume(liv
 
 
 def test_cancel_aborts_the_upload_in_storage_and_on_the_server(live_server, page, login, s3, tmp_path):
-    storage.configure_bucket(origins=[live_server.url])
+    bucket.configure_bucket(origins=[live_server.url])
     team, member = team_with_member()
     entry = EntryFactory(team=team)
     film_path = tmp_path / "film.mp4"

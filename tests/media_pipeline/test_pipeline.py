@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contest.models import AuditEvent, ContestRole, Entry
-from media_pipeline import pipeline, samples
+from media_pipeline import pipeline, samples, steps, storage
 from media_pipeline.models import Film, Rendition, new_upload_key
 from tests.factories import ContestRoleFactory, EntryFactory, TeamMemberFactory, UserFactory
 
@@ -56,7 +56,7 @@ def test_an_accepted_film_is_transcoded_and_its_entry_accepted(films, broker, dj
     film = stored_film(entry, films.get("tagged").read_bytes(), by=member)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert pipeline.run_check(film.pk) == Film.State.TRANSCODING
+        assert steps.run_check(film.pk) == Film.State.TRANSCODING
     film.refresh_from_db()
     entry.refresh_from_db()
     assert (film.state, film.attempts, film.lease_until, film.problems) == (Film.State.TRANSCODING, 0, None, [])
@@ -65,7 +65,7 @@ def test_an_accepted_film_is_transcoded_and_its_entry_accepted(films, broker, dj
     assert broker.llen("transcode") == 1  # queued after commit
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert pipeline.run_transcode(film.pk) == Film.State.READY
+        assert steps.run_transcode(film.pk) == Film.State.READY
     film.refresh_from_db()
     assert film.progress == 1.0
     proxy = film.renditions.get(kind=Rendition.Kind.PROXY)
@@ -86,9 +86,9 @@ def test_a_title_stored_with_a_line_break_still_gets_its_ready_mail_on_one_line(
     Entry.objects.filter(pk=entry.pk).update(title="Sans voix\r\nBcc: x@evil.example")  # stored before the rule
     film = stored_film(entry, films.get("tagged").read_bytes(), by=member)
     with django_capture_on_commit_callbacks(execute=True):
-        assert pipeline.run_check(film.pk) == Film.State.TRANSCODING
+        assert steps.run_check(film.pk) == Film.State.TRANSCODING
     with django_capture_on_commit_callbacks(execute=True):
-        assert pipeline.run_transcode(film.pk) == Film.State.READY
+        assert steps.run_transcode(film.pk) == Film.State.READY
     [message] = mail.outbox
     assert message.subject == "Votre film pour « Sans voix Bcc: x@evil.example » est prêt"
     assert message.bcc == [] and message.to == [member.email]
@@ -103,7 +103,7 @@ def test_a_rejected_film_says_why_in_the_team_language_and_in_the_page_language(
     film = stored_film(entry, films.get("long").read_bytes(), by=member)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert pipeline.run_check(film.pk) == Film.State.REJECTED
+        assert steps.run_check(film.pk) == Film.State.REJECTED
     film.refresh_from_db()
     assert film.problems == [
         {
@@ -134,7 +134,7 @@ def test_a_second_claim_finds_nothing_to_do(films):
 
     assert (first.state, first.attempts) == (Film.State.CHECKING, 1)
     assert second is None
-    assert pipeline.run_check(film.pk) is None  # a duplicate delivery while the first holds the lease
+    assert steps.run_check(film.pk) is None  # a duplicate delivery while the first holds the lease
 
 
 def test_an_expired_lease_is_taken_over_and_the_late_worker_cannot_write(films):
@@ -179,14 +179,14 @@ def test_storage_that_cannot_be_reached_means_retry_not_reject(s3, films, settin
         "default": {**reachable, "OPTIONS": {**reachable["OPTIONS"], "endpoint_url": closed}},
     }
 
-    with pytest.raises(pipeline.StorageUnavailable):
-        pipeline.run_check(film.pk)
+    with pytest.raises(storage.StorageUnavailable):
+        steps.run_check(film.pk)
 
     film.refresh_from_db()
     assert (film.state, film.attempts, film.problems) == (Film.State.CHECKING, 1, [])
     assert film.lease_until < timezone.now()  # released: the retry need not wait for the lease
     settings.STORAGES = {**settings.STORAGES, "default": reachable}
-    assert pipeline.run_check(film.pk) == Film.State.TRANSCODING
+    assert steps.run_check(film.pk) == Film.State.TRANSCODING
 
 
 def test_the_sweeper_resends_lost_and_abandoned_work_and_nothing_else(films, broker, settings):
@@ -276,8 +276,8 @@ def test_only_the_team_sees_its_film_status(client, films):
 def test_the_entry_page_shows_the_ready_film_with_poster_and_player(client, films):
     entry, member = team_entry(min_resolution_px=90)
     film = stored_film(entry, films.get("h264").read_bytes())
-    pipeline.run_check(film.pk)
-    pipeline.run_transcode(film.pk)
+    steps.run_check(film.pk)
+    steps.run_transcode(film.pk)
     client.force_login(member)
 
     html = client.get(
@@ -293,8 +293,8 @@ def test_the_entry_page_shows_the_ready_film_with_poster_and_player(client, film
 def test_a_new_upload_restarts_the_checks(films, broker):
     entry, member = team_entry(min_resolution_px=90)
     first = stored_film(entry, films.get("h264").read_bytes())
-    pipeline.run_check(first.pk)
-    pipeline.run_transcode(first.pk)
+    steps.run_check(first.pk)
+    steps.run_transcode(first.pk)
     Film.objects.filter(pk=first.pk).update(replaced_at=timezone.now())
     second = stored_film(entry, samples.make_film(films.get("h264").parent / "second.mp4", duration_s=1).read_bytes())
 
@@ -303,13 +303,13 @@ def test_a_new_upload_restarts_the_checks(films, broker):
     second.refresh_from_db()
     assert second.state == Film.State.RECEIVED and second.enqueued_at is not None
     assert broker.llen("checks") == 1
-    assert pipeline.run_transcode(first.pk) is None  # a replaced film is never worked on again
+    assert steps.run_transcode(first.pk) is None  # a replaced film is never worked on again
 
 
 def test_the_organiser_entry_page_shows_the_verdict_and_the_original_name(client, films):
     entry, member = team_entry(min_resolution_px=90, max_duration_s=5)
     film = stored_film(entry, films.get("long").read_bytes(), by=member)
-    pipeline.run_check(film.pk)
+    steps.run_check(film.pk)
     organiser = ContestRoleFactory(contest=entry.contest, role=ContestRole.Role.ORGANISER).user
     client.force_login(organiser)
 
@@ -331,8 +331,8 @@ def test_the_jurors_track_of_a_webvtt_file_names_nobody(films, broker):
         ),
     )
     film = stored_film(entry, films.get("h264").read_bytes())
-    pipeline.run_check(film.pk)
-    assert pipeline.run_transcode(film.pk) == Film.State.READY
+    steps.run_check(film.pk)
+    assert steps.run_transcode(film.pk) == Film.State.READY
 
     subtitles = Film.objects.get(pk=film.pk).renditions.get(kind=Rendition.Kind.SUBTITLES)
     with default_storage.open(subtitles.key, "rb") as handle:
@@ -348,8 +348,8 @@ def test_the_teams_srt_becomes_a_webvtt_rendition_and_a_broken_one_a_warning(fil
     outcome = {}
     for entry in (good, broken):
         film = stored_film(entry, films.get("h264").read_bytes())
-        pipeline.run_check(film.pk)
-        assert pipeline.run_transcode(film.pk) == Film.State.READY
+        steps.run_check(film.pk)
+        assert steps.run_transcode(film.pk) == Film.State.READY
         outcome[entry.pk] = Film.objects.get(pk=film.pk)
 
     subtitles = outcome[good.pk].renditions.get(kind=Rendition.Kind.SUBTITLES)

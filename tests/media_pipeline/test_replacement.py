@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contest.models import AuditEvent, ContestRole, Entry
 from judging.models import Award, Review
-from media_pipeline import delivery, pipeline, storage
+from media_pipeline import delivery, steps, storage
 from media_pipeline.models import Film, Rendition, ReplacementRequest
 from releases import services as releases
 from releases.models import Target
@@ -46,8 +46,8 @@ def upload(team: TeamSession, data: bytes, filename: str) -> Film:
 
 
 def accept(film: Film) -> Film:
-    assert pipeline.run_check(film.pk) == Film.State.TRANSCODING
-    assert pipeline.run_transcode(film.pk) == Film.State.READY
+    assert steps.run_check(film.pk) == Film.State.TRANSCODING
+    assert steps.run_transcode(film.pk) == Film.State.READY
     return Film.objects.get(pk=film.pk)
 
 
@@ -76,7 +76,7 @@ def test_a_refused_replacement_leaves_the_accepted_film_playing_for_jury_organis
     replacement = upload(browser, b"this is not a film, only text\n" * 100, "Sans voix v2.mp4")
     checking = signed_in(juror).get(reverse("jury_entry", args=[entry.contest.slug, round.pk, entry.code]))
     assert proxy in played_keys(checking.content.decode())
-    assert pipeline.run_check(replacement.pk) == Film.State.REJECTED
+    assert steps.run_check(replacement.pk) == Film.State.REJECTED
 
     jury_page = signed_in(juror).get(reverse("jury_entry", args=[entry.contest.slug, round.pk, entry.code]))
     assert jury_page.status_code == 200
@@ -101,12 +101,12 @@ def test_a_replacement_that_becomes_ready_replaces_the_film_and_the_old_files_ar
     old_keys = {film.key, *rendition_keys(film)}
 
     first_try = upload(browser, b"not a film" * 1000, "Sans voix v2.mp4")
-    pipeline.run_check(first_try.pk)
+    steps.run_check(first_try.pk)
     replacement = upload(browser, films.get("mkv").read_bytes(), "Sans voix v3.mkv")
     assert storage.stat_object(first_try.key) is None  # a refused replacement is of no further use
-    assert pipeline.run_check(replacement.pk) == Film.State.TRANSCODING
+    assert steps.run_check(replacement.pk) == Film.State.TRANSCODING
     assert all(storage.stat_object(key) is not None for key in old_keys)  # still playing while it is prepared
-    assert pipeline.run_transcode(replacement.pk) == Film.State.READY
+    assert steps.run_transcode(replacement.pk) == Film.State.READY
 
     new_proxy = Rendition.objects.get(film=replacement, kind=Rendition.Kind.PROXY).key
     jury_page = signed_in(juror).get(reverse("jury_entry", args=[entry.contest.slug, round.pk, entry.code]))
@@ -160,7 +160,7 @@ def test_an_awarded_and_released_film_is_replaced_only_once_an_organiser_approve
     ]
 
     replacement = upload(browser, b"this is not a film, only text\n" * 100, "Sans voix v2.mp4")
-    assert pipeline.run_check(replacement.pk) == Film.State.REJECTED
+    assert steps.run_check(replacement.pk) == Film.State.REJECTED
     again = browser.create(size=1000)
     assert (again.status_code, again.json()) == (403, locked)  # one upload per approval
     assert ReplacementRequest.objects.get(pk=request.pk).state == ReplacementRequest.State.USED

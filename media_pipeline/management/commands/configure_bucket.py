@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from media_pipeline import storage
+from media_pipeline import bucket, storage
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if not storage.s3_mode():
             raise CommandError("S3_BUCKET is not set: local mode needs no bucket configuration.")
         origins = origins or sorted({settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS})
-        applied = storage.configure_bucket(origins=origins, abort_incomplete_after_days=abort_after_days)
+        applied = bucket.configure_bucket(origins=origins, abort_incomplete_after_days=abort_after_days)
         if applied["cors"]:
             self.stdout.write(f"Bucket {settings.S3_BUCKET}: PUT allowed from {', '.join(origins)}.")
         else:
