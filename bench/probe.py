@@ -25,7 +25,8 @@ from boto3.s3.transfer import TransferConfig  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 from media_pipeline import samples  # noqa: E402
-from media_pipeline.probe import MediaRules, iso_top_level_boxes, probe_media, probe_path  # noqa: E402
+from media_pipeline.containers import iso_top_level_boxes  # noqa: E402
+from media_pipeline.probe import MediaRules, probe_media, probe_path  # noqa: E402
 from media_pipeline.readers import S3RangeReader  # noqa: E402
 
 FFPROBE = "/usr/bin/ffprobe"

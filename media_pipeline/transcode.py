@@ -19,8 +19,9 @@ from av.video.frame import PictureType
 from django.utils.translation import gettext
 
 from . import problems as p
+from .containers import open_media
 from .loudness import Loudness, LoudnessMeter
-from .probe import open_media, rotation_clockwise
+from .probe import rotation_clockwise
 
 AUDIO_RATE = 48000
 VIDEO_OPTIONS = {"preset": "veryfast", "crf": "23", "profile": "high"}

@@ -11,7 +11,8 @@ import av
 import pytest
 
 from media_pipeline import samples
-from media_pipeline.probe import MediaRules, demuxer_options, probe_path, refuse_nested_open
+from media_pipeline.containers import demuxer_options, refuse_nested_open
+from media_pipeline.probe import MediaRules, probe_path
 
 
 class CountingServer:

@@ -2,7 +2,7 @@
 
 import av
 
-from media_pipeline.probe import iso_top_level_boxes
+from media_pipeline.containers import iso_top_level_boxes
 
 
 def _boxes(path):

@@ -3,7 +3,7 @@
 import av
 import pytest
 
-from media_pipeline.probe import iso_top_level_boxes
+from media_pipeline.containers import iso_top_level_boxes
 from media_pipeline.problems import MediaError
 from media_pipeline.transcode import convert_subtitles, fit_dimensions, make_proxy
 
