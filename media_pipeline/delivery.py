@@ -86,12 +86,6 @@ def playable(entry: Entry) -> Playable | None:
     )
 
 
-def playable_key(entry: Entry) -> str | None:
-    """The storage key a player should load for `entry`, or None while the film is not ready; see `playable`."""
-    found = playable(entry)
-    return found.key if found else None
-
-
 def poster_key(entry: Entry) -> str | None:
     """The poster from the middle of the film, or None."""
     found = playable(entry)

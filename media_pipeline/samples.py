@@ -2,7 +2,6 @@
 hostile look-alikes. Pictures come from FFmpeg's `testsrc2` (moving, recognisable), sound from `aevalsrc`."""
 
 import io
-import math
 import zipfile
 from fractions import Fraction
 from pathlib import Path
@@ -260,7 +259,3 @@ def make_ffconcat(path, *, targets: list[str]) -> Path:
     path = Path(path)
     path.write_text("ffconcat version 1.0\n" + "".join(f"file '{target}'\n" for target in targets))
     return path
-
-
-def sine_amplitude(dbfs: float) -> float:
-    return math.pow(10, dbfs / 20)

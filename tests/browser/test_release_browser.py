@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contest.models import ContestRole, Entry, SupportResource
 from judging.models import Award
-from media_pipeline.delivery import playable_key
+from media_pipeline.delivery import playable
 from media_pipeline.demo import add_sample_film
 from media_pipeline.models import Film, Rendition
 from releases import services
@@ -45,7 +45,7 @@ def _seed_case():
     Award.objects.create(contest=contest, prize=prize, entry=entry, citation_en=CITATION)
     film = add_sample_film(entry, seconds=4)
     assert Film.objects.get(pk=film.pk).state == Film.State.READY
-    assert playable_key(entry) == film.renditions.get(kind=Rendition.Kind.PROXY).key
+    assert playable(entry).key == film.renditions.get(kind=Rendition.Kind.PROXY).key
 
     now = timezone.now().replace(microsecond=0)
     public_at = now + timedelta(days=1)
