@@ -31,18 +31,18 @@ from django.utils import timezone, translation
 from accounts.models import User
 from contest.models import Entry
 from contest.services import mail_team, record_event, set_film_accepted
+from contest.subtitles import SUBTITLE_MAX_BYTES, SubtitleError, read_subtitles
 
 from . import problems as p
 from . import readers, storage
 from .models import Film, Rendition, new_rendition_key
 from .probe import MediaRules, loudness_warnings, probe_media
-from .transcode import POSTER_FRACTIONS, make_proxy, read_subtitles
+from .transcode import POSTER_FRACTIONS, make_proxy
 
 logger = logging.getLogger(__name__)
 
 State = Film.State
 IN_PROGRESS = (State.RECEIVED, State.CHECKING, State.TRANSCODING)
-SUBTITLE_MAX_BYTES = 2 * 1024 * 1024
 
 
 class StorageUnavailable(Exception):
@@ -430,11 +430,11 @@ def _subtitles(entry: Entry) -> tuple[str | None, dict | None]:
     except (BotoCoreError, ClientError, OSError) as error:
         raise StorageUnavailable(str(error)) from error
     if len(data) > SUBTITLE_MAX_BYTES:
-        message = translation.gettext("The subtitle file is over 2 MB; it was not used.")
+        message = translation.gettext("The subtitle file is over 1 MB; it was not used.")
         return None, {"code": p.SUBTITLE_INVALID, "params": {}, "message": message}
     try:
         return read_subtitles(data), None
-    except p.MediaError as error:
+    except SubtitleError as error:
         return None, {"code": p.SUBTITLE_INVALID, "params": {}, "message": error.message}
 
 
