@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Invitation, User
+from .models import User
 
 
 @admin.register(User)
@@ -16,11 +16,3 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "kind", "contest", "team", "created_at", "expires_at", "accepted_at"]
-    list_filter = ["kind", "contest"]
-    exclude = ["token_hash"]
-    readonly_fields = ["accepted_at", "accepted_by"]

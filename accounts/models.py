@@ -3,7 +3,6 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -68,32 +67,3 @@ def hash_token(token: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-class Invitation(models.Model):
-    """An emailed, single-use link that gives a role. Only the token's hash is stored."""
-
-    class Kind(models.TextChoices):
-        TEAM_MEMBER = "team_member", _("team member")
-        JUROR = "juror", _("juror")
-        ORGANISER = "organiser", _("organiser")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    email = models.EmailField()
-    contest = models.ForeignKey("contest.Contest", on_delete=models.CASCADE, related_name="invitations")
-    team = models.ForeignKey(
-        "contest.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    def __str__(self):
-        return f"{self.get_kind_display()} → {self.email}"
-
-    @property
-    def is_usable(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()

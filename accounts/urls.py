@@ -12,7 +12,6 @@ urlpatterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("invitations/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
     path("verify/", views.resend_verification_view, name="resend_verification"),
     path("verify/<str:token>/", views.verify_email_view, name="verify_email"),
 ]

@@ -15,18 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from contest.services import ContestError
-
-from .forms import InvitedSignupForm, LoginForm, TokenForm
+from .errors import ServiceError
+from .forms import LoginForm, TokenForm
 from .models import User
 from .services import (
-    accept_invitation,
     confirm_totp_device,
     confirmed_totp_device,
-    find_invitation,
     may_use_two_factor,
     over_limit,
-    register_invited_user,
     remove_totp_device,
     send_email_verification,
     start_totp_enrolment,
@@ -34,46 +30,11 @@ from .services import (
 )
 
 
-def accept_invitation_view(request, token):
-    """Unknown, expired and used tokens all answer 404: a link reveals nothing unless it is live."""
-    invitation = find_invitation(token)
-    if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
-    form = None
-    if request.user.is_authenticated:
-        if request.method == "POST":
-            try:
-                accept_invitation(invitation=invitation, user=request.user)
-            except ContestError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("Welcome aboard."))
-                return redirect("home")
-    else:
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            return redirect(f"/accounts/login/?next={request.path}")
-        form = InvitedSignupForm(request.POST or None, email=invitation.email)
-        if request.method == "POST" and form.is_valid():
-            try:
-                user = register_invited_user(
-                    invitation=invitation,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password"],
-                )
-            except ContestError as error:
-                form.add_error(None, error.message)
-            else:
-                login(request, user, backend="accounts.backends.EmailBackend")
-                messages.success(request, _("Your account is ready."))
-                return redirect("home")
-    return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
-
-
 def verify_email_view(request, token):
     """The link of the verification mail. Idempotent: opening it twice (or a mail client's preview) changes nothing."""
     try:
         verify_email(token=token)
-    except ContestError as error:
+    except ServiceError as error:
         return render(request, "accounts/verify_email_invalid.html", {"message": error.message}, status=404)
     messages.success(request, _("Your email address is confirmed."))
     return redirect("home")
@@ -181,7 +142,7 @@ def two_factor_view(request):
                 update_session_auth_hash(request, request.user)
                 messages.success(request, _("Two-factor authentication is off."))
                 return redirect("two_factor")
-        except ContestError as error:
+        except ServiceError as error:
             form.add_error("token", error.message)
     if device is None:
         pending = request.user.totpdevice_set.filter(confirmed=False).first()

@@ -7,12 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from contest.models import EVENT_LABELS, ContestRole
+from contest.models import ContestRole
 from contest.services import ContestError, record_event
 
 from .models import TOKEN_PREFIX, ApiToken, Scope, hash_secret
-
-EVENT_LABELS.update({"api_token_created": _("API token created"), "api_token_revoked": _("API token revoked")})
 
 
 class ApiTokenError(ContestError):

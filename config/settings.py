@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "privacy",
+    "demo",  # the demo of `make run`, above every app: load_demo and run_all
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from contest import invitation_views
 from contest import views as contest_views
 from media_pipeline import delivery
 from operations import views as operations_views
@@ -18,6 +19,8 @@ urlpatterns = [
     # language, and a token in every page's header would make each page unique to its visitor (see
     # releases/page_cache.py, which shares anonymous public pages).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Invitations belong to contest; their links keep the address they were mailed with.
+    path("accounts/invitations/<str:token>/", invitation_views.accept_invitation_view, name="accept_invitation"),
     path("accounts/", include("accounts.urls")),
     # The admin logs in through the site's login, so lockout and two-factor apply there too.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),

@@ -7,6 +7,7 @@ from .models import (
     ContestRole,
     Entry,
     Institution,
+    Invitation,
     Prize,
     SupportResource,
     Team,
@@ -87,3 +88,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "contest", "team", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["kind", "contest"]
+    exclude = ["token_hash"]
+    readonly_fields = ["accepted_at", "accepted_by"]

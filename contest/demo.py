@@ -1,4 +1,5 @@
-"""The demo contest of `make run`: « ACTION contre les VSS ». Fictional teams and people; fixed demo logins.
+"""The contest's rows of the demo of `make run` (demo.services.load_demo loads them, then the other apps' rows):
+« ACTION contre les VSS ». Fictional teams and people; fixed demo logins.
 
 The story, as in the seed case: submissions closed (films of 1 to 15 minutes, the rule the checks apply), both
 judging rounds closed, the prizes awarded and the palmarès announced publicly; « Sans voix » (first prize) is shown
@@ -8,8 +9,6 @@ Idempotent: running it again changes nothing that exists. Never runs in producti
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,9 +98,8 @@ def _user(email: str, full_name: str, *, staff: bool = False) -> User:
 
 
 @transaction.atomic
-def load_demo() -> Contest:
-    if settings.PRODUCTION:
-        raise ImproperlyConfigured("The demo data has a public password: it is never loaded in production.")
+def load_contest_demo() -> Contest:
+    """The demo contest, its institutions, warnings, support lines, prizes, people, teams and entries."""
     now = timezone.now()
     contest, _ = Contest.objects.get_or_create(
         slug=DEMO_SLUG,
@@ -218,15 +216,6 @@ def load_demo() -> Contest:
             record_event(verb="entry_created", actor=None, contest=contest, entry=entry, title=title, demo=True)
             if status != Entry.Status.DRAFT:
                 record_event(verb=f"entry_{status}", actor=None, contest=contest, entry=entry, demo=True)
-
-    # The other apps' parts of the demo: sample films through the real pipeline, judging rounds, the seed release.
-    from judging.demo import load_judging_demo
-    from media_pipeline.demo import load_media_demo
-    from releases.demo import load_release_demo
-
-    load_media_demo(contest)
-    load_release_demo(contest)  # before the demo scores, as the seed case's award was decided on its own
-    load_judging_demo(contest)
     return contest
 
 

@@ -3,12 +3,9 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from accounts.text import MultiLineField, SingleLineField
-from media_pipeline.problems import MediaError
-from media_pipeline.transcode import read_subtitles
 
 from .models import ContentWarning, Entry, Institution
-
-SUBTITLE_MAX_BYTES = 1024 * 1024
+from .subtitles import SUBTITLE_MAX_BYTES, SubtitleError, read_subtitles
 
 
 class SubtitleFileInput(forms.ClearableFileInput):
@@ -103,7 +100,7 @@ class EntryForm(forms.ModelForm):
             upload.seek(0)
             try:
                 read_subtitles(data)
-            except MediaError as error:
+            except SubtitleError as error:
                 raise forms.ValidationError(error.message, code="subtitle_invalid") from error
         return upload
 

@@ -378,6 +378,38 @@ EVENT_LABELS = {
 }
 
 
+class Invitation(models.Model):
+    """An emailed, single-use link that gives a role. Only the token's hash is stored."""
+
+    class Kind(models.TextChoices):
+        TEAM_MEMBER = "team_member", _("team member")
+        JUROR = "juror", _("juror")
+        ORGANISER = "organiser", _("organiser")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email = models.EmailField()
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="invitations")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        db_table = "accounts_invitation"  # made in accounts, moved here with its rows (issue 13)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.email}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
 class AuditEvent(models.Model):
     """Who did what, when. Written by services for every change of state; never edited."""
 

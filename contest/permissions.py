@@ -16,6 +16,11 @@ def is_organiser(user, contest: Contest) -> bool:
     return ContestRole.objects.filter(contest=contest, user=user, role=ContestRole.Role.ORGANISER).exists()
 
 
+def is_organiser_anywhere(user) -> bool:
+    """An organiser of some contest: offered two-factor authentication (accounts asks through its registry)."""
+    return user.contest_roles.filter(role=ContestRole.Role.ORGANISER).exists()
+
+
 def is_juror(user, contest: Contest) -> bool:
     if not user.is_authenticated:
         return False

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .durations import format_duration
 from .models import Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
 from .services import missing_for_submission
 
@@ -36,8 +37,6 @@ def landing_url(user) -> str | None:
 
 def rules_in_words(contest: Contest) -> list[str]:
     """The rules the media checks and the entry form apply, as sentences for the contest's page."""
-    from media_pipeline.problems import format_duration
-
     rules = [
         gettext("Films last from %(minimum)s to %(maximum)s.")
         % {"minimum": format_duration(contest.min_duration_s), "maximum": format_duration(contest.max_duration_s)},

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import ServiceError
 from accounts.models import User
 from accounts.text import MultiLineValidator, one_line
 
@@ -18,20 +19,17 @@ from . import permissions
 from .models import REVIEWED_FIELDS, AuditEvent, Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
 
 
-class ContestError(Exception):
+class ContestError(ServiceError):
     """A rule of the contest said no. `code` is stable (tests, logs); `message` is for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(code)
-        self.code = code
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
 
 
 class SubmissionError(ContestError):
     pass
+
+
+def record_account_event(*, verb: str, actor: User, **kwargs) -> None:
+    """Receiver of accounts' `account_event`: the account's change in the audit trail (no contest)."""
+    record_event(verb=verb, actor=actor, contest=None)
 
 
 def record_event(*, verb: str, actor: User | None, contest: Contest | None, entry: Entry | None = None, **data):

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import SignupForm
-from accounts.models import Invitation
-from accounts.services import invite, over_limit, send_email_verification
+from accounts.services import over_limit, send_email_verification
 
 from . import permissions, selectors, services
 from .forms import (
@@ -29,7 +28,8 @@ from .forms import (
     ReopenRegistrationForm,
     TeamForm,
 )
-from .models import Contest, Entry, EntryEdit
+from .invitations import invite
+from .models import Contest, Entry, EntryEdit, Invitation
 
 PENDING_EDIT_MESSAGE = gettext_lazy(
     "Your changes to the title and synopsis wait for an organiser's review; the public page shows the approved text."

@@ -10,6 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
+from contest.durations import format_duration
+from contest.subtitles import SUBTITLE_INVALID as SUBTITLE_INVALID  # a problem code the pipeline reports
+
 # Blocking: the film cannot be accepted as it is.
 NOT_A_VIDEO = "not_a_video"
 UNSUPPORTED_FORMAT = "unsupported_format"
@@ -43,8 +46,6 @@ SILENT_AUDIO = "silent_audio"
 BLACK_FRAMES = "black_frames"
 VARIABLE_FRAME_RATE = "variable_frame_rate"
 WARNING_CODES = (TOO_QUIET, TOO_LOUD, SILENT_AUDIO, BLACK_FRAMES, VARIABLE_FRAME_RATE)
-
-SUBTITLE_INVALID = "subtitle_invalid"
 
 
 @dataclass(frozen=True)
@@ -107,20 +108,6 @@ def render(stored: dict) -> str:
         return function(**stored.get("params", {})).message
     except TypeError:
         return stored.get("message") or stored["code"]
-
-
-def format_duration(seconds: float) -> str:
-    """ "20 min 3 s", "1 h 2 min", "45 s"; whole seconds, rounded up so an excess is never shown as zero."""
-    total = max(0, math.ceil(seconds - 1e-6))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    if minutes and secs:
-        return gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": secs}
-    if minutes:
-        return gettext("%(minutes)d min") % {"minutes": minutes}
-    return gettext("%(seconds)d s") % {"seconds": secs}
 
 
 def _number(value: float, decimals: int = 1) -> str:
@@ -317,10 +304,3 @@ def variable_frame_rate(*, lowest_fps: float, highest_fps: float) -> Problem:
         )
         % {"lowest": _number(lowest_fps), "highest": _number(highest_fps), "suggested": suggested},
     )
-
-
-def subtitle_invalid(*, line: int, reason: str) -> str:
-    return gettext("The subtitle file is not valid SRT or WebVTT (line %(line)d: %(reason)s).") % {
-        "line": line,
-        "reason": reason,
-    }

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from contest.models import Entry
 from contest.services import record_event, set_film_accepted
+from contest.subtitles import SUBTITLE_MAX_BYTES, SubtitleError, read_subtitles
 
 from . import problems as p
 from . import storage
@@ -32,9 +33,7 @@ from .pipeline import (
 )
 from .probe import MediaRules, loudness_warnings, probe_media
 from .storage import StorageUnavailable
-from .transcode import POSTER_FRACTIONS, make_proxy, read_subtitles
-
-SUBTITLE_MAX_BYTES = 2 * 1024 * 1024
+from .transcode import POSTER_FRACTIONS, make_proxy
 
 
 def _open_original(film: Film) -> tuple[storage.WatchedFile, int]:
@@ -231,11 +230,11 @@ def _subtitles(entry: Entry) -> tuple[str | None, dict | None]:
         return None, None
     data = storage.read_field_file(entry.subtitle_file, limit=SUBTITLE_MAX_BYTES + 1)
     if len(data) > SUBTITLE_MAX_BYTES:
-        message = translation.gettext("The subtitle file is over 2 MB; it was not used.")
+        message = translation.gettext("The subtitle file is over 1 MB; it was not used.")
         return None, {"code": p.SUBTITLE_INVALID, "params": {}, "message": message}
     try:
         return read_subtitles(data), None
-    except p.MediaError as error:
+    except SubtitleError as error:
         return None, {"code": p.SUBTITLE_INVALID, "params": {}, "message": error.message}
 
 

@@ -1,12 +1,9 @@
 """The viewing copies of a film, made in one decoding pass: an H.264/AAC proxy (shorter side ≤ 1080 lines), a light
 rendition (≤ 480 lines), poster stills, and the loudness of the sound. Rotation is applied to the pixels and nothing
 of the original file's metadata (title, author, comment, encoder, dates) is carried over: films are judged blind.
+(The team's subtitles are read and converted to WebVTT by contest.subtitles.)"""
 
-Also the subtitles: SRT (or WebVTT) checked and converted to WebVTT for the browser's <track>."""
-
-import html
 import os
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +13,6 @@ from pathlib import Path
 import av
 import av.filter
 from av.video.frame import PictureType
-from django.utils.translation import gettext
 
 from . import problems as p
 from .containers import open_media
@@ -358,118 +354,3 @@ def _mux_audio(outputs, packets):
     outputs[0].mux(main)
     if light:
         outputs[1].mux(light)
-
-
-# Subtitles ----------------------------------------------------------------------------------------------------
-
-_SRT_TIME = re.compile(r"^(?:(\d{1,3}):)?(\d{2}):(\d{2})[,.](\d{3})$")  # WebVTT may leave out the hours
-# What looks like a tag in cue text: WebVTT's cue spans (<c.x>, <i>, <b>, <u>, <v Name>, <lang xx>, <ruby>, <rt>),
-# their end tags, and timestamps (<00:01.000>); anything else between < and > is shown as text.
-_CUE_TAG = re.compile(r"<(/?)([a-z]+|\d[\d:.]*)([.\s][^<>]*)?>", re.IGNORECASE)
-_CUE_SPANS = {"c", "i", "b", "u", "v", "lang", "ruby", "rt", "font"}  # SRT files often carry <font color=…>
-_KEPT_SPANS = {"i", "b", "u"}
-# Only references closed by ";" are read as such: "Q&A" and "AT&T" stay as typed.
-_CHARACTER_REFERENCE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def _invalid_subtitles(line: int, reason: str) -> p.MediaError:
-    return p.MediaError(p.SUBTITLE_INVALID, p.subtitle_invalid(line=line, reason=reason))
-
-
-def _srt_seconds(text: str, line: int) -> float:
-    match = _SRT_TIME.match(text.strip())
-    if not match:
-        raise _invalid_subtitles(line, gettext("bad time %(time)s") % {"time": repr(text.strip())})
-    hours, minutes, seconds, millis = (int(part or 0) for part in match.groups())
-    if minutes > 59 or seconds > 59:
-        raise _invalid_subtitles(line, gettext("bad time %(time)s") % {"time": repr(text.strip())})
-    return hours * 3600 + minutes * 60 + seconds + millis / 1000
-
-
-def _vtt_time(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    secs, millis = divmod(millis, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
-
-
-def _plain(text: str) -> str:
-    """Cue text between tags, as WebVTT writes it: character references read once, then &, < and > escaped."""
-    text = _CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group(0)), text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cue_text(text: str) -> str:
-    """One line of cue text, SRT or WebVTT, as WebVTT that names nobody: <i>, <b>, <u> kept (without classes);
-    other WebVTT spans and timestamps dropped, their text kept: a voice tag (<v Yanis Bernard>) loses the speaker's
-    name; anything else that looks like markup is shown as text."""
-    pieces, last = [], 0
-    for match in _CUE_TAG.finditer(text):
-        closing, name = match.group(1), match.group(2).lower()
-        if name not in _CUE_SPANS and not name[0].isdigit():
-            continue  # not cue markup: left in the text, escaped below
-        pieces.append(_plain(text[last : match.start()]))
-        if name in _KEPT_SPANS:
-            pieces.append(f"<{closing}{name}>")
-        last = match.end()
-    pieces.append(_plain(text[last:]))
-    return "".join(pieces).strip()
-
-
-def read_subtitles(data: bytes) -> str:
-    """The bytes of a team's SRT or WebVTT file (UTF-8, else Windows-1252) as WebVTT text. Raises MediaError
-    ("subtitle_invalid") naming the first bad line. Used by the entry form (at upload) and by the transcode."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return convert_subtitles(text)
-
-
-def convert_subtitles(text: str) -> str:
-    """SRT (or WebVTT) text -> WebVTT text. Raises MediaError("subtitle_invalid") naming the first bad line."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    is_vtt = lines[0] == "WEBVTT" or lines[0].startswith(("WEBVTT ", "WEBVTT\t"))
-    index = 0
-    if is_vtt:  # the header: the WEBVTT line (with any text after it) and metadata lines up to the first blank line
-        while index < len(lines) and lines[index].strip():
-            index += 1
-    cues = []
-    while index < len(lines):
-        if not lines[index].strip():
-            index += 1
-            continue
-        if is_vtt and lines[index].startswith(("NOTE", "STYLE", "REGION")):
-            while index < len(lines) and lines[index].strip():
-                index += 1
-            continue
-        if "-->" not in lines[index]:
-            if not is_vtt and not lines[index].strip().isdigit():
-                raise _invalid_subtitles(index + 1, gettext("expected a cue number"))
-            index += 1
-        if index >= len(lines) or "-->" not in lines[index]:
-            raise _invalid_subtitles(index + 1, gettext("expected a timing line"))
-        start_text, end_text = lines[index].split("-->", 1)
-        start = _srt_seconds(start_text, index + 1)
-        end = _srt_seconds((end_text.split() or [""])[0], index + 1)  # WebVTT's cue settings may follow
-        if end <= start:
-            raise _invalid_subtitles(index + 1, gettext("cue ends before start"))
-        index += 1
-        body, read = [], 0
-        while index < len(lines) and lines[index].strip():
-            body.append(_cue_text(lines[index].rstrip()))
-            index += 1
-            read += 1
-        if not read:
-            raise _invalid_subtitles(index + 1, gettext("empty cue"))
-        body = [line for line in body if line]  # a line that was only markup would end the cue early
-        if body:
-            cues.append((start, end, body))
-    if not cues:
-        raise _invalid_subtitles(1, gettext("no cues"))
-    out = ["WEBVTT", ""]
-    for number, (start, end, body) in enumerate(cues, start=1):
-        out += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", *body, ""]
-    return "\n".join(out)

@@ -77,9 +77,9 @@ def state_label(state) -> str:
 
 
 def task_label(task) -> str:
-    from config.celery import app
+    from celery import current_app  # the project's app (config.celery), without importing the wiring above us
 
-    return task if task in app.tasks else OTHER
+    return task if task in current_app.tasks else OTHER
 
 
 def record_request(*, method: str, status: int, seconds: float) -> None:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Invitation, User
-from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
+from accounts.models import User
+from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, Invitation, Team, TeamMember
 from contest.services import ContestError, record_event
 from judging.models import Assignment, Award, Conflict, ContentOptOut, Review, RoundJuror, Score
 from media_pipeline import storage

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReleasesConfig(AppConfig):
@@ -6,6 +7,7 @@ class ReleasesConfig(AppConfig):
     name = "releases"
 
     def ready(self):
+        from contest.models import EVENT_LABELS
         from contest.permissions import register_edit_review
         from contest.selectors import register_showcase, register_team_notices, register_withdrawal_stake
         from media_pipeline.replacement_locks import register_replacement_lock
@@ -18,3 +20,19 @@ class ReleasesConfig(AppConfig):
         register_team_notices(selectors.team_release_notices)
         register_replacement_lock("released", permissions.released_lock)
         register_showcase(selectors.contest_showcase)
+        EVENT_LABELS.update(
+            {
+                "release_created": _("release created"),
+                "release_step_added": _("release step added"),
+                "release_step_cancelled": _("release step cancelled"),
+                "release_unpublished": _("release unpublished"),
+                "film_approval_given": _("team approved showing the film"),
+                "film_approval_withdrawn": _("team withdrew its approval of showing the film"),
+                "team_name_choice": _("team changed whether its name is shown"),
+                "share_link_created": _("share link created"),
+                "share_link_revoked": _("share link revoked"),
+                "community_member_added": _("community member invited"),
+                "community_member_removed": _("community member removed"),
+                "content_opt_outs_set": _("content warnings a viewer opts out of changed"),
+            }
+        )

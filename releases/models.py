@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.text import SingleLineCharField
-from contest.models import EVENT_LABELS, Contest, Entry
+from contest.models import Contest, Entry
 
 
 class Audience(models.TextChoices):
@@ -183,21 +183,3 @@ class NotificationSent(models.Model):
 
     def __str__(self):
         return f"{self.step_id} → {self.recipient_id}"
-
-
-EVENT_LABELS.update(
-    {
-        "release_created": _("release created"),
-        "release_step_added": _("release step added"),
-        "release_step_cancelled": _("release step cancelled"),
-        "release_unpublished": _("release unpublished"),
-        "film_approval_given": _("team approved showing the film"),
-        "film_approval_withdrawn": _("team withdrew its approval of showing the film"),
-        "team_name_choice": _("team changed whether its name is shown"),
-        "share_link_created": _("share link created"),
-        "share_link_revoked": _("share link revoked"),
-        "community_member_added": _("community member invited"),
-        "community_member_removed": _("community member removed"),
-        "content_opt_outs_set": _("content warnings a viewer opts out of changed"),
-    }
-)

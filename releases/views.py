@@ -20,14 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.defaults import page_not_found
 
 from accounts.request_body import posted_id
-from contest.models import AuditEvent, Contest
+from contest.models import EVENT_LABELS, AuditEvent, Contest
 from contest.permissions import get_team_entry_or_404, require_organiser
 from judging.selectors import blind_rounds_in_progress
 from media_pipeline import delivery
 
 from . import selectors, services
 from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
-from .models import EVENT_LABELS, Release, ReleaseStep, ShareLink, Target
+from .models import Release, ReleaseStep, ShareLink, Target
 from .page_cache import anonymous_page_cache, shared
 from .permissions import ANONYMOUS, opened_share_link, preview_viewer, sign_share_opening, viewer_for
 from .title_card import title_card_png

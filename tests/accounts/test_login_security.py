@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.services import invite
+from contest.invitations import invite
 from tests.factories import PASSWORD, UserFactory, team_with_member
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from collections import defaultdict
 
 import pytest
 
-from contest.demo import DEMO_PASSWORD, load_demo
+from contest.demo import DEMO_PASSWORD
+from demo.services import load_demo
 from tests.main_pages import main_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

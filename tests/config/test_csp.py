@@ -6,7 +6,7 @@ import re
 import pytest
 
 from accounts.models import User
-from contest.demo import load_demo
+from demo.services import load_demo
 from tests.main_pages import main_pages
 
 pytestmark = pytest.mark.django_db

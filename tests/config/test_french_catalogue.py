@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import User
-from contest.demo import load_demo
+from demo.services import load_demo
 from tests.french import english_catalogue, english_texts
 from tests.main_pages import main_pages
 

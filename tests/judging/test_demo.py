@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from contest.demo import load_demo
+from demo.services import load_demo
 from judging.demo import load_judging_demo
 from judging.models import Assignment, Review, Round, Score, Shortlist
 from judging.selectors import round_results

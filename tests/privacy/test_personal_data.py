@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import Invitation, User
-from accounts.services import invite
-from contest.models import AuditEvent, ContestRole, Entry, Team, TeamMember
+from accounts.models import User
+from contest.invitations import invite
+from contest.models import AuditEvent, ContestRole, Entry, Invitation, Team, TeamMember
 from judging.models import Review, Score
 from media_pipeline.models import Film, Rendition, Upload
 from privacy.models import Erasure

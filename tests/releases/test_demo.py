@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import load_demo
+from demo.services import load_demo
 from media_pipeline.demo import process_now
 from media_pipeline.selectors import current_film
 from releases.demo import CITATION_EN, PRIZE, TITLE, public_showing_at

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from accounts.models import User
-from contest.demo import load_demo
+from demo.services import load_demo
 from media_pipeline.demo import process_now
 from media_pipeline.models import Rendition
 from media_pipeline.selectors import current_film

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import Invitation, User
-from accounts.services import invite
-from contest.models import ContestRole, TeamMember
+from accounts.models import User
+from contest.invitations import invite
+from contest.models import ContestRole, Invitation, TeamMember
 from tests.factories import ContestRoleFactory, UserFactory, team_with_member
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ from django.core import mail
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from contest.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from contest.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.services import load_demo
 
 
 class Command(BaseCommand):

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, load_demo
+from contest.demo import DEMO_PASSWORD
 from contest.models import Contest, Entry, Team
 from contest.selectors import rules_in_words
+from demo.services import load_demo
 from judging.models import Award, Round
 from media_pipeline.demo import process_now
 from media_pipeline.selectors import current_film
