@@ -58,6 +58,8 @@ urlpatterns = [
     path(f"{release}links/revoke/", organiser_views.revoke_share_link, name="organiser_release_revoke_link"),
     path(team_release, views.team_release, name="team_release"),
     path(f"{team_release}approve/", views.team_release_approve, name="team_release_approve"),
-    path(f"{team_release}withdraw-approval/", views.team_release_withdraw_approval, name="team_release_withdraw_approval"),
+    path(
+        f"{team_release}withdraw-approval/", views.team_release_withdraw_approval, name="team_release_withdraw_approval"
+    ),
     path(f"{team_release}team-name/", views.team_release_show_team_name, name="team_release_show_team_name"),
 ]
