@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import token_views, views
 
 app_name = "api"
 
@@ -17,8 +17,10 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
         name="docs",
     ),
-    path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke_confirm, name="token_revoke_confirm"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/create/", token_views.create_token, name="token_create"),
+    path("tokens/revoke/", token_views.revoke_token, name="token_revoke"),
+    path("tokens/<int:token_id>/revoke/", token_views.token_revoke_confirm, name="token_revoke_confirm"),
     path("contests/", views.ContestList.as_view(), name="contest_list"),
     path(contest, views.ContestDetail.as_view(), name="contest_detail"),
     path(f"{contest}entries/", views.EntryList.as_view(), name="entry_list"),

@@ -4,21 +4,17 @@ rule and audit event of the web pages applies."""
 
 import datetime
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.request_body import posted_id
 from contest.models import Contest, ContestRole, Entry
 from judging import selectors as judging_selectors
 from judging import services as judging_services
@@ -30,10 +26,8 @@ from releases.models import AUDIENCE_ORDER, Release, ReleaseStep, Target
 from releases.permissions import current_steps, step_audiences
 
 from . import serializers as s
-from . import services
 from .authentication import TokenAuthentication
-from .forms import TokenForm
-from .models import ApiToken, Scope
+from .models import Scope
 from .permissions import TokenScope, organiser_contest_or_404
 
 
@@ -439,46 +433,3 @@ class ReleaseUnpublish(OrganiserView):
         contest = self.contest(contest_slug)
         release_services.unpublish_release(release=_one_release(contest, public_id), by=request.user)
         return Response(_release_data([_one_release(contest, public_id)])[0])
-
-
-# The organiser's token page (HTML, signed in with the usual session)
-
-
-@login_required
-def tokens(request):
-    if not services.may_hold_tokens(request.user):
-        raise Http404
-    form = TokenForm(request.POST or None)
-    new_secret = ""
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            token = get_object_or_404(ApiToken, user=request.user, pk=posted_id(request.POST, "token"))
-            services.revoke_token(token=token, by=request.user)
-            messages.success(request, _("The token is revoked: tools using it are refused from now on."))
-            return redirect("api:tokens")
-        if form.is_valid():
-            try:
-                _token, new_secret = services.create_token(user=request.user, **form.cleaned_data)
-            except services.ApiTokenError as error:
-                form.add_error(None, error.message)
-            else:
-                form = TokenForm()
-    response = render(
-        request,
-        "api/tokens.html",
-        {"form": form, "new_secret": new_secret, "tokens": ApiToken.objects.filter(user=request.user)},
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_GET
-def token_revoke_confirm(request, token_id):
-    """What revoking a token will do, with the one button that posts `revoke` to the token page."""
-    if not services.may_hold_tokens(request.user):
-        raise Http404
-    token = get_object_or_404(ApiToken, user=request.user, pk=token_id, revoked_at__isnull=True)
-    response = render(request, "api/token_revoke_confirm.html", {"token": token})
-    response["Cache-Control"] = "private, no-store"
-    return response

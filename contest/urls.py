@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import organiser_views, views
 
 urlpatterns = [
     path("", views.contest_detail, name="contest_detail"),
@@ -15,30 +15,51 @@ urlpatterns = [
     path(
         "team/entries/<uuid:public_id>/withdraw/confirm/", views.entry_withdraw_confirm, name="entry_withdraw_confirm"
     ),
-    path("organiser/", views.organiser_dashboard, name="organiser_dashboard"),
-    path("organiser/entries.csv", views.organiser_entries_csv, name="organiser_entries_csv"),
-    path("organiser/entries/<uuid:public_id>/", views.organiser_entry, name="organiser_entry"),
+    path("organiser/", organiser_views.organiser_dashboard, name="organiser_dashboard"),
+    path("organiser/entries.csv", organiser_views.organiser_entries_csv, name="organiser_entries_csv"),
+    path("organiser/entries/<uuid:public_id>/", organiser_views.organiser_entry, name="organiser_entry"),
+    path(
+        "organiser/entries/<uuid:public_id>/disqualify/",
+        organiser_views.organiser_entry_disqualify,
+        name="organiser_entry_disqualify",
+    ),
+    path(
+        "organiser/entries/<uuid:public_id>/film/accept/",
+        organiser_views.organiser_entry_accept_film,
+        name="organiser_entry_accept_film",
+    ),
+    path(
+        "organiser/entries/<uuid:public_id>/film/unaccept/",
+        organiser_views.organiser_entry_unaccept_film,
+        name="organiser_entry_unaccept_film",
+    ),
     path(
         "organiser/entries/<uuid:public_id>/disqualify/confirm/",
-        views.organiser_entry_disqualify_confirm,
+        organiser_views.organiser_entry_disqualify_confirm,
         name="organiser_entry_disqualify_confirm",
     ),
     path(
         "organiser/entries/<uuid:public_id>/reinstate/",
-        views.organiser_entry_reinstate,
+        organiser_views.organiser_entry_reinstate,
         name="organiser_entry_reinstate",
     ),
     path(
         "organiser/entries/<uuid:public_id>/reinstate/confirm/",
-        views.organiser_entry_reinstate_confirm,
+        organiser_views.organiser_entry_reinstate_confirm,
         name="organiser_entry_reinstate_confirm",
     ),
-    path("organiser/edits/", views.organiser_edits, name="organiser_edits"),
-    path("organiser/edits/<int:edit_id>/approve/", views.organiser_edit_approve, name="organiser_edit_approve"),
-    path("organiser/edits/<int:edit_id>/refuse/", views.organiser_edit_refuse, name="organiser_edit_refuse"),
-    path("organiser/teams/<int:team_id>/extension/", views.organiser_extension, name="organiser_extension"),
-    path("organiser/teams/<int:team_id>/approve/", views.organiser_team_approve, name="organiser_team_approve"),
-    path("organiser/teams/<int:team_id>/refuse/", views.organiser_team_refuse, name="organiser_team_refuse"),
-    path("organiser/registration/", views.organiser_reopen_registration, name="organiser_reopen_registration"),
-    path("organiser/jurors/invite/", views.organiser_invite_juror, name="organiser_invite_juror"),
+    path("organiser/edits/", organiser_views.organiser_edits, name="organiser_edits"),
+    path(
+        "organiser/edits/<int:edit_id>/approve/", organiser_views.organiser_edit_approve, name="organiser_edit_approve"
+    ),
+    path("organiser/edits/<int:edit_id>/refuse/", organiser_views.organiser_edit_refuse, name="organiser_edit_refuse"),
+    path("organiser/teams/<int:team_id>/extension/", organiser_views.organiser_extension, name="organiser_extension"),
+    path(
+        "organiser/teams/<int:team_id>/approve/", organiser_views.organiser_team_approve, name="organiser_team_approve"
+    ),
+    path("organiser/teams/<int:team_id>/refuse/", organiser_views.organiser_team_refuse, name="organiser_team_refuse"),
+    path(
+        "organiser/registration/", organiser_views.organiser_reopen_registration, name="organiser_reopen_registration"
+    ),
+    path("organiser/jurors/invite/", organiser_views.organiser_invite_juror, name="organiser_invite_juror"),
 ]

@@ -11,9 +11,9 @@ class JudgingConfig(AppConfig):
         from contest.selectors import register_withdrawal_stake
         from media_pipeline.replacement_locks import register_replacement_lock
 
-        from . import selectors
+        from . import players, selectors
 
-        selectors.register_source_provider(selectors.pipeline_sources)
+        players.register_source_provider(players.pipeline_sources)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
         register_withdrawal_stake(selectors.award_stake)

@@ -1,16 +1,15 @@
 """Read queries for judging: which entries a round judges, who is in conflict, the juror's queue, results."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.db.models import Count, F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext
 
-from contest.models import ContestRole, Entry, TeamMember
+from accounts.models import User
+from contest.models import Contest, ContestRole, Entry, Prize, TeamMember
 from media_pipeline.models import Film
 from media_pipeline.problems import format_duration
+from media_pipeline.selectors import accepted_film
 
 from .models import (
     Assignment,
@@ -26,66 +25,6 @@ from .models import (
     score_input_value,
 )
 from .results import Results, ReviewTotal, compute_results, weighted_total
-
-# Players
-
-
-@dataclass(frozen=True)
-class Source:
-    """One rendition the player may use. `media` is a media query ("(max-width: 40rem)" for the light one)."""
-
-    url: str
-    type: str = "video/mp4"
-    media: str = ""
-
-
-@dataclass(frozen=True)
-class Track:
-    url: str
-    language: str
-    label: str
-
-
-# The media pipeline registers a function here that returns the entry's proxy renditions (light first) and
-# subtitle tracks, with URLs that name neither the team nor the uploaded file.
-SOURCE_PROVIDERS: list[Callable[[Entry], tuple[list[Source], list[Track]]]] = []
-
-
-def register_source_provider(provider: Callable[[Entry], tuple[list[Source], list[Track]]]) -> None:
-    if provider not in SOURCE_PROVIDERS:
-        SOURCE_PROVIDERS.append(provider)
-
-
-def unregister_source_provider(provider) -> None:
-    if provider in SOURCE_PROVIDERS:
-        SOURCE_PROVIDERS.remove(provider)
-
-
-def pipeline_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
-    """The media pipeline's renditions of `entry` (the light one first, for small screens, then the proxy) and its
-    subtitles, as short-lived signed URLs that name neither the team nor the uploaded file (storage keys are
-    random). Registered at start-up by JudgingConfig.ready()."""
-    from media_pipeline import delivery
-
-    player = delivery.signed_player(entry)
-    if player is None:
-        return [], []
-    sources = [Source(url=source["url"], type=source["type"], media=source["media"]) for source in player["sources"]]
-    subtitles = player["subtitles"]
-    tracks = (
-        [Track(url=subtitles["url"], language=subtitles["language"], label=gettext("Subtitles"))] if subtitles else []
-    )
-    return sources, tracks
-
-
-def playable_sources(entry: Entry) -> tuple[list[Source], list[Track]]:
-    """The renditions and subtitles a juror's player offers for `entry`; ([], []) while the film is being prepared."""
-    for provider in SOURCE_PROVIDERS:
-        sources, tracks = provider(entry)
-        if sources:
-            return sources, tracks
-    return [], []
-
 
 # Rounds and entries
 
@@ -203,6 +142,22 @@ def film_duration_text(entry: Entry) -> str:
     return format_duration(duration) if duration else ""
 
 
+def watched_text(review: Review | None) -> str:
+    """« Visionné : 42 % » once the player reported, else ""."""
+    if review is None or review.watched_share is None:
+        return ""
+    return gettext("Watched: %(percent)d %%") % {"percent": round(review.watched_share * 100)}
+
+
+def known_duration(entry: Entry) -> float | None:
+    """The film's length as the server knows it: the media pipeline's probe of the accepted film, or else the
+    runtime the team declared. Never what a juror's player says."""
+    film = accepted_film(entry)
+    if film is not None and film.duration_s:
+        return film.duration_s
+    return float(entry.runtime_s) if entry.runtime_s else None
+
+
 def get_juror_round_or_404(user, contest, round_id: int) -> Round:
     round = juror_rounds(user, contest).filter(pk=round_id).first()
     if round is None:
@@ -283,7 +238,27 @@ def peer_reviews(*, assignment: Assignment) -> list[dict]:
     return result
 
 
+def opt_out_warning_ids(*, contest, juror) -> set[int]:
+    """The content warnings whose films the juror asked not to be given."""
+    return set(ContentOptOut.objects.filter(contest=contest, juror=juror).values_list("content_warning_id", flat=True))
+
+
+def juror_conflicts(*, contest, juror) -> QuerySet[Conflict]:
+    return Conflict.objects.filter(contest=contest, juror=juror).select_related("institution", "entry")
+
+
 # Organisers
+
+
+def contest_jurors(contest) -> QuerySet[User]:
+    """Everyone who accepted a juror invitation to the contest, by email."""
+    return User.objects.filter(
+        pk__in=ContestRole.objects.filter(contest=contest, role=ContestRole.Role.JUROR).values("user_id")
+    ).order_by("email")
+
+
+def contest_conflicts(contest) -> QuerySet[Conflict]:
+    return Conflict.objects.filter(contest=contest).select_related("juror", "entry", "team", "institution")
 
 
 def round_overview(*, round: Round) -> dict:
@@ -451,6 +426,34 @@ def blind_rounds_in_progress(entry_ids, *, at) -> dict[int, Round]:
     for assignment in assignments:
         rounds[assignment.entry_id] = assignment.round
     return rounds
+
+
+# Prizes
+
+
+def final_round(contest: Contest) -> Round | None:
+    """The round whose ranking the prizes follow: the last one."""
+    return contest.rounds.order_by("-order").first()
+
+
+def ranking_choice(*, prize: Prize) -> Entry | None:
+    """The entry the ranking of the last round points to for this prize: the n-th prize goes to the n-th entry."""
+    round = final_round(prize.contest)
+    if round is None:
+        return None
+    position = list(prize.contest.prizes.order_by("order", "name_fr").values_list("pk", flat=True)).index(prize.pk)
+    entries = round_entries(round)
+    results = compute_results(
+        entry_ids=list(entries.values_list("pk", flat=True)), reviews=submitted_review_totals(round)
+    )
+    ranked = [result.entry_id for result in results.entries if result.rank is not None]
+    if position >= len(ranked):
+        return None
+    return Entry.objects.get(pk=ranked[position])
+
+
+def contest_awards(contest) -> QuerySet[Award]:
+    return Award.objects.filter(contest=contest).select_related("prize", "entry", "decided_by")
 
 
 # Replacement locks (media_pipeline.replacement_locks), registered by JudgingConfig.ready()

@@ -1,34 +1,43 @@
-"""Included by config/urls.py under c/<contest_slug>/, before the contest app's own patterns."""
+"""Included by config/urls.py under c/<contest_slug>/, before the contest app's own patterns. Pages answer GET;
+each action posts to its own URL, named after its verb."""
 
 from django.urls import path
 
-from . import views
+from .views import awards, jury, organiser
+
+ROUND = "organiser/judging/rounds/<int:round_id>/"
 
 urlpatterns = [
     # Jurors
-    path("jury/", views.jury_home, name="jury_home"),
-    path("jury/conflicts/", views.jury_conflicts, name="jury_conflicts"),
-    path("jury/rounds/<int:round_id>/", views.jury_queue, name="jury_queue"),
-    path("jury/rounds/<int:round_id>/entries/<str:code>/", views.jury_entry, name="jury_entry"),
-    path("jury/rounds/<int:round_id>/entries/<str:code>/autosave/", views.jury_autosave, name="jury_autosave"),
-    path("jury/rounds/<int:round_id>/entries/<str:code>/watched/", views.jury_watched, name="jury_watched"),
+    path("jury/", jury.jury_home, name="jury_home"),
+    path("jury/conflicts/", jury.jury_conflicts, name="jury_conflicts"),
+    path("jury/conflicts/declare/", jury.jury_declare_conflict, name="jury_declare_conflict"),
+    path("jury/conflicts/opt-outs/", jury.jury_set_opt_outs, name="jury_set_opt_outs"),
+    path("jury/rounds/<int:round_id>/", jury.jury_queue, name="jury_queue"),
+    path("jury/rounds/<int:round_id>/entries/<str:code>/", jury.jury_entry, name="jury_entry"),
+    path("jury/rounds/<int:round_id>/entries/<str:code>/autosave/", jury.jury_autosave, name="jury_autosave"),
+    path("jury/rounds/<int:round_id>/entries/<str:code>/watched/", jury.jury_watched, name="jury_watched"),
     path(
-        "jury/rounds/<int:round_id>/entries/<str:code>/conflict/", views.jury_entry_conflict, name="jury_entry_conflict"
+        "jury/rounds/<int:round_id>/entries/<str:code>/conflict/", jury.jury_entry_conflict, name="jury_entry_conflict"
     ),
     # Organisers
-    path("organiser/judging/", views.judging_dashboard, name="judging_dashboard"),
-    path("organiser/judging/rounds/<int:round_id>/", views.round_detail, name="judging_round"),
-    path("organiser/judging/rounds/<int:round_id>/results/", views.round_results, name="judging_results"),
-    path(
-        "organiser/judging/rounds/<int:round_id>/entries/<str:code>/",
-        views.round_entry,
-        name="judging_round_entry",
-    ),
-    path(
-        "organiser/judging/rounds/<int:round_id>/<str:what>.<str:fmt>",
-        views.round_export,
-        name="judging_round_export",
-    ),
-    path("organiser/judging/awards/", views.awards, name="judging_awards"),
-    path("organiser/judging/awards.<str:fmt>", views.awards_export, name="judging_awards_export"),
+    path("organiser/judging/", organiser.judging_dashboard, name="judging_dashboard"),
+    path("organiser/judging/rounds/create/", organiser.create_round, name="judging_create_round"),
+    path("organiser/judging/conflicts/declare/", organiser.declare_conflict, name="judging_declare_conflict"),
+    path(ROUND, organiser.round_detail, name="judging_round"),
+    path(ROUND + "criteria/add/", organiser.add_criterion, name="judging_round_add_criterion"),
+    path(ROUND + "update/", organiser.update_round, name="judging_round_update"),
+    path(ROUND + "jurors/seat-all/", organiser.seat_all_jurors, name="judging_round_seat_all_jurors"),
+    path(ROUND + "jurors/remove/", organiser.remove_round_juror, name="judging_round_remove_juror"),
+    path(ROUND + "assign/", organiser.assign_jurors, name="judging_round_assign_jurors"),
+    path(ROUND + "assignments/add/", organiser.add_assignment, name="judging_round_add_assignment"),
+    path(ROUND + "assignments/remove/", organiser.remove_assignment, name="judging_round_remove_assignment"),
+    path(ROUND + "results/", organiser.round_results, name="judging_results"),
+    path(ROUND + "results/shortlist/", organiser.shortlist_top, name="judging_round_shortlist"),
+    path(ROUND + "entries/<str:code>/", organiser.round_entry, name="judging_round_entry"),
+    path(ROUND + "<str:what>.<str:fmt>", organiser.round_export, name="judging_round_export"),
+    path("organiser/judging/awards/", awards.awards, name="judging_awards"),
+    path("organiser/judging/awards/record/", awards.record_award, name="judging_record_award"),
+    path("organiser/judging/awards/remove/", awards.remove_award, name="judging_remove_award"),
+    path("organiser/judging/awards.<str:fmt>", awards.awards_export, name="judging_awards_export"),
 ]

@@ -1,14 +1,16 @@
 """Included at the site root (config/urls.py): public pages under /palmares/, share links under /s/, organiser
-and team tools under /c/<contest_slug>/."""
+and team tools under /c/<contest_slug>/. Pages answer GET; each action posts to its own URL."""
 
 from django.urls import path
 
-from . import views
+from . import organiser_views, views
 
 app_name = "releases"
 
 film = "palmares/<slug:contest_slug>/films/<uuid:public_id>/"
 organiser = "c/<slug:contest_slug>/organiser/releases/"
+release = f"{organiser}<uuid:public_id>/"
+team_release = "c/<slug:contest_slug>/team/releases/<uuid:public_id>/"
 urlpatterns = [
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("palmares/title-card.png", views.title_card, name="title_card"),
@@ -25,19 +27,39 @@ urlpatterns = [
     path("s/<str:token>/media/", views.share_media, {"kind": "film"}, name="share_film"),
     path("s/<str:token>/subtitles/", views.share_media, {"kind": "subtitles"}, name="share_subtitles"),
     path("s/<str:token>/poster/", views.share_media, {"kind": "poster"}, name="share_poster"),
-    path(organiser, views.organiser_calendar, name="organiser_calendar"),
-    path(f"{organiser}preview/", views.organiser_preview, name="organiser_preview"),
-    path(f"{organiser}community/", views.organiser_community, name="organiser_community"),
-    path(f"{organiser}<uuid:public_id>/", views.organiser_release, name="organiser_release"),
+    path(organiser, organiser_views.organiser_calendar, name="organiser_calendar"),
+    path(f"{organiser}preview/", organiser_views.organiser_preview, name="organiser_preview"),
+    path(f"{organiser}community/", organiser_views.organiser_community, name="organiser_community"),
     path(
-        f"{organiser}<uuid:public_id>/unpublish/",
-        views.organiser_release_unpublish_confirm,
+        f"{organiser}community/invite/",
+        organiser_views.invite_community_members,
+        name="organiser_community_invite_members",
+    ),
+    path(
+        f"{organiser}community/remove/",
+        organiser_views.remove_community_member,
+        name="organiser_community_remove_member",
+    ),
+    path(f"{release}", organiser_views.organiser_release, name="organiser_release"),
+    path(f"{release}steps/add/", organiser_views.add_step, name="organiser_release_add_step"),
+    path(f"{release}steps/cancel/", organiser_views.cancel_step, name="organiser_release_cancel_step"),
+    path(
+        f"{release}unpublish/",
+        organiser_views.organiser_release_unpublish_confirm,
         name="organiser_release_unpublish_confirm",
     ),
+    path(f"{release}unpublish/now/", organiser_views.unpublish_release, name="organiser_release_unpublish"),
+    path(f"{release}links/create/", organiser_views.create_share_link, name="organiser_release_create_link"),
     path(
-        f"{organiser}<uuid:public_id>/links/<int:link_id>/revoke/",
-        views.organiser_share_link_revoke_confirm,
+        f"{release}links/<int:link_id>/revoke/",
+        organiser_views.organiser_share_link_revoke_confirm,
         name="organiser_share_link_revoke_confirm",
     ),
-    path("c/<slug:contest_slug>/team/releases/<uuid:public_id>/", views.team_release, name="team_release"),
+    path(f"{release}links/revoke/", organiser_views.revoke_share_link, name="organiser_release_revoke_link"),
+    path(team_release, views.team_release, name="team_release"),
+    path(f"{team_release}approve/", views.team_release_approve, name="team_release_approve"),
+    path(
+        f"{team_release}withdraw-approval/", views.team_release_withdraw_approval, name="team_release_withdraw_approval"
+    ),
+    path(f"{team_release}team-name/", views.team_release_show_team_name, name="team_release_show_team_name"),
 ]

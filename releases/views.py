@@ -1,6 +1,6 @@
 """Release pages: the public palmarès, announcement and film pages, share links, the feed and the sitemap; the
-organisers' calendar, preview and release tools; the team's consent page. HTTP only: rules live in permissions,
-selectors and services."""
+team's consent page (the organisers' tools: organiser_views.py). HTTP only: rules live in permissions, selectors
+and services."""
 
 import re
 from functools import wraps
@@ -19,23 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django.views.defaults import page_not_found
 
-from accounts.request_body import posted_id
-from contest.models import EVENT_LABELS, AuditEvent, Contest
-from contest.permissions import get_team_entry_or_404, require_organiser
-from judging.selectors import blind_rounds_in_progress
+from contest.models import Contest, Entry
+from contest.permissions import get_team_entry_or_404
 from media_pipeline import delivery
 
 from . import selectors, services
-from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
-from .models import Release, ReleaseStep, ShareLink, Target
+from .models import Release, Target
 from .page_cache import anonymous_page_cache, shared
-from .permissions import ANONYMOUS, opened_share_link, preview_viewer, sign_share_opening, viewer_for
+from .permissions import ANONYMOUS, opened_share_link, sign_share_opening, viewer_for
 from .title_card import title_card_png
 
 NO_STORE = "private, no-store"
-RELEASE_VERBS = [
-    verb for verb in EVENT_LABELS if verb.startswith(("release_", "film_approval", "share_link", "team_name"))
-]
 
 
 def release_surface(view):
@@ -371,194 +365,71 @@ def subscribe(request, contest_slug):
     return redirect("releases:palmares", contest_slug=contest.slug)
 
 
-# Organisers
-
-
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest
-
-
-@login_required
-@release_surface
-def organiser_calendar(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
-    form = ReleaseCreateForm(request.POST or None, contest=contest, chosen=request.GET.get("entry", "")[:36])
-    if request.method == "POST" and form.is_valid():
-        release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
-        return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
-    return render(
-        request,
-        "releases/organiser_calendar.html",
-        {
-            "contest": contest,
-            "steps": selectors.with_step_states(selectors.contest_calendar(contest), at=timezone.now()),
-            "releases": Release.objects.filter(contest=contest).select_related("entry").order_by("entry__title"),
-            "form": form,
-            "now": timezone.now(),
-        },
-    )
-
-
-@login_required
-@release_surface
-def organiser_preview(request, contest_slug):
-    """What an audience sees at a given second, computed by the same rule as the real pages."""
-    contest = _organiser_contest(request, contest_slug)
-    form = PreviewForm(request.GET or None)
-    items = None
-    if form.is_valid():
-        items = selectors.shown_releases(
-            preview_viewer(form.cleaned_data["audience"]), contest=contest, at=form.cleaned_data["at"]
-        )
-    return render(request, "releases/organiser_preview.html", {"contest": contest, "form": form, "items": items})
-
-
-@login_required
-@release_surface
-def organiser_release(request, contest_slug, public_id):
-    contest = _organiser_contest(request, contest_slug)
-    release = selectors.organiser_release_or_404(contest, public_id)
-    step_form = StepForm(prefix="step")
-    link_form = ShareLinkForm(prefix="link")
-    new_token = ""
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "add_step":
-                step_form = StepForm(request.POST, prefix="step")
-                if step_form.is_valid():
-                    services.add_step(release=release, by=request.user, **step_form.cleaned_data)
-                    messages.success(request, _("Step added."))
-                    return redirect(request.path)
-            elif action == "cancel_step":
-                step = get_object_or_404(ReleaseStep, release=release, pk=posted_id(request.POST, "step"))
-                services.cancel_step(step=step, by=request.user)
-                messages.success(request, _("Step cancelled."))
-                return redirect(request.path)
-            elif action == "unpublish":
-                services.unpublish_release(release=release, by=request.user)
-                messages.success(request, _("Unpublished: from now on only organisers see this entry."))
-                return redirect(request.path)
-            elif action == "create_link":
-                link_form = ShareLinkForm(request.POST, prefix="link")
-                if link_form.is_valid():
-                    link, token = services.create_share_link(release=release, by=request.user, **link_form.cleaned_data)
-                    new_token = settings.SITE_URL + reverse("releases:share", kwargs={"token": token})
-                    link_form = ShareLinkForm(prefix="link")
-            elif action == "revoke_link":
-                link = get_object_or_404(ShareLink, release=release, pk=posted_id(request.POST, "link"))
-                services.revoke_share_link(link=link, by=request.user)
-                messages.success(request, _("The link is revoked."))
-                return redirect(request.path)
-        except services.ReleaseError as error:
-            messages.error(request, error.message)
-    now = timezone.now()
-    return render(
-        request,
-        "releases/organiser_release.html",
-        {
-            "contest": contest,
-            "release": release,
-            "steps": selectors.with_step_states(
-                list(release.steps.select_related("created_by", "approved_by").order_by("at", "id")), at=now
-            ),
-            "links": release.share_links.all(),
-            "step_form": step_form,
-            "link_form": link_form,
-            "new_link": new_token,
-            "blind_round": blind_rounds_in_progress([release.entry_id], at=now).get(release.entry_id),
-            "events": AuditEvent.objects.filter(entry=release.entry, verb__in=RELEASE_VERBS).select_related("actor")[
-                :100
-            ],
-            "now": now,
-        },
-    )
-
-
-@login_required
-@release_surface
-@require_GET
-def organiser_release_unpublish_confirm(request, contest_slug, public_id):
-    """What unpublishing will do, with the one button that posts `unpublish` to organiser_release."""
-    contest = _organiser_contest(request, contest_slug)
-    release = selectors.organiser_release_or_404(contest, public_id)
-    later = release.steps.filter(cancelled_at__isnull=True, at__gt=timezone.now()).count()
-    return render(
-        request,
-        "releases/unpublish_confirm.html",
-        {"contest": contest, "release": release, "entry": release.entry, "later_steps": later},
-    )
-
-
-@login_required
-@release_surface
-@require_GET
-def organiser_share_link_revoke_confirm(request, contest_slug, public_id, link_id):
-    """What revoking a share link will do, with the one button that posts `revoke_link` to organiser_release."""
-    contest = _organiser_contest(request, contest_slug)
-    release = selectors.organiser_release_or_404(contest, public_id)
-    link = get_object_or_404(ShareLink, release=release, pk=link_id, revoked_at__isnull=True)
-    return render(
-        request,
-        "releases/share_link_revoke_confirm.html",
-        {"contest": contest, "release": release, "entry": release.entry, "link": link},
-    )
-
-
-@login_required
-@release_surface
-def organiser_community(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
-    form = CommunityMemberForm(request.POST or None)
-    if request.method == "POST":
-        if request.POST.get("action") == "remove":
-            member = get_object_or_404(contest.community_members, pk=posted_id(request.POST, "member"))
-            services.remove_community_member(member=member, by=request.user)
-            return redirect(request.path)
-        if form.is_valid():
-            for email in form.cleaned_data["emails"]:
-                services.add_community_member(contest=contest, email=email, by=request.user)
-            messages.success(request, _("Invited: %(count)d.") % {"count": len(form.cleaned_data["emails"])})
-            return redirect(request.path)
-    return render(
-        request,
-        "releases/organiser_community.html",
-        {"contest": contest, "form": form, "members": contest.community_members.all()},
-    )
-
-
 # The team
 
 
-@login_required
-@release_surface
-def team_release(request, contest_slug, public_id):
-    """The team reads exactly what will be shown to whom and from when, and gives or withdraws its approval."""
+def _team_release(request, contest_slug, public_id) -> tuple[Contest, Entry, Release]:
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = get_team_entry_or_404(request.user, contest, public_id)
-    release = get_object_or_404(Release, entry=entry)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                ids = [
-                    int(value)
-                    for value in request.POST.getlist("step")
-                    if value.isascii() and value.isdigit() and len(value) <= 18
-                ]
-                services.approve_film_steps(release=release, step_ids=ids, by=request.user)
-                messages.success(request, _("Thank you: your approval is recorded."))
-            elif action == "withdraw":
-                services.withdraw_film_approval(release=release, by=request.user)
-                messages.success(request, _("Your approval is withdrawn: the film is no longer shown beyond the jury."))
-            elif action == "team_name":
-                services.set_team_name_shown(release=release, show=request.POST.get("show") == "1", by=request.user)
-                messages.success(request, _("Your choice is saved."))
-        except services.ReleaseError as error:
-            messages.error(request, error.message)
-        return redirect(request.path)
+    return contest, entry, get_object_or_404(Release, entry=entry)
+
+
+def _back_to_team_release(contest, entry):
+    return redirect("releases:team_release", contest_slug=contest.slug, public_id=entry.public_id)
+
+
+@login_required
+@release_surface
+@require_POST
+def team_release_approve(request, contest_slug, public_id):
+    contest, entry, release = _team_release(request, contest_slug, public_id)
+    ids = [
+        int(value) for value in request.POST.getlist("step") if value.isascii() and value.isdigit() and len(value) <= 18
+    ]
+    try:
+        services.approve_film_steps(release=release, step_ids=ids, by=request.user)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: your approval is recorded."))
+    return _back_to_team_release(contest, entry)
+
+
+@login_required
+@release_surface
+@require_POST
+def team_release_withdraw_approval(request, contest_slug, public_id):
+    contest, entry, release = _team_release(request, contest_slug, public_id)
+    try:
+        services.withdraw_film_approval(release=release, by=request.user)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your approval is withdrawn: the film is no longer shown beyond the jury."))
+    return _back_to_team_release(contest, entry)
+
+
+@login_required
+@release_surface
+@require_POST
+def team_release_show_team_name(request, contest_slug, public_id):
+    contest, entry, release = _team_release(request, contest_slug, public_id)
+    try:
+        services.set_team_name_shown(release=release, show=request.POST.get("show") == "1", by=request.user)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your choice is saved."))
+    return _back_to_team_release(contest, entry)
+
+
+@login_required
+@release_surface
+@require_safe
+def team_release(request, contest_slug, public_id):
+    """The team reads exactly what will be shown to whom and from when, and gives or withdraws its approval (each
+    with its own URL and view, above)."""
+    contest, entry, release = _team_release(request, contest_slug, public_id)
     steps = list(release.steps.filter(cancelled_at__isnull=True).order_by("at", "id"))
     return render(
         request,

@@ -22,7 +22,9 @@ def signed_in(user) -> Client:
 def test_an_organiser_creates_a_token_whose_secret_is_shown_once_and_stored_hashed(db):
     organiser = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
     client = signed_in(organiser)
-    response = client.post("/api/tokens/", {"label": "Résultats sur l'intranet", "scopes": ["read", "awards:write"]})
+    response = client.post(
+        "/api/tokens/create/", {"label": "Résultats sur l'intranet", "scopes": ["read", "awards:write"]}
+    )
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     secret = re.search(r'<code id="new-token">(plm_[A-Za-z0-9_-]{43})</code>', response.content.decode()).group(1)
@@ -41,7 +43,7 @@ def test_a_revoked_token_is_refused_from_that_second(db):
     token, secret = services.create_token(user=organiser, label="tool", scopes=["read"])
     api = Client(headers={"Authorization": f"Bearer {secret}"})
     assert api.get("/api/contests/").status_code == 200
-    response = signed_in(organiser).post("/api/tokens/", {"action": "revoke", "token": token.pk})
+    response = signed_in(organiser).post("/api/tokens/revoke/", {"token": token.pk})
     assert response.status_code == 302
     refused = api.get("/api/contests/")
     assert refused.status_code == 401
@@ -58,7 +60,7 @@ def test_nobody_revokes_someone_elses_token(db):
     owner = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
     other = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
     token, _secret = services.create_token(user=owner, label="tool", scopes=["read"])
-    assert signed_in(other).post("/api/tokens/", {"action": "revoke", "token": token.pk}).status_code == 404
+    assert signed_in(other).post("/api/tokens/revoke/", {"token": token.pk}).status_code == 404
     with pytest.raises(services.ApiTokenError) as error:
         services.revoke_token(token=token, by=other)
     assert error.value.code == "not_yours"
@@ -85,7 +87,7 @@ def test_only_organisers_have_a_token_page(db, role):
 def test_a_token_needs_a_label_and_a_scope_said_in_the_users_language(db):
     organiser = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
     client = signed_in(organiser)
-    response = client.post("/api/tokens/", {"label": "tool"}, headers={"Accept-Language": "fr"})
+    response = client.post("/api/tokens/create/", {"label": "tool"}, headers={"Accept-Language": "fr"})
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
     with pytest.raises(services.ApiTokenError) as error:
@@ -98,7 +100,7 @@ def test_a_token_needs_a_label_and_a_scope_said_in_the_users_language(db):
 def test_revoking_with_a_malformed_token_id_answers_400(db, value):
     owner = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
     token, _secret = services.create_token(user=owner, label="tool", scopes=["read"])
-    assert signed_in(owner).post("/api/tokens/", {"action": "revoke", "token": value}).status_code == 400
+    assert signed_in(owner).post("/api/tokens/revoke/", {"token": value}).status_code == 400
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -114,12 +116,21 @@ def test_the_token_page_links_to_a_confirmation_before_revoking(db):
     html = confirmation.content.decode()
     assert confirmation.status_code == 200
     assert f"Revoke the token “Intranet” ({token.prefix}…)?" in html
-    assert '<form method="post" action="/api/tokens/">' in html
-    assert (
-        f'<input type="hidden" name="action" value="revoke"><input type="hidden" name="token" value="{token.pk}">'
-        in html
-    )
+    assert '<form method="post" action="/api/tokens/revoke/">' in html
+    assert 'name="action"' not in html
+    assert f'<input type="hidden" name="token" value="{token.pk}">' in html
     token.refresh_from_db()
     assert token.revoked_at is None
     other = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
     assert signed_in(other).get(f"/api/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_the_token_page_answers_405_to_a_post_and_changes_nothing(db):
+    owner = ContestRoleFactory(role=ContestRole.Role.ORGANISER).user
+    token, _secret = services.create_token(user=owner, label="tool", scopes=["read"])
+    client = signed_in(owner)
+    assert client.post("/api/tokens/", {"action": "revoke", "token": token.pk}).status_code == 405
+    assert client.post("/api/tokens/", {"label": "other", "scopes": ["read"]}).status_code == 405
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert list(ApiToken.objects.values_list("label", flat=True)) == ["tool"]

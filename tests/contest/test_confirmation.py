@@ -78,15 +78,15 @@ def test_the_organiser_disqualifies_through_the_confirmation_page(client):
     assert f'href="{_url("organiser_entry_disqualify_confirm", entry)}">Disqualify…</a>' in html
     confirm = client.get(_url("organiser_entry_disqualify_confirm", entry)).content.decode()
     assert "Disqualify “Sans voix”?" in confirm
-    assert f'<form method="post" action="{_url("organiser_entry", entry)}">' in confirm
+    assert f'<form method="post" action="{_url("organiser_entry_disqualify", entry)}">' in confirm
     assert 'name="reason"' in confirm
     # the page's button without a reason: the same page again, nothing changed
-    response = client.post(_url("organiser_entry", entry), {"action": "disqualify", "reason": ""})
+    response = client.post(_url("organiser_entry_disqualify", entry), {"reason": ""})
     assert response.status_code == 200
     assert "Disqualify “Sans voix”?" in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == Entry.Status.SUBMITTED
-    response = client.post(_url("organiser_entry", entry), {"action": "disqualify", "reason": "Over the time limit."})
+    response = client.post(_url("organiser_entry_disqualify", entry), {"reason": "Over the time limit."})
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.status, entry.disqualification_reason) == ("disqualified", "Over the time limit.")

@@ -149,8 +149,8 @@ def test_every_state_change_leaves_an_audit_event(client):
     client.post(reverse("entry_withdraw", kwargs={"contest_slug": slug, "public_id": entry.public_id}))
     client.force_login(organiser)
     client.post(
-        reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id}),
-        {"action": "disqualify", "reason": "Film over the time limit."},
+        reverse("organiser_entry_disqualify", kwargs={"contest_slug": slug, "public_id": entry.public_id}),
+        {"reason": "Film over the time limit."},
     )
     events = list(AuditEvent.objects.filter(entry=entry).order_by("id").values_list("verb", "actor", "data"))
     assert events == [
@@ -183,8 +183,7 @@ def test_an_organiser_sets_the_accepted_film_flag_and_the_team_can_then_submit(c
     assert "Upload your film: it must be received" in client.post(submit, follow=True).content.decode()
     client.force_login(organiser)
     client.post(
-        reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id}),
-        {"action": "accept_film"},
+        reverse("organiser_entry_accept_film", kwargs={"contest_slug": slug, "public_id": entry.public_id}),
     )
     client.force_login(member)
     client.post(submit)
@@ -394,7 +393,9 @@ def test_the_csv_export_defuses_text_that_a_spreadsheet_would_run(client):
 def test_only_organisers_of_the_contest_disqualify_accept_films_or_extend(client):
     entry = ready_entry(film_accepted=False)
     slug = entry.contest.slug
-    entry_url = reverse("organiser_entry", kwargs={"contest_slug": slug, "public_id": entry.public_id})
+    kwargs = {"contest_slug": slug, "public_id": entry.public_id}
+    disqualify_url = reverse("organiser_entry_disqualify", kwargs=kwargs)
+    accept_url = reverse("organiser_entry_accept_film", kwargs=kwargs)
     extension_url = reverse("organiser_extension", kwargs={"contest_slug": slug, "team_id": entry.team.pk})
     people = [
         TeamMemberFactory(team=entry.team).user,
@@ -404,8 +405,8 @@ def test_only_organisers_of_the_contest_disqualify_accept_films_or_extend(client
     ]
     for person in people:
         client.force_login(person)
-        assert client.post(entry_url, {"action": "disqualify", "reason": "x"}).status_code == 404
-        assert client.post(entry_url, {"action": "accept_film"}).status_code == 404
+        assert client.post(disqualify_url, {"reason": "x"}).status_code == 404
+        assert client.post(accept_url).status_code == 404
         assert client.post(extension_url, {"until": "2099-01-01T00:00"}).status_code == 404
     entry.refresh_from_db()
     entry.team.refresh_from_db()

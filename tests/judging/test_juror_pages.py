@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from contest.models import AuditEvent, ContestRole
-from judging import selectors, services
+from judging import players, services
 from judging.models import Assignment, Conflict, Review, Score
-from judging.selectors import Source, Track
+from judging.players import Source, Track
 from media_pipeline import storage
 from tests.factories import ContestRoleFactory, EntryFactory, TeamMemberFactory
 
@@ -49,9 +49,9 @@ def proxy_provider(scene):
             [Track(url=f"/media/proxy/{entry.code}.fr.vtt", language="fr", label="Français")],
         )
 
-    selectors.register_source_provider(provider)
+    players.register_source_provider(provider)
     yield provider
-    selectors.unregister_source_provider(provider)
+    players.unregister_source_provider(provider)
 
 
 def test_blind_page_contains_none_of_the_teams_identifying_strings(scene, proxy_provider):
@@ -131,7 +131,8 @@ def test_opting_out_of_a_content_warning_takes_such_films_away_and_keeps_them_aw
     queue_url = reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk})
     assert "Sexual violence" in client.get(conflicts_url).content.decode()
 
-    response = client.post(conflicts_url, {"action": "opt_out", "optout-warnings": [warning.pk]})
+    opt_outs_url = reverse("jury_set_opt_outs", kwargs={"contest_slug": scene.contest.slug})
+    response = client.post(opt_outs_url, {"optout-warnings": [warning.pk]})
 
     assert response.status_code == 302
     assert client.get(entry_url(scene)).status_code == 404

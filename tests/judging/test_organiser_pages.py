@@ -246,7 +246,10 @@ def test_an_organiser_who_is_also_a_conflicted_juror_does_not_see_that_entrys_ro
 def test_shortlisting_the_top_two_from_the_ranking(small_round):
     round, (first, second, third), _ = small_round
     client, _ = organiser_client(round.contest)
-    client.post(results_url(round), {"top": 2})
+    client.post(
+        reverse("judging_round_shortlist", kwargs={"contest_slug": round.contest.slug, "round_id": round.pk}),
+        {"top": 2},
+    )
     assert set(round.shortlist.values_list("entry_id", flat=True)) == {first.pk, second.pk}
 
 
@@ -254,7 +257,7 @@ def test_an_award_other_than_the_rankings_choice_needs_a_reason_and_everything_i
     round, (first, second, _), _ = small_round
     client, organiser = organiser_client(round.contest)
     prize = PrizeFactory(contest=round.contest, name_fr="Premier prix", order=1)
-    url = reverse("judging_awards", kwargs={"contest_slug": round.contest.slug})
+    url = reverse("judging_record_award", kwargs={"contest_slug": round.contest.slug})
     refused = client.post(url, {"prize": prize.pk, "code": second.code, "citation_fr": "Pour sa justesse."})
     assert refused.status_code == 200
     assert f"The ranking points to {first.code} for this prize." in refused.content.decode()
@@ -312,7 +315,9 @@ def test_organiser_runs_assignment_and_sees_coverage_and_loads():
     client, _ = organiser_client(round.contest)
     url = reverse("judging_round", kwargs={"contest_slug": round.contest.slug, "round_id": round.pk})
     assert '<p class="figure" id="short-count">5</p>' in client.get(url).content.decode()
-    client.post(url, {"action": "assign"})
+    client.post(
+        reverse("judging_round_assign_jurors", kwargs={"contest_slug": round.contest.slug, "round_id": round.pk})
+    )
     html = client.get(url).content.decode()
     assert '<p class="figure" id="short-count">0</p>' in html
     assert '<p class="figure" id="assignment-count">10</p>' in html

@@ -46,8 +46,8 @@ def test_after_awarding_the_page_says_the_announcement_is_not_scheduled_and_link
         client = Client()
         client.force_login(organiser)
         response = client.post(
-            reverse("judging_awards", kwargs={"contest_slug": entry.contest.slug}),
-            {"action": "record", "prize": prize.pk, "code": entry.code},
+            reverse("judging_record_award", kwargs={"contest_slug": entry.contest.slug}),
+            {"prize": prize.pk, "code": entry.code},
             follow=True,
         )
         body = response.content.decode()

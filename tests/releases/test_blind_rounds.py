@@ -96,7 +96,7 @@ def test_recording_an_award_during_a_blind_round_says_the_announcement_will_not_
     prize = Prize.objects.get(contest=world.contest)
     with time_machine.travel(world.at(T1, 1), tick=False):
         response = world.client("organiser").post(
-            reverse("judging_awards", kwargs={"contest_slug": world.contest.slug}),
+            reverse("judging_record_award", kwargs={"contest_slug": world.contest.slug}),
             {"prize": prize.pk, "code": world.entry.code, "citation_en": "Again.", "reason_if_not_ranking": "Jury."},
             follow=True,
         )

@@ -28,8 +28,9 @@ def test_the_release_page_links_to_the_unpublish_confirmation_which_changes_noth
         assert response.status_code == 200
         assert f'<h1 id="confirm-heading">Unpublish “{TITLE}”?</h1>' in html
         release_url = reverse("releases:organiser_release", kwargs=world.kwargs)
-        assert f'<form method="post" action="{release_url}">' in html
-        assert '<input type="hidden" name="action" value="unpublish">' in html
+        unpublish_url = reverse("releases:organiser_release_unpublish", kwargs=world.kwargs)
+        assert f'<form method="post" action="{unpublish_url}">' in html
+        assert 'name="action"' not in html
         assert '<button type="submit" class="danger">Unpublish now</button>' in html
         assert f'<a class="button secondary" href="{release_url}">Cancel</a>' in html
         anonymous = world.client("anonymous")

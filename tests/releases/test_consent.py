@@ -21,6 +21,10 @@ def _team_page(world):
     return reverse("releases:team_release", kwargs=world.kwargs)
 
 
+def _team_action(world, name):
+    return reverse(f"releases:team_release_{name}", kwargs=world.kwargs)
+
+
 def test_a_wide_film_step_stays_narrow_until_the_team_approves_it():
     world = build_world("seed_unapproved")
     after = world.at(T2, 1)
@@ -50,7 +54,7 @@ def test_withdrawing_approval_narrows_the_film_at_once_and_keeps_the_jury():
         client = world.client("own_team")  # sessions last 12 hours: sign in at the travelled time
         film = reverse("releases:film", kwargs=world.kwargs)
         assert world.client("anonymous").get(film).status_code == 200
-        response = client.post(_team_page(world), {"action": "withdraw"})
+        response = client.post(_team_action(world, "withdraw_approval"))
         assert response.status_code == 302
         anonymous = world.client("anonymous").get(film)
         assert anonymous.status_code == 404
@@ -88,7 +92,7 @@ def test_an_approval_of_a_plan_that_changed_meanwhile_is_refused():
     world = build_world("seed_unapproved")
     pending = services.pending_approvals(world.release)
     page_showed = [pending[0].pk]  # a step was added after the team opened the page
-    response = world.client("own_team").post(_team_page(world), {"action": "approve", "step": page_showed}, follow=True)
+    response = world.client("own_team").post(_team_action(world, "approve"), {"step": page_showed}, follow=True)
     assert "The plan changed while you were reading it. Read it again below." in response.content.decode()
     assert len(services.pending_approvals(world.release)) == 2
     with pytest.raises(services.ReleaseError) as error:
@@ -116,7 +120,7 @@ def test_the_team_decides_whether_the_announcement_names_it():
     page = reverse("releases:announcement", kwargs=world.kwargs)
     with time_machine.travel(world.at(1, 1), tick=False):
         assert world.entry.team.name not in world.client("anonymous").get(page).content.decode()
-        world.client("own_team").post(_team_page(world), {"action": "team_name", "show": "1"})
+        world.client("own_team").post(_team_action(world, "show_team_name"), {"show": "1"})
         assert world.entry.team.name in world.client("anonymous").get(page).content.decode()
     event = AuditEvent.objects.filter(verb="team_name_choice").latest("id")
     assert (event.data["before"], event.data["after"]) == (False, True)

@@ -20,6 +20,10 @@ def _release_page(world):
     return reverse("releases:organiser_release", kwargs=world.kwargs)
 
 
+def _release_action(world, name):
+    return reverse(f"releases:organiser_release_{name}", kwargs=world.kwargs)
+
+
 @pytest.mark.parametrize("role", ["anonymous", "own_team", "juror", "community_member"])
 def test_organiser_tools_answer_404_to_everyone_else(role):
     world = build_world("seed")
@@ -42,9 +46,8 @@ def test_organiser_tools_answer_404_to_everyone_else(role):
 def test_a_step_typed_in_contest_time_is_stored_in_utc_and_listed_in_the_calendar():
     world = build_world("seed")
     response = world.client("organiser").post(
-        _release_page(world),
+        _release_action(world, "add_step"),
         {
-            "action": "add_step",
             "step-target": "film",
             "step-audiences": ["jury", "public"],
             "step-at": "2027-03-15T09:00",
@@ -96,7 +99,7 @@ def test_unpublish_hides_everything_from_this_second_and_the_history_shows_befor
         anonymous = world.client("anonymous")
         announcement = reverse("releases:announcement", kwargs=world.kwargs)
         assert anonymous.get(announcement).status_code == 200
-        assert client.post(_release_page(world), {"action": "unpublish"}).status_code == 302
+        assert client.post(_release_action(world, "unpublish")).status_code == 302
         for url in (announcement, reverse("releases:film", kwargs=world.kwargs)):
             assert anonymous.get(url).status_code == 404
             assert world.client("juror").get(url).status_code == 404
@@ -119,9 +122,7 @@ def test_an_organiser_cannot_cancel_a_step_in_force_and_is_told_what_to_do():
     world = build_world("seed")
     step = ReleaseStep.objects.get(release=world.release, target=Target.FILM, at=world.at(T1, 0))
     with time_machine.travel(world.at(T1, 1), tick=False):
-        response = world.client("organiser").post(
-            _release_page(world), {"action": "cancel_step", "step": step.pk}, follow=True
-        )
+        response = world.client("organiser").post(_release_action(world, "cancel_step"), {"step": step.pk}, follow=True)
     assert "This step has taken effect. To change who sees it now, add a step from now on." in response.content.decode()
     step.refresh_from_db()
     assert step.cancelled_at is None
@@ -131,7 +132,7 @@ def test_cancelling_a_scheduled_step_keeps_the_film_restricted_past_its_time():
     world = build_world("seed")
     step = ReleaseStep.objects.get(release=world.release, target=Target.FILM, at=world.at(T2, 0))
     with time_machine.travel(world.at(T2, -60), tick=False):
-        world.client("organiser").post(_release_page(world), {"action": "cancel_step", "step": step.pk})
+        world.client("organiser").post(_release_action(world, "cancel_step"), {"step": step.pk})
     with time_machine.travel(world.at(T2, 1), tick=False):
         assert world.client("anonymous").get(reverse("releases:film", kwargs=world.kwargs)).status_code == 404
     assert AuditEvent.objects.filter(verb="release_step_cancelled", actor=world.users["organiser"]).count() == 1
@@ -139,7 +140,8 @@ def test_cancelling_a_scheduled_step_keeps_the_film_restricted_past_its_time():
 
 def test_organisers_invite_a_list_into_the_community_who_then_see_community_releases():
     world = build_world("seed")
-    page = reverse("releases:organiser_community", kwargs={"contest_slug": world.contest.slug})
+    page = reverse("releases:organiser_community_invite_members", kwargs={"contest_slug": world.contest.slug})
+    remove = reverse("releases:organiser_community_remove_member", kwargs={"contest_slug": world.contest.slug})
     guest = UserFactory(password=None, email="journaliste@example.org")
     response = world.client("organiser").post(page, {"emails": "bad-address, Journaliste@Example.org\nami@example.org"})
     assert "Not an email address: bad-address. Correct or remove it, then invite again." in response.content.decode()
@@ -159,5 +161,5 @@ def test_organisers_invite_a_list_into_the_community_who_then_see_community_rele
     with time_machine.travel(world.at(T1, 1), tick=False):
         assert world.client_for(guest).get(reverse("releases:film", kwargs=world.kwargs)).status_code == 200
         member = CommunityMember.objects.get(email="journaliste@example.org")
-        world.client("organiser").post(page, {"action": "remove", "member": member.pk})
+        world.client("organiser").post(remove, {"member": member.pk})
         assert world.client_for(guest).get(reverse("releases:film", kwargs=world.kwargs)).status_code == 404

@@ -61,7 +61,7 @@ def test_a_revoked_link_is_refused_from_the_next_request():
     with time_machine.travel(world.at(1, 1), tick=False):
         assert _open(world, token).status_code == 200
         response = world.client("organiser").post(
-            reverse("releases:organiser_release", kwargs=world.kwargs), {"action": "revoke_link", "link": link.pk}
+            reverse("releases:organiser_release_revoke_link", kwargs=world.kwargs), {"link": link.pk}
         )
         assert response.status_code == 302
         refused = _open(world, token)
@@ -104,9 +104,8 @@ def test_only_the_hash_of_the_token_is_stored_and_the_organiser_sees_the_link_on
     world = build_world("link_only")
     page = reverse("releases:organiser_release", kwargs=world.kwargs)
     response = world.client("organiser").post(
-        page,
+        reverse("releases:organiser_release_create_link", kwargs=world.kwargs),
         {
-            "action": "create_link",
             "link-label": "Le Monde",
             "link-expires_at": "2099-03-15T09:00:00",
             "link-max_views": "3",
@@ -123,8 +122,8 @@ def test_only_the_hash_of_the_token_is_stored_and_the_organiser_sees_the_link_on
 def test_an_expiry_in_the_past_is_refused_with_a_clear_message():
     world = build_world("link_only")
     response = world.client("organiser").post(
-        reverse("releases:organiser_release", kwargs=world.kwargs),
-        {"action": "create_link", "link-label": "Le Monde", "link-expires_at": "2001-01-01T00:00"},
+        reverse("releases:organiser_release_create_link", kwargs=world.kwargs),
+        {"link-label": "Le Monde", "link-expires_at": "2001-01-01T00:00"},
     )
     assert "Choose an expiry in the future." in response.content.decode()
     assert not ShareLink.objects.filter(label="Le Monde").exists()

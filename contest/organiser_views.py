@@ -1,0 +1,332 @@
+"""The organisers' contest pages: the dashboard, one entry (disqualify, reinstate, accept its film), edits waiting
+for review, teams (approve, refuse, extend), registration and juror invitations, the entries CSV. Each action posts
+to its own URL and view; the pages answer GET only."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import permissions, selectors, services
+from .forms import DisqualifyForm, ExtensionForm, InviteForm, RefuseEditForm, ReopenRegistrationForm
+from .invitations import invite
+from .models import Contest, Entry, EntryEdit, Invitation
+
+
+@login_required
+def organiser_dashboard(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return render(
+        request,
+        "contest/organiser_dashboard.html",
+        {
+            "contest": contest,
+            **selectors.organiser_overview(contest=contest),
+            "extension_form": ExtensionForm(),
+            "reopen_form": ReopenRegistrationForm(),
+            "invite_form": InviteForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _entry_page(request, contest, entry):
+    return render(
+        request,
+        "contest/organiser_entry.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "reinstate_refusal": _reinstate_refusal(entry),
+            "events": entry.audit_events.select_related("actor")[:50],
+            "members": entry.team.memberships.select_related("user"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def organiser_entry(request, contest_slug, public_id):
+    return _entry_page(request, *_organiser_entry_or_404(request, contest_slug, public_id))
+
+
+@login_required
+@require_POST
+def organiser_entry_disqualify(request, contest_slug, public_id):
+    """Disqualify with the reason given on the confirmation page; without one, that page again (it has the field)."""
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    form = DisqualifyForm(request.POST)
+    if not form.is_valid():
+        return _disqualify_confirmation(request, contest, entry, form)
+    try:
+        services.disqualify_entry(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
+    except services.ContestError as error:
+        messages.error(request, error.message)
+        return _entry_page(request, contest, entry)
+    messages.success(request, _("The entry is disqualified; the team was told why."))
+    return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+
+
+def _set_film_accepted(request, contest_slug, public_id, *, accepted: bool):
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    try:
+        services.set_film_accepted(entry=entry, accepted=accepted, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+        return _entry_page(request, contest, entry)
+    messages.success(request, _("Film status changed."))
+    return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+
+
+@login_required
+@require_POST
+def organiser_entry_accept_film(request, contest_slug, public_id):
+    return _set_film_accepted(request, contest_slug, public_id, accepted=True)
+
+
+@login_required
+@require_POST
+def organiser_entry_unaccept_film(request, contest_slug, public_id):
+    return _set_film_accepted(request, contest_slug, public_id, accepted=False)
+
+
+def _organiser_entry_or_404(request, contest_slug, public_id) -> tuple[Contest, Entry]:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    entry = get_object_or_404(
+        Entry.objects.select_related("team__contest", "team__institution"), contest=contest, public_id=public_id
+    )
+    return contest, entry
+
+
+def _reinstate_refusal(entry: Entry) -> str | None:
+    """Why a withdrawn entry cannot be reinstated now (None: it can); "" for an entry that is not withdrawn."""
+    if entry.status != Entry.Status.WITHDRAWN:
+        return ""
+    try:
+        services.check_reinstatable(entry=entry, now=timezone.now())
+    except services.ContestError as error:
+        return str(error.message)
+    return None
+
+
+def _disqualify_confirmation(request, contest, entry, form):
+    return render(
+        request,
+        "contest/organiser_disqualify_confirm.html",
+        {"contest": contest, "entry": entry, "form": form, "stakes": selectors.withdrawal_stakes(entry)},
+    )
+
+
+@login_required
+@require_GET
+def organiser_entry_disqualify_confirm(request, contest_slug, public_id):
+    """What disqualifying will do, with the reason field and the one button that posts to organiser_entry_disqualify."""
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    if entry.status == Entry.Status.DISQUALIFIED:
+        messages.error(request, _("This entry is already disqualified."))
+        return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+    return _disqualify_confirmation(request, contest, entry, DisqualifyForm())
+
+
+@login_required
+@require_GET
+def organiser_entry_reinstate_confirm(request, contest_slug, public_id):
+    """What reinstating will do, with the one button that posts to organiser_entry_reinstate."""
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    try:
+        services.check_reinstatable(entry=entry, now=timezone.now())
+    except services.ContestError as error:
+        messages.error(request, error.message)
+        return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+    return render(
+        request,
+        "contest/organiser_reinstate_confirm.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "state_after": Entry.Status(services.state_before_withdrawal(entry)).label,
+        },
+    )
+
+
+@login_required
+@require_POST
+def organiser_entry_reinstate(request, contest_slug, public_id):
+    contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
+    try:
+        entry = services.reinstate_entry(entry=entry, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The entry is back in the contest (%(status)s); the team was told.")
+            % {"status": entry.get_status_display()},
+        )
+    return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+
+
+@login_required
+def organiser_edits(request, contest_slug):
+    """Teams' changes to the public text of announced entries, waiting for review, with before → after."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return render(
+        request,
+        "contest/organiser_edits.html",
+        {
+            "contest": contest,
+            "pending": list(selectors.pending_edits(contest=contest)),
+            "decided": selectors.decided_edits(contest=contest),
+            "refuse_form": RefuseEditForm(),
+        },
+    )
+
+
+def _organiser_edit(request, contest_slug, edit_id) -> tuple[Contest, EntryEdit]:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return contest, get_object_or_404(EntryEdit.objects.select_related("entry"), entry__contest=contest, pk=edit_id)
+
+
+@login_required
+@require_POST
+def organiser_edit_approve(request, contest_slug, edit_id):
+    contest, edit = _organiser_edit(request, contest_slug, edit_id)
+    try:
+        services.approve_entry_edit(edit=edit, by=request.user)
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Approved: the public pages show the new text; the team was told."))
+    return redirect("organiser_edits", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def organiser_edit_refuse(request, contest_slug, edit_id):
+    contest, edit = _organiser_edit(request, contest_slug, edit_id)
+    try:
+        services.refuse_entry_edit(edit=edit, by=request.user, reason=request.POST.get("reason", ""))
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Refused: the approved text stays; the team was told why."))
+    return redirect("organiser_edits", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def organiser_extension(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    team = get_object_or_404(contest.teams, pk=team_id)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_extension(team=team, until=form.cleaned_data["until"], by=request.user)
+        except services.ContestError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Extension granted to %(team)s.") % {"team": team.name})
+    else:
+        messages.error(request, _("Enter the date and time the extension ends."))
+    return redirect("organiser_dashboard", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def organiser_team_approve(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    team = get_object_or_404(contest.teams, pk=team_id)
+    services.approve_team(team=team, by=request.user)
+    messages.success(request, _("%(team)s is approved; its members were told.") % {"team": team.name})
+    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+
+
+@login_required
+@require_POST
+def organiser_team_refuse(request, contest_slug, team_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    team = get_object_or_404(contest.teams, pk=team_id)
+    try:
+        services.refuse_team(team=team, by=request.user, reason=request.POST.get("reason", ""))
+    except services.ContestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(team)s is refused; its members were told why.") % {"team": team.name})
+    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+
+
+@login_required
+@require_POST
+def organiser_reopen_registration(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    form = ReopenRegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_registration(contest=contest, until=form.cleaned_data["until"], by=request.user)
+        except services.ContestError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Teams can register again until %(date)s.")
+                % {"date": date_format(timezone.localtime(form.cleaned_data["until"]), "DATETIME_FORMAT")},
+            )
+    else:
+        messages.error(request, _("Enter the date and time registration closes again."))
+    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+
+
+@login_required
+@require_POST
+def organiser_invite_juror(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        invite(
+            contest=contest,
+            email=form.cleaned_data["email"],
+            kind=Invitation.Kind.JUROR,
+            by=request.user,
+            language=request.LANGUAGE_CODE,
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    else:
+        messages.error(request, _("Enter a valid email address to invite someone."))
+    return redirect("organiser_dashboard", contest_slug=contest.slug)
+
+
+@login_required
+def organiser_entries_csv(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{contest.slug}-entries.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    for row in selectors.entries_export_rows(contest=contest):
+        writer.writerow([_spreadsheet_safe(value) for value in row])
+    return response
+
+
+def _spreadsheet_safe(value):
+    """Text a team typed that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value

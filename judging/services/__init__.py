@@ -1,0 +1,50 @@
+"""Every change of state in judging. Views call these; nothing else writes judging rows.
+
+One module per part of judging: `rounds` (rounds and criteria), `jury` (seats, conflicts, opt-outs), `assignment`
+(who judges what), `reviews` (scores, submission, watching), `awards` (shortlist and prizes). The names below are
+the public ones: `from judging import services; services.assign_jurors(...)`.
+
+Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
+their film (or how) is none of their business. The entry's id and code go in the event's data instead."""
+
+from .assignment import add_assignment, assign_jurors, remove_assignment
+from .awards import record_award, remove_award, set_shortlist, shortlist_top
+from .errors import JudgingError
+from .jury import add_round_juror, declare_conflict, remove_round_juror, seat_all_jurors, set_content_opt_outs
+from .reviews import (
+    WATCHED_SHARE_REQUIRED,
+    DraftOutcome,
+    ScoreError,
+    ScoreProblem,
+    record_watching,
+    save_draft,
+    save_review,
+)
+from .rounds import ROUND_FIELDS, add_criterion, create_round, update_round
+
+__all__ = [
+    "ROUND_FIELDS",
+    "WATCHED_SHARE_REQUIRED",
+    "DraftOutcome",
+    "JudgingError",
+    "ScoreError",
+    "ScoreProblem",
+    "add_assignment",
+    "add_criterion",
+    "add_round_juror",
+    "assign_jurors",
+    "create_round",
+    "declare_conflict",
+    "record_award",
+    "record_watching",
+    "remove_assignment",
+    "remove_award",
+    "remove_round_juror",
+    "save_draft",
+    "save_review",
+    "seat_all_jurors",
+    "set_content_opt_outs",
+    "set_shortlist",
+    "shortlist_top",
+    "update_round",
+]

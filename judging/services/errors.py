@@ -1,0 +1,5 @@
+from contest.services import ContestError
+
+
+class JudgingError(ContestError):
+    pass

@@ -1,0 +1,97 @@
+"""The organiser's awards page: what the ranking suggests for each prize, the jury's decisions, their export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.request_body import posted_id
+from contest.models import Contest
+from contest.permissions import require_organiser
+
+from .. import exports, selectors, services
+from ..forms import AwardForm
+from ..models import Award
+from .organiser import download
+
+
+def _organiser_contest(request, contest_slug) -> Contest:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    return contest
+
+
+def _awards_page(request, contest, *, form=None):
+    prizes = [{"prize": prize, "suggested": selectors.ranking_choice(prize=prize)} for prize in contest.prizes.all()]
+    return render(
+        request,
+        "judging/awards.html",
+        {
+            "contest": contest,
+            "form": form or AwardForm(contest=contest),
+            "prizes": prizes,
+            "awards": selectors.contest_awards(contest),
+        },
+    )
+
+
+@login_required
+@require_safe
+def awards(request, contest_slug):
+    return _awards_page(request, _organiser_contest(request, contest_slug))
+
+
+@login_required
+@require_POST
+def record_award(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = AwardForm(request.POST, contest=contest)
+    if not form.is_valid():
+        return _awards_page(request, contest, form=form)
+    data = form.cleaned_data
+    try:
+        services.record_award(
+            prize=data["prize"],
+            entry=data["entry"],
+            by=request.user,
+            citation_fr=data["citation_fr"],
+            citation_en=data["citation_en"],
+            reason_if_not_ranking=data["reason_if_not_ranking"],
+        )
+    except services.JudgingError as error:
+        form.add_error("reason_if_not_ranking" if error.code == "reason_required" else None, error.message)
+        return _awards_page(request, contest, form=form)
+    messages.success(request, _("Award recorded."))
+    blind = selectors.blind_rounds_in_progress([data["entry"].pk], at=timezone.now()).get(data["entry"].pk)
+    if blind is not None:
+        messages.info(
+            request,
+            _(
+                "The round « %(round)s » still judges this entry blind until %(date)s: until then, "
+                "announcements show its title and prize only, without the team's name."
+            )
+            % {
+                "round": blind.name,
+                "date": date_format(timezone.localtime(blind.closes_at), "DATETIME_FORMAT"),
+            },
+        )
+    return redirect("judging_awards", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def remove_award(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    award = get_object_or_404(Award, contest=contest, pk=posted_id(request.POST, "award"))
+    services.remove_award(award=award, by=request.user)
+    messages.success(request, _("Award removed."))
+    return redirect("judging_awards", contest_slug=contest.slug)
+
+
+@login_required
+def awards_export(request, contest_slug, fmt):
+    contest = _organiser_contest(request, contest_slug)
+    return download(exports.award_rows(contest=contest), fmt=fmt, name=f"{contest.slug}-awards")

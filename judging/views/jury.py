@@ -1,0 +1,267 @@
+"""The juror's pages: their rounds, queue, the blind entry page and its score form, conflicts and opt-outs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.request_body import MalformedBody, read_json_object
+from contest.models import Contest, SupportResource
+
+from .. import permissions, players, selectors, services
+from ..forms import JurorConflictForm, OptOutForm
+from ..models import Review
+
+
+@login_required
+def jury_home(request, contest_slug):
+    """The juror's rounds; a juror who sits on one round only has its queue as their jury home."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    only = selectors.juror_only_round(request.user, contest)
+    if only is not None:
+        return redirect("jury_queue", contest_slug=contest.slug, round_id=only.pk)
+    rounds = list(selectors.juror_rounds(request.user, contest))
+    return render(request, "judging/jury_home.html", {"contest": contest, "rounds": rounds, "now": timezone.now()})
+
+
+@login_required
+def jury_queue(request, contest_slug, round_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    round = selectors.get_juror_round_or_404(request.user, contest, round_id)
+    return render(
+        request,
+        "judging/jury_queue.html",
+        {
+            "contest": contest,
+            "round": round,
+            "rounds": selectors.juror_rounds(request.user, contest),
+            "is_open": round.is_open(),
+            "is_jury_home": selectors.juror_only_round(request.user, contest) == round,
+            **selectors.juror_queue(round=round, user=request.user),
+        },
+    )
+
+
+def _entry_context(request, contest, assignment, *, error=None, posted=None, ask_confirmation=False, field_errors=None):
+    round = assignment.round
+    entry = assignment.entry
+    review = Review.objects.filter(assignment=assignment).first()
+    values = selectors.scores_of(assignment)
+    if posted is not None:
+        values = posted
+    sources, tracks = players.playable_sources(entry)
+    language = (get_language() or "fr")[:2]
+    criteria = []
+    for criterion in round.criteria.all():
+        anchors = criterion.anchor_list(language)
+        field_error = (field_errors or {}).get(criterion.pk, "")
+        described_by = [
+            name
+            for name, shown in (
+                (f"guidance_{criterion.pk}", criterion.guidance),
+                (f"anchors_{criterion.pk}", anchors),
+                (f"error_{criterion.pk}", field_error),
+            )
+            if shown
+        ]
+        criteria.append(
+            {
+                "criterion": criterion,
+                "value": values.get(criterion.pk),
+                "anchors": anchors,
+                "error": field_error,
+                "described_by": " ".join(described_by),
+            }
+        )
+    return {
+        "contest": contest,
+        "round": round,
+        "assignment": assignment,
+        "entry": entry,
+        "review": review,
+        "watched_text": selectors.watched_text(review),
+        "duration": selectors.film_duration_text(entry),
+        "criteria": criteria,
+        "warnings": list(entry.content_warnings.all()),
+        "support": list(SupportResource.objects.filter(contest=contest)),
+        "sources": sources,
+        "tracks": tracks,
+        "show_identity": permissions.show_identity(contest),
+        "peers": selectors.peer_reviews(assignment=assignment),
+        "is_open": round.is_open(),
+        "required_share": services.WATCHED_SHARE_REQUIRED,
+        "error": error,
+        "ask_confirmation": ask_confirmation,
+    }
+
+
+@login_required
+def jury_entry(request, contest_slug, round_id, code):
+    """The blind entry page and its score form. POST submits the review (drafts go through jury_autosave)."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    if request.method == "POST":
+        values = {
+            criterion.pk: request.POST.get(f"score_{criterion.pk}", "") for criterion in assignment.round.criteria.all()
+        }
+        try:
+            services.save_review(
+                assignment=assignment,
+                by=request.user,
+                values=values,
+                private_comment=request.POST.get("private_comment", ""),
+                team_feedback=request.POST.get("team_feedback", ""),
+                submit=True,
+                confirm_unwatched=request.POST.get("confirm_unwatched") == "1",
+            )
+        except services.JudgingError as error:
+            context = _entry_context(
+                request,
+                contest,
+                assignment,
+                error=error.message,
+                posted=values,
+                ask_confirmation=error.code == "unwatched",
+                field_errors={problem.criterion.pk: problem.message for problem in getattr(error, "problems", [])},
+            )
+            return render(request, "judging/jury_entry.html", context, status=400)
+        messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
+        return redirect("jury_queue", contest_slug=contest.slug, round_id=assignment.round_id)
+    return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
+
+
+@login_required
+@require_POST
+def jury_autosave(request, contest_slug, round_id, code):
+    """Save a draft from the score form's JavaScript: {"values": {criterion_id: value}, "private_comment", ...}."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    try:
+        body = read_json_object(request, {"values": dict, "private_comment": str, "team_feedback": str})
+    except MalformedBody as error:
+        return error.response()
+    try:
+        outcome = services.save_draft(
+            assignment=assignment,
+            by=request.user,
+            values=body.get("values", {}),
+            private_comment=body.get("private_comment"),
+            team_feedback=body.get("team_feedback"),
+        )
+    except services.JudgingError as error:
+        status = 409 if error.code == "already_submitted" else 400
+        return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=status)
+    saved_at = timezone.localtime(outcome.review.updated_at).strftime("%H:%M:%S")
+    if outcome.problems:
+        names = ", ".join(problem.criterion.name for problem in outcome.problems)
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": outcome.problems[0].code,
+                "saved_at": saved_at,
+                "message": _("Draft saved at %(time)s, except the marked scores: %(names)s.")
+                % {"time": saved_at, "names": names},
+                "fields": {problem.field: problem.message for problem in outcome.problems},
+            },
+            status=400,
+        )
+    return JsonResponse(
+        {"ok": True, "saved_at": saved_at, "message": _("Draft saved at %(time)s.") % {"time": saved_at}, "fields": {}}
+    )
+
+
+@login_required
+@require_POST
+def jury_watched(request, contest_slug, round_id, code):
+    """The player reports the furthest position reached: {"position": seconds}. A "duration" it sends is ignored:
+    the share is computed from the film's known duration (services.record_watching)."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    try:
+        body = read_json_object(request, {"position": float, "duration": float})  # duration: shape only, never trusted
+    except MalformedBody as error:
+        return error.response()
+    if "position" not in body:
+        return JsonResponse(
+            {"ok": False, "error": "bad_request", "message": str(_('Send JSON {"position": seconds}.'))}, status=400
+        )
+    try:
+        review = services.record_watching(assignment=assignment, by=request.user, position_s=body["position"])
+    except services.JudgingError as error:
+        return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
+    return JsonResponse(
+        {"ok": True, "watched_share": round(review.watched_share or 0, 3), "message": selectors.watched_text(review)}
+    )
+
+
+@login_required
+@require_POST
+def jury_entry_conflict(request, contest_slug, round_id, code):
+    """“I know who made this film”: the juror declares a conflict with the entry and it leaves their queue."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    services.declare_conflict(contest=contest, juror=request.user, by=request.user, entry=assignment.entry)
+    messages.success(request, _("Conflict recorded: this film left your queue. Thank you for saying so."))
+    return redirect("jury_queue", contest_slug=contest.slug, round_id=round_id)
+
+
+def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
+    current = selectors.opt_out_warning_ids(contest=contest, juror=request.user)
+    return render(
+        request,
+        "judging/jury_conflicts.html",
+        {
+            "contest": contest,
+            "conflict_form": conflict_form or JurorConflictForm(contest=contest, prefix="conflict"),
+            "opt_out_form": opt_out_form
+            or OptOutForm(contest=contest, prefix="optout", initial={"warnings": list(current)}),
+            "conflicts": selectors.juror_conflicts(contest=contest, juror=request.user),
+            "only_round": selectors.juror_only_round(request.user, contest),
+        },
+    )
+
+
+@login_required
+@require_safe
+def jury_conflicts(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    return _conflicts_page(request, contest)
+
+
+@login_required
+@require_POST
+def jury_declare_conflict(request, contest_slug):
+    """The juror declares a conflict with an institution."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    conflict_form = JurorConflictForm(request.POST, contest=contest, prefix="conflict")
+    if not conflict_form.is_valid():
+        return _conflicts_page(request, contest, conflict_form=conflict_form)
+    services.declare_conflict(
+        contest=contest, juror=request.user, by=request.user, institution=conflict_form.cleaned_data["institution"]
+    )
+    messages.success(request, _("Conflict recorded."))
+    return redirect("jury_conflicts", contest_slug=contest.slug)
+
+
+@login_required
+@require_POST
+def jury_set_opt_outs(request, contest_slug):
+    """The juror chooses the content warnings whose films they will not be given."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    opt_out_form = OptOutForm(request.POST, contest=contest, prefix="optout")
+    if not opt_out_form.is_valid():
+        return _conflicts_page(request, contest, opt_out_form=opt_out_form)
+    services.set_content_opt_outs(
+        contest=contest, juror=request.user, warnings=list(opt_out_form.cleaned_data["warnings"]), by=request.user
+    )
+    messages.success(request, _("Your choices are saved."))
+    return redirect("jury_conflicts", contest_slug=contest.slug)

@@ -1,0 +1,260 @@
+"""The organisers' release tools: the calendar, the preview, one entry's release (its steps and share links) and the
+community list. Each action posts to its own URL and view; the pages themselves answer GET only."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from accounts.request_body import posted_id
+from contest.models import EVENT_LABELS, AuditEvent, Contest
+from contest.permissions import require_organiser
+from judging.selectors import blind_rounds_in_progress
+
+from . import selectors, services
+from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
+from .models import Release, ReleaseStep, ShareLink
+from .permissions import preview_viewer
+from .views import release_surface
+
+RELEASE_VERBS = [
+    verb for verb in EVENT_LABELS if verb.startswith(("release_", "film_approval", "share_link", "team_name"))
+]
+
+
+def _organiser_contest(request, contest_slug) -> Contest:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    require_organiser(request.user, contest)
+    return contest
+
+
+@login_required
+@release_surface
+def organiser_calendar(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = ReleaseCreateForm(request.POST or None, contest=contest, chosen=request.GET.get("entry", "")[:36])
+    if request.method == "POST" and form.is_valid():
+        release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
+        return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
+    return render(
+        request,
+        "releases/organiser_calendar.html",
+        {
+            "contest": contest,
+            "steps": selectors.with_step_states(selectors.contest_calendar(contest), at=timezone.now()),
+            "releases": Release.objects.filter(contest=contest).select_related("entry").order_by("entry__title"),
+            "form": form,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@release_surface
+def organiser_preview(request, contest_slug):
+    """What an audience sees at a given second, computed by the same rule as the real pages."""
+    contest = _organiser_contest(request, contest_slug)
+    form = PreviewForm(request.GET or None)
+    items = None
+    if form.is_valid():
+        items = selectors.shown_releases(
+            preview_viewer(form.cleaned_data["audience"]), contest=contest, at=form.cleaned_data["at"]
+        )
+    return render(request, "releases/organiser_preview.html", {"contest": contest, "form": form, "items": items})
+
+
+# One entry's release
+
+
+def _organiser_release(request, contest_slug, public_id) -> tuple[Contest, Release]:
+    contest = _organiser_contest(request, contest_slug)
+    return contest, selectors.organiser_release_or_404(contest, public_id)
+
+
+def _release_page(request, contest, release, *, step_form=None, link_form=None, new_link=""):
+    now = timezone.now()
+    return render(
+        request,
+        "releases/organiser_release.html",
+        {
+            "contest": contest,
+            "release": release,
+            "steps": selectors.with_step_states(
+                list(release.steps.select_related("created_by", "approved_by").order_by("at", "id")), at=now
+            ),
+            "links": release.share_links.all(),
+            "step_form": step_form or StepForm(prefix="step"),
+            "link_form": link_form or ShareLinkForm(prefix="link"),
+            "new_link": new_link,
+            "blind_round": blind_rounds_in_progress([release.entry_id], at=now).get(release.entry_id),
+            "events": AuditEvent.objects.filter(entry=release.entry, verb__in=RELEASE_VERBS).select_related("actor")[
+                :100
+            ],
+            "now": now,
+        },
+    )
+
+
+def _back_to_release(contest, release):
+    return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
+
+
+@login_required
+@release_surface
+@require_safe
+def organiser_release(request, contest_slug, public_id):
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    return _release_page(request, contest, release)
+
+
+@login_required
+@release_surface
+@require_POST
+def add_step(request, contest_slug, public_id):
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    step_form = StepForm(request.POST, prefix="step")
+    if step_form.is_valid():
+        try:
+            services.add_step(release=release, by=request.user, **step_form.cleaned_data)
+        except services.ReleaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Step added."))
+            return _back_to_release(contest, release)
+    return _release_page(request, contest, release, step_form=step_form)
+
+
+@login_required
+@release_surface
+@require_POST
+def cancel_step(request, contest_slug, public_id):
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    step = get_object_or_404(ReleaseStep, release=release, pk=posted_id(request.POST, "step"))
+    try:
+        services.cancel_step(step=step, by=request.user)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+        return _release_page(request, contest, release)
+    messages.success(request, _("Step cancelled."))
+    return _back_to_release(contest, release)
+
+
+@login_required
+@release_surface
+@require_GET
+def organiser_release_unpublish_confirm(request, contest_slug, public_id):
+    """What unpublishing will do, with the one button that posts to unpublish_release."""
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    later = release.steps.filter(cancelled_at__isnull=True, at__gt=timezone.now()).count()
+    return render(
+        request,
+        "releases/unpublish_confirm.html",
+        {"contest": contest, "release": release, "entry": release.entry, "later_steps": later},
+    )
+
+
+@login_required
+@release_surface
+@require_POST
+def unpublish_release(request, contest_slug, public_id):
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    try:
+        services.unpublish_release(release=release, by=request.user)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+        return _release_page(request, contest, release)
+    messages.success(request, _("Unpublished: from now on only organisers see this entry."))
+    return _back_to_release(contest, release)
+
+
+@login_required
+@release_surface
+@require_POST
+def create_share_link(request, contest_slug, public_id):
+    """Creates the link and shows the release page with its URL, once: only its hash is kept."""
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    link_form = ShareLinkForm(request.POST, prefix="link")
+    if not link_form.is_valid():
+        return _release_page(request, contest, release, link_form=link_form)
+    try:
+        _link, token = services.create_share_link(release=release, by=request.user, **link_form.cleaned_data)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+        return _release_page(request, contest, release, link_form=link_form)
+    new_link = settings.SITE_URL + reverse("releases:share", kwargs={"token": token})
+    return _release_page(request, contest, release, new_link=new_link)
+
+
+@login_required
+@release_surface
+@require_GET
+def organiser_share_link_revoke_confirm(request, contest_slug, public_id, link_id):
+    """What revoking a share link will do, with the one button that posts to revoke_share_link."""
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    link = get_object_or_404(ShareLink, release=release, pk=link_id, revoked_at__isnull=True)
+    return render(
+        request,
+        "releases/share_link_revoke_confirm.html",
+        {"contest": contest, "release": release, "entry": release.entry, "link": link},
+    )
+
+
+@login_required
+@release_surface
+@require_POST
+def revoke_share_link(request, contest_slug, public_id):
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    link = get_object_or_404(ShareLink, release=release, pk=posted_id(request.POST, "link"))
+    try:
+        services.revoke_share_link(link=link, by=request.user)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+        return _release_page(request, contest, release)
+    messages.success(request, _("The link is revoked."))
+    return _back_to_release(contest, release)
+
+
+# The community (people invited to see what is shown to the community)
+
+
+def _community_page(request, contest, *, form=None):
+    return render(
+        request,
+        "releases/organiser_community.html",
+        {"contest": contest, "form": form or CommunityMemberForm(), "members": contest.community_members.all()},
+    )
+
+
+@login_required
+@release_surface
+@require_safe
+def organiser_community(request, contest_slug):
+    return _community_page(request, _organiser_contest(request, contest_slug))
+
+
+@login_required
+@release_surface
+@require_POST
+def invite_community_members(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = CommunityMemberForm(request.POST)
+    if not form.is_valid():
+        return _community_page(request, contest, form=form)
+    for email in form.cleaned_data["emails"]:
+        services.add_community_member(contest=contest, email=email, by=request.user)
+    messages.success(request, _("Invited: %(count)d.") % {"count": len(form.cleaned_data["emails"])})
+    return redirect("releases:organiser_community", contest_slug=contest.slug)
+
+
+@login_required
+@release_surface
+@require_POST
+def remove_community_member(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    member = get_object_or_404(contest.community_members, pk=posted_id(request.POST, "member"))
+    services.remove_community_member(member=member, by=request.user)
+    return redirect("releases:organiser_community", contest_slug=contest.slug)
