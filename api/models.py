@@ -1,7 +1,5 @@
 """Per-organiser API tokens. Only a token's SHA-256 is stored; the secret is shown once, when it is created."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -18,10 +16,6 @@ class Scope(models.TextChoices):
 
 # Every token prefix starts with this, so that a leaked token is easy to recognise in logs and secret scanners.
 TOKEN_PREFIX = "plm_"  # noqa: S105 (a public marker, not a secret)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

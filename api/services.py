@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, hash_token
 from contest.models import ContestRole
 from contest.services import ContestError, record_event
 
-from .models import TOKEN_PREFIX, ApiToken, Scope, hash_secret
+from .models import TOKEN_PREFIX, ApiToken, Scope
 
 
 class ApiTokenError(ContestError):
@@ -42,7 +42,7 @@ def create_token(*, user: User, label: str, scopes: list[str]) -> tuple[ApiToken
         raise ApiTokenError("unknown_scope", _("Unknown permission: %(names)s.") % {"names": ", ".join(unknown)})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, label=label, prefix=secret[:12], secret_hash=hash_secret(secret), scopes=wanted
+        user=user, label=label, prefix=secret[:12], secret_hash=hash_token(secret), scopes=wanted
     )
     record_event(verb="api_token_created", actor=user, contest=None, token=token.pk, label=label, scopes=wanted)
     return token, secret
@@ -67,7 +67,7 @@ def authenticate_secret(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.filter(secret_hash=hash_secret(secret), revoked_at__isnull=True).select_related("user").first()
+        ApiToken.objects.filter(secret_hash=hash_token(secret), revoked_at__isnull=True).select_related("user").first()
     )
     if token is None or not token.user.is_active:
         return None

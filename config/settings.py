@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up-uploads": {"task": "media_pipeline.tasks.clean_up_uploads", "schedule": 3600.0},
     # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.
     "notify-release-steps": {"task": "releases.tasks.notify_due_steps", "schedule": 60.0},
+    # Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).
+    "erase-withdrawn-teams": {"task": "privacy.tasks.erase_due_teams", "schedule": 24 * 3600.0},
 }
 
 if REDIS_URL:
@@ -353,9 +355,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-
-# Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).
-CELERY_BEAT_SCHEDULE["erase-withdrawn-teams"] = {"task": "privacy.tasks.erase_due_teams", "schedule": 24 * 3600.0}
 
 # Organiser API (api/): bearer tokens only, JSON only; the schema and its docs page at /api/schema/ and /api/docs/.
 REST_FRAMEWORK = {

@@ -258,6 +258,9 @@ class Entry(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
         DISQUALIFIED = "disqualified", _("disqualified")
 
+    # Still in the contest: a team may change or withdraw these; a withdrawn or disqualified entry is closed.
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED)
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("entry code"), max_length=12, unique=True, default=entry_code, editable=False)
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entries")

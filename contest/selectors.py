@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from .durations import format_duration
 from .models import Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
-from .services import missing_for_submission
+from .services import ContestError, check_editable, missing_for_submission
 
 
 def landing_url(user) -> str | None:
@@ -68,9 +68,12 @@ def withdrawal_stakes(entry: Entry) -> list[str]:
 
 
 def entry_is_editable(entry: Entry, now: datetime) -> bool:
-    if entry.status == Entry.Status.DRAFT:
-        return True
-    return entry.status == Entry.Status.SUBMITTED and entry.team.window_is_open(now)
+    """The pages' reading of services.check_editable."""
+    try:
+        check_editable(entry=entry, now=now)
+    except ContestError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -103,14 +103,26 @@ def create_entry(*, team: Team, by: User, title: str, content_warnings=(), **val
     return entry
 
 
-def _check_editable(*, entry: Entry, now: datetime) -> None:
-    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
+def check_editable(*, entry: Entry, now: datetime) -> None:
+    """Whether the team may change `entry` now: a draft always, a submitted entry while its window is open. Raises
+    ContestError("entry_closed" | "window_closed"); update_entry and the pages (entry_is_editable) ask here."""
+    if entry.status not in Entry.OPEN_STATUSES:
         raise ContestError(
             "entry_closed",
             _("This entry was %(status)s and can no longer be changed.") % {"status": entry.get_status_display()},
         )
     if entry.status == Entry.Status.SUBMITTED and not entry.team.window_is_open(now):
         raise ContestError("window_closed", _("Submissions are closed: a submitted entry can no longer be changed."))
+
+
+def check_withdrawable(*, entry: Entry) -> None:
+    """Whether the team may withdraw `entry`: while it is still in the contest. Raises ContestError
+    ("cannot_withdraw"); withdraw_entry and its confirmation page ask here."""
+    if entry.status not in Entry.OPEN_STATUSES:
+        raise ContestError(
+            "cannot_withdraw",
+            _("This entry is %(status)s and cannot be withdrawn.") % {"status": entry.get_status_display()},
+        )
 
 
 @transaction.atomic
@@ -120,7 +132,7 @@ def update_entry(*, entry: Entry, by: User, content_warnings=None, **values) -> 
     team and jury (permissions.edit_needs_review), changes to its title, synopses and credits are not applied: they
     become the entry's pending EntryEdit (see _propose_edit), and the other fields are applied as usual."""
     entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=entry.pk)
-    _check_editable(entry=entry, now=timezone.now())
+    check_editable(entry=entry, now=timezone.now())
     unknown = set(values) - set(ENTRY_FIELDS)
     if unknown:
         raise TypeError(f"unknown entry fields: {sorted(unknown)}")
@@ -336,11 +348,7 @@ def submit_entry(*, entry: Entry, by: User, now: datetime | None = None) -> Entr
 def withdraw_entry(*, entry: Entry, by: User) -> Entry:
     """The team takes its entry out of the contest. Writes Entry.status and an AuditEvent; mails the team."""
     entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=entry.pk)
-    if entry.status not in (Entry.Status.DRAFT, Entry.Status.SUBMITTED):
-        raise ContestError(
-            "cannot_withdraw",
-            _("This entry is %(status)s and cannot be withdrawn.") % {"status": entry.get_status_display()},
-        )
+    check_withdrawable(entry=entry)
     before = entry.status
     entry.status = Entry.Status.WITHDRAWN
     entry.save(update_fields=["status", "updated_at"])

@@ -217,6 +217,7 @@ def entry_detail(request, contest_slug, public_id):
             "entry": entry,
             "missing": services.missing_for_submission(entry, now) if entry.status == Entry.Status.DRAFT else [],
             "can_edit": selectors.entry_is_editable(entry, now),
+            "can_withdraw": entry.status in Entry.OPEN_STATUSES,
             "edit_status": selectors.team_edit_status(entry),
             "warnings": entry.content_warnings.all(),
             "events": entry.audit_events.select_related("actor")[:20],
@@ -298,11 +299,10 @@ def entry_withdraw_confirm(request, contest_slug, public_id):
     """What withdrawing will do, with the one button that posts to entry_withdraw."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
-    if entry.status not in (Entry.Status.DRAFT, Entry.Status.SUBMITTED):
-        messages.error(
-            request,
-            _("This entry is %(status)s and cannot be withdrawn.") % {"status": entry.get_status_display()},
-        )
+    try:
+        services.check_withdrawable(entry=entry)
+    except services.ContestError as error:
+        messages.error(request, error.message)
         return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
     return render(
         request,

@@ -3,8 +3,6 @@
 Visibility is never stored as a flag that a worker flips: it is computed at request time from the ReleaseStep rows
 and the clock (releases.permissions.can_see). Workers only send the notifications that follow a step."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -110,10 +108,6 @@ class ReleaseStep(models.Model):
     def summary(self) -> dict:
         """What the audit log keeps of a step."""
         return {"id": self.pk, "target": self.target, "at": self.at.isoformat(), "audiences": self.audiences}
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ShareLink(models.Model):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import hash_token
 from contest.models import Contest, ContestRole, Entry, Team, TeamMember
 from contest.permissions import is_organiser, member_is_vouched_for
 from judging.models import Conflict, Round
@@ -25,7 +26,6 @@ from .models import (
     ReleaseStep,
     ShareLink,
     Target,
-    hash_token,
 )
 
 WHAT = (Target.ANNOUNCEMENT, Target.FILM)

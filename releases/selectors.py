@@ -17,7 +17,7 @@ from judging.models import Award, Round
 from judging.selectors import blind_rounds_in_progress
 from media_pipeline import delivery
 
-from .models import WIDE_FILM_AUDIENCES, Audience, Release, ReleaseStep, ShareLink, Target
+from .models import WIDE_FILM_AUDIENCES, Release, ReleaseStep, ShareLink, Target
 from .permissions import (
     ANONYMOUS,
     WHAT,
@@ -282,10 +282,6 @@ def organiser_release_or_404(contest: Contest, public_id) -> Release:
     return get_object_or_404(
         Release.objects.select_related("entry__team", "contest"), contest=contest, entry__public_id=public_id
     )
-
-
-def audience_choices() -> list[tuple[str, str]]:
-    return [(audience.value, audience.label) for audience in Audience]
 
 
 def team_release_notices(entry: Entry, *, user, now: datetime) -> list[TeamNotice]:

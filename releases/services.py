@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, hash_token
 from accounts.text import one_line
 from contest.models import Contest, Entry
 from contest.services import ContestError, mail_team, record_event
@@ -28,7 +28,6 @@ from .models import (
     ReleaseSubscription,
     ShareLink,
     Target,
-    hash_token,
 )
 
 
@@ -147,6 +146,12 @@ def pending_approvals(release: Release) -> list[ReleaseStep]:
     return [step for step in steps if step.needs_approval]
 
 
+def _require_team_member(release: Release, by: User, *, refusal: str) -> None:
+    """The team's own decisions on its release: anyone else gets ReleaseError("not_team") with the refusal."""
+    if not release.entry.team.memberships.filter(user=by).exists():
+        raise ReleaseError("not_team", refusal)
+
+
 @transaction.atomic
 def approve_film_steps(*, release: Release, step_ids: list[int], by: User, now: datetime | None = None) -> int:
     """The team approves exactly the steps it was shown. Writes ReleaseStep.approved_at/by (and clears notified_at,
@@ -155,8 +160,7 @@ def approve_film_steps(*, release: Release, step_ids: list[int], by: User, now: 
     steps are no longer those the page showed (then the page is shown again)."""
     now = now or timezone.now()
     Release.objects.select_for_update().get(pk=release.pk)
-    if not release.entry.team.memberships.filter(user=by).exists():
-        raise ReleaseError("not_team", _("Only the film's team can give this approval."))
+    _require_team_member(release, by, refusal=_("Only the film's team can give this approval."))
     pending = pending_approvals(release)
     if sorted(step.pk for step in pending) != sorted(set(step_ids)) or not pending:
         raise ReleaseError("plan_changed", _("The plan changed while you were reading it. Read it again below."))
@@ -179,8 +183,7 @@ def withdraw_film_approval(*, release: Release, by: User) -> int:
     """The team withdraws every approval it gave: from this second the film is shown to no wide audience.
     Writes ReleaseStep.approved_at = null and an AuditEvent. Raises ReleaseError("not_team")."""
     Release.objects.select_for_update().get(pk=release.pk)
-    if not release.entry.team.memberships.filter(user=by).exists():
-        raise ReleaseError("not_team", _("Only the film's team can withdraw this approval."))
+    _require_team_member(release, by, refusal=_("Only the film's team can withdraw this approval."))
     approved = list(release.steps.filter(target=Target.FILM, approved_at__isnull=False))
     ReleaseStep.objects.filter(pk__in=[step.pk for step in approved]).update(approved_at=None, approved_by=None)
     record_event(
@@ -197,8 +200,7 @@ def withdraw_film_approval(*, release: Release, by: User) -> int:
 def set_team_name_shown(*, release: Release, show: bool, by: User) -> Release:
     """The team decides whether the announcement names it. Writes Release.show_team_name and an AuditEvent."""
     release = Release.objects.select_for_update().get(pk=release.pk)
-    if not release.entry.team.memberships.filter(user=by).exists():
-        raise ReleaseError("not_team", _("Only the film's team can decide this."))
+    _require_team_member(release, by, refusal=_("Only the film's team can decide this."))
     if release.show_team_name != show:
         record_event(
             verb="team_name_choice",

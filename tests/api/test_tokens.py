@@ -5,8 +5,9 @@ import re
 import pytest
 from django.test import Client
 
+from accounts.models import hash_token
 from api import services
-from api.models import ApiToken, hash_secret
+from api.models import ApiToken
 from contest.models import AuditEvent, ContestRole
 from tests.factories import ContestRoleFactory, UserFactory
 
@@ -30,7 +31,7 @@ def test_an_organiser_creates_a_token_whose_secret_is_shown_once_and_stored_hash
     secret = re.search(r'<code id="new-token">(plm_[A-Za-z0-9_-]{43})</code>', response.content.decode()).group(1)
     token = ApiToken.objects.get()
     assert (token.user, token.label, token.scopes) == (organiser, "Résultats sur l'intranet", ["awards:write", "read"])
-    assert token.secret_hash == hash_secret(secret)
+    assert token.secret_hash == hash_token(secret)
     assert secret not in str(ApiToken.objects.values().get())
     assert secret not in str(list(AuditEvent.objects.values()))
     again = client.get("/api/tokens/").content.decode()
