@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.text import MultiLineValidator, SingleLineValidator
 from contest.models import Contest, Entry, Prize
-from judging.models import Award, Criterion, Round
+from judging.models import ROUND_FIELDS, Award, Criterion, Round
 from media_pipeline.models import Film
 from releases.models import STEP_AUDIENCES, Release, ReleaseStep, Target
 
@@ -124,18 +124,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Round
-        fields = [
-            "id",
-            "name_fr",
-            "name_en",
-            "order",
-            "opens_at",
-            "closes_at",
-            "jurors_per_entry",
-            "source",
-            "conflicts_by_institution",
-            "criteria",
-        ]
+        fields = ["id", *ROUND_FIELDS, "criteria"]
 
 
 class AssignmentSerializer(serializers.Serializer):

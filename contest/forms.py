@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.text import MultiLineField, SingleLineField
 
-from .models import ContentWarning, Entry, Institution
+from .models import ENTRY_FIELDS, ContentWarning, Entry, Institution
 from .subtitles import SUBTITLE_MAX_BYTES, SubtitleError, read_subtitles
 
 
@@ -36,19 +36,7 @@ class EntryForm(forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = [
-            "title",
-            "synopsis_fr",
-            "synopsis_en",
-            "credits",
-            "language",
-            "runtime_s",
-            "subtitle_file",
-            "content_warnings",
-            "consent_on_screen",
-            "rights_cleared",
-            "rules_accepted",
-        ]
+        fields = ENTRY_FIELDS
         widgets = {
             "synopsis_fr": forms.Textarea(attrs={"rows": 5}),
             "synopsis_en": forms.Textarea(attrs={"rows": 5}),

@@ -346,6 +346,21 @@ class EntryEdit(models.Model):
         ]
 
 
+# What a team fills in on its entry, in the order the form shows it: the form's fields and what the services accept.
+ENTRY_FIELDS = (
+    "title",
+    "synopsis_fr",
+    "synopsis_en",
+    "credits",
+    "language",
+    "runtime_s",
+    "subtitle_file",
+    "content_warnings",
+    "consent_on_screen",
+    "rights_cleared",
+    "rules_accepted",
+)
+
 # The public text of an entry: once it is announced beyond its team and jury, a team's change to these waits.
 REVIEWED_FIELDS = ("title", "synopsis_fr", "synopsis_en", "credits")
 

@@ -7,22 +7,13 @@ from accounts.models import User
 from accounts.text import MultiLineField, SingleLineField
 from contest.models import ContentWarning, Entry, Institution, Prize, Team
 
-from .models import Round
+from .models import ROUND_FIELDS, Round
 
 
 class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
-        fields = [
-            "name_fr",
-            "name_en",
-            "opens_at",
-            "closes_at",
-            "jurors_per_entry",
-            "source",
-            "conflicts_by_institution",
-            "show_scores_after_own",
-        ]
+        fields = [name for name in ROUND_FIELDS if name != "order"]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

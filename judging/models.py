@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.text import MultiLineTextField, SingleLineCharField
 from contest.models import ContentWarning, Contest, Entry, Institution, Prize, Team, localized
 
+# What an organiser sets on a round: what the services accept, the form (less `order`, which the service gives a new
+# round) and the API's round.
+ROUND_FIELDS = (
+    "name_fr",
+    "name_en",
+    "order",
+    "opens_at",
+    "closes_at",
+    "jurors_per_entry",
+    "source",
+    "conflicts_by_institution",
+    "show_scores_after_own",
+)
+
 
 class Round(models.Model):
     """One pass of the jury over a set of entries (pre-selection, final...), with its dates and criteria."""

@@ -9,20 +9,8 @@ from accounts.models import User
 from contest.models import Contest
 from contest.services import record_event
 
-from ..models import Criterion, Round, Score
+from ..models import ROUND_FIELDS, Criterion, Round, Score
 from .errors import JudgingError
-
-ROUND_FIELDS = (
-    "name_fr",
-    "name_en",
-    "order",
-    "opens_at",
-    "closes_at",
-    "jurors_per_entry",
-    "source",
-    "conflicts_by_institution",
-    "show_scores_after_own",
-)
 
 
 def _check_round_values(values: dict) -> None:

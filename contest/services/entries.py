@@ -1,78 +1,17 @@
-"""Every change of state to contests, teams and entries. Views call these; nothing else writes those rows."""
+"""An entry's life: created, changed, submitted, withdrawn and reinstated, disqualified, its film accepted."""
 
 from datetime import datetime
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import ServiceError
 from accounts.models import User
-from accounts.text import MultiLineValidator, one_line
 
-from . import permissions
-from .models import REVIEWED_FIELDS, AuditEvent, Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
-
-
-class ContestError(ServiceError):
-    """A rule of the contest said no. `code` is stable (tests, logs); `message` is for people."""
-
-
-class SubmissionError(ContestError):
-    pass
-
-
-def record_account_event(*, verb: str, actor: User, **kwargs) -> None:
-    """Receiver of accounts' `account_event`: the account's change in the audit trail (no contest)."""
-    record_event(verb=verb, actor=actor, contest=None)
-
-
-def record_event(*, verb: str, actor: User | None, contest: Contest | None, entry: Entry | None = None, **data):
-    """Write one AuditEvent row."""
-    return AuditEvent.objects.create(verb=verb, actor=actor, contest=contest, entry=entry, data=data)
-
-
-def mail_team(*, team: Team, subject_template: str, body_template: str, context: dict) -> None:
-    """Send a mail to every member of `team`, each in their own language, once the transaction commits."""
-    recipients = list(team.members.values_list("email", "preferred_language"))
-
-    def send():
-        for email, language in recipients:
-            with translation.override(language or settings.LANGUAGE_CODE), timezone.override(team.contest.tzinfo):
-                full_context = {"team": team, "site_url": settings.SITE_URL, **context}
-                subject = one_line(render_to_string(subject_template, full_context))
-                body = render_to_string(body_template, full_context)
-            send_mail(subject, body, None, [email])
-
-    transaction.on_commit(send)
-
-
-def _receipt(entry: Entry, event: str) -> None:
-    mail_team(
-        team=entry.team,
-        subject_template="contest/mail/receipt_subject.txt",
-        body_template="contest/mail/receipt_body.txt",
-        context={"entry": entry, "event": event},
-    )
-
-
-ENTRY_FIELDS = (
-    "title",
-    "synopsis_fr",
-    "synopsis_en",
-    "credits",
-    "language",
-    "runtime_s",
-    "subtitle_file",
-    "consent_on_screen",
-    "rights_cleared",
-    "rules_accepted",
-)
+from .. import permissions
+from ..models import ENTRY_FIELDS, REVIEWED_FIELDS, AuditEvent, Contest, Entry, EntryEdit, Team
+from .common import ContestError, SubmissionError, mail_organisers, receipt, record_event
 
 
 def _check_synopsis_length(*, contest: Contest, values: dict) -> None:
@@ -103,14 +42,19 @@ def create_entry(*, team: Team, by: User, title: str, content_warnings=(), **val
     return entry
 
 
-def check_editable(*, entry: Entry, now: datetime) -> None:
-    """Whether the team may change `entry` now: a draft always, a submitted entry while its window is open. Raises
-    ContestError("entry_closed" | "window_closed"); update_entry and the pages (entry_is_editable) ask here."""
+def check_open(*, entry: Entry) -> None:
+    """Raises ContestError("entry_closed") once `entry` is withdrawn or disqualified: nothing of it changes then."""
     if entry.status not in Entry.OPEN_STATUSES:
         raise ContestError(
             "entry_closed",
             _("This entry was %(status)s and can no longer be changed.") % {"status": entry.get_status_display()},
         )
+
+
+def check_editable(*, entry: Entry, now: datetime) -> None:
+    """Whether the team may change `entry` now: a draft always, a submitted entry while its window is open. Raises
+    ContestError("entry_closed" | "window_closed"); update_entry and the pages (entry_is_editable) ask here."""
+    check_open(entry=entry)
     if entry.status == Entry.Status.SUBMITTED and not entry.team.window_is_open(now):
         raise ContestError("window_closed", _("Submissions are closed: a submitted entry can no longer be changed."))
 
@@ -139,9 +83,9 @@ def update_entry(*, entry: Entry, by: User, content_warnings=None, **values) -> 
     _check_synopsis_length(contest=entry.contest, values=values)
     if permissions.edit_needs_review(entry):
         reviewed = {name: values.pop(name) for name in REVIEWED_FIELDS if name in values}
-        _propose_edit(entry=entry, by=by, proposed={k: v for k, v in reviewed.items() if getattr(entry, k) != v})
+        propose_edit(entry=entry, by=by, proposed={k: v for k, v in reviewed.items() if getattr(entry, k) != v})
     else:  # no longer announced widely (unpublished): the team's text applies directly and replaces its proposal
-        _propose_edit(entry=entry, by=by, proposed={})
+        propose_edit(entry=entry, by=by, proposed={})
     changed = sorted(name for name, value in values.items() if getattr(entry, name) != value)
     for name, value in values.items():
         setattr(entry, name, value)
@@ -157,7 +101,7 @@ def update_entry(*, entry: Entry, by: User, content_warnings=None, **values) -> 
     return entry
 
 
-def _propose_edit(*, entry: Entry, by: User, proposed: dict) -> EntryEdit | None:
+def propose_edit(*, entry: Entry, by: User, proposed: dict) -> EntryEdit | None:
     """Make `proposed` the entry's one pending edit. The previous pending edit, if any, is superseded (or withdrawn
     when nothing differs from the approved text any more); the same proposal again changes nothing. Writes EntryEdit
     and an AuditEvent `entry_edit_proposed` (or `entry_edit_withdrawn`); mails each organiser on commit."""
@@ -179,109 +123,13 @@ def _propose_edit(*, entry: Entry, by: User, proposed: dict) -> EntryEdit | None
     record_event(
         verb="entry_edit_proposed", actor=by, contest=entry.contest, entry=entry, edit=edit.pk, fields=sorted(proposed)
     )
-    _mail_organisers(
+    mail_organisers(
         contest=entry.contest,
         subject_template="contest/mail/edit_proposed_subject.txt",
         body_template="contest/mail/edit_proposed_body.txt",
         context={"entry": entry, "edit": edit},
     )
     return edit
-
-
-def _mail_organisers(*, contest: Contest, subject_template: str, body_template: str, context: dict) -> None:
-    """Send a mail to each organiser of `contest`, in their own language, once the transaction commits."""
-    recipients = list(
-        ContestRole.objects.filter(contest=contest, role=ContestRole.Role.ORGANISER)
-        .values_list("user__email", "user__preferred_language")
-        .distinct()
-    )
-
-    def send():
-        for email, language in recipients:
-            with translation.override(language or settings.LANGUAGE_CODE), timezone.override(contest.tzinfo):
-                full_context = {"contest": contest, "site_url": settings.SITE_URL, **context}
-                subject = render_to_string(subject_template, full_context).strip()
-                body = render_to_string(body_template, full_context)
-            send_mail(subject, body, None, [email])
-
-    transaction.on_commit(send)
-
-
-def _pending_edit_for_update(edit: EntryEdit) -> EntryEdit:
-    edit = EntryEdit.objects.select_for_update().select_related("entry__team__contest").get(pk=edit.pk)
-    if edit.decision != EntryEdit.Decision.PENDING:
-        raise ContestError(
-            "edit_decided",
-            _("These changes were already decided (%(decision)s).") % {"decision": edit.get_decision_display()},
-        )
-    return edit
-
-
-@transaction.atomic
-def approve_entry_edit(*, edit: EntryEdit, by: User) -> EntryEdit:
-    """An organiser accepts a team's pending change: the entry takes the proposed text (public pages show it at the
-    next request). Writes Entry, EntryEdit and an AuditEvent `entry_edit_approved` with before and after; mails the
-    team. Raises ContestError("edit_decided" | "entry_closed")."""
-    edit = _pending_edit_for_update(edit)
-    entry = Entry.objects.select_for_update().select_related("team__contest").get(pk=edit.entry_id)
-    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
-        raise ContestError(
-            "entry_closed",
-            _("This entry was %(status)s and can no longer be changed.") % {"status": entry.get_status_display()},
-        )
-    fields = [name for name in REVIEWED_FIELDS if name in edit.fields]
-    before = {name: getattr(entry, name) for name in fields}
-    for name in fields:
-        setattr(entry, name, edit.fields[name])
-    entry.save(update_fields=[*fields, "updated_at"])
-    edit.entry = entry
-    _decide(edit, decision=EntryEdit.Decision.APPROVED, by=by, reason="")
-    record_event(
-        verb="entry_edit_approved",
-        actor=by,
-        contest=entry.contest,
-        entry=entry,
-        edit=edit.pk,
-        before=before,
-        after={name: edit.fields[name] for name in fields},
-    )
-    return edit
-
-
-@transaction.atomic
-def refuse_entry_edit(*, edit: EntryEdit, by: User, reason: str) -> EntryEdit:
-    """An organiser turns down a team's pending change, with a reason the team sees; the entry keeps its approved
-    text. Writes EntryEdit and an AuditEvent `entry_edit_refused`; mails the team.
-    Raises ContestError("reason_required" | "edit_decided")."""
-    reason = reason.strip()
-    if not reason:
-        raise ContestError("reason_required", _("Tell the team why its changes are refused."))
-    edit = _pending_edit_for_update(edit)
-    _decide(edit, decision=EntryEdit.Decision.REFUSED, by=by, reason=reason)
-    record_event(
-        verb="entry_edit_refused",
-        actor=by,
-        contest=edit.entry.contest,
-        entry=edit.entry,
-        edit=edit.pk,
-        proposed=edit.fields,
-        reason=reason,
-    )
-    return edit
-
-
-def _decide(edit: EntryEdit, *, decision: str, by: User, reason: str) -> None:
-    edit.decision = decision
-    edit.decided_by = by
-    edit.decided_at = timezone.now()
-    edit.reason = reason
-    edit.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
-    mail_team(
-        team=edit.entry.team,
-        subject_template="contest/mail/edit_decided_subject.txt",
-        body_template="contest/mail/edit_decided_body.txt",
-        context={"entry": edit.entry, "edit": edit},
-    )
 
 
 def missing_for_submission(entry: Entry, now: datetime | None = None) -> list[tuple[str, str]]:
@@ -316,7 +164,6 @@ def missing_for_submission(entry: Entry, now: datetime | None = None) -> list[tu
 
 
 def _when(moment: datetime) -> str:
-    from django.utils.formats import date_format
 
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
@@ -340,7 +187,7 @@ def submit_entry(*, entry: Entry, by: User, now: datetime | None = None) -> Entr
     entry.submitted_at = now
     entry.save(update_fields=["status", "submitted_at", "updated_at"])
     record_event(verb="entry_submitted", actor=by, contest=entry.contest, entry=entry)
-    _receipt(entry, "submitted")
+    receipt(entry, "submitted")
     return entry
 
 
@@ -353,7 +200,7 @@ def withdraw_entry(*, entry: Entry, by: User) -> Entry:
     entry.status = Entry.Status.WITHDRAWN
     entry.save(update_fields=["status", "updated_at"])
     record_event(verb="entry_withdrawn", actor=by, contest=entry.contest, entry=entry, before=before)
-    _receipt(entry, "withdrawn")
+    receipt(entry, "withdrawn")
     return entry
 
 
@@ -402,7 +249,7 @@ def reinstate_entry(*, entry: Entry, by: User, now: datetime | None = None) -> E
     record_event(
         verb="entry_reinstated", actor=by, contest=entry.contest, entry=entry, before="withdrawn", after=entry.status
     )
-    _receipt(entry, "reinstated")
+    receipt(entry, "reinstated")
     return entry
 
 
@@ -420,7 +267,7 @@ def disqualify_entry(*, entry: Entry, by: User, reason: str) -> Entry:
     entry.disqualification_reason = reason
     entry.save(update_fields=["status", "disqualification_reason", "updated_at"])
     record_event(verb="entry_disqualified", actor=by, contest=entry.contest, entry=entry, before=before, reason=reason)
-    _receipt(entry, "disqualified")
+    receipt(entry, "disqualified")
     return entry
 
 
@@ -435,122 +282,3 @@ def set_film_accepted(*, entry: Entry, accepted: bool, by: User | None) -> Entry
             verb="film_accepted" if accepted else "film_unaccepted", actor=by, contest=entry.contest, entry=entry
         )
     return entry
-
-
-@transaction.atomic
-def grant_extension(*, team: Team, until: datetime, by: User) -> Team:
-    """Let one team submit until `until`. Writes Team and an AuditEvent; mails the team."""
-    if until <= team.contest.closes_at:
-        raise ContestError("extension_too_early", _("An extension must end after the contest's deadline."))
-    before = team.deadline_extended_to
-    team.deadline_extended_to = until
-    team.save(update_fields=["deadline_extended_to"])
-    record_event(
-        verb="extension_granted",
-        actor=by,
-        contest=team.contest,
-        team=team.pk,
-        before=before.isoformat() if before else None,
-        after=until.isoformat(),
-    )
-    mail_team(
-        team=team,
-        subject_template="contest/mail/extension_subject.txt",
-        body_template="contest/mail/extension_body.txt",
-        context={"until": until},
-    )
-    return team
-
-
-def check_registration_open(*, contest: Contest, now: datetime | None = None) -> None:
-    """Raises ContestError("registration_closed") once teams may no longer register themselves."""
-    if not contest.registration_is_open(now):
-        raise ContestError(
-            "registration_closed",
-            _("Team registration closed on %(date)s. Ask the organisers if your team should still take part.")
-            % {
-                "date": date_format(
-                    timezone.localtime(contest.registration_closes_at, contest.tzinfo), "DATETIME_FORMAT"
-                )
-            },
-        )
-
-
-@transaction.atomic
-def create_team(*, contest: Contest, name: str, institution, captain: User, now: datetime | None = None) -> Team:
-    """Register a team with its captain, waiting for an organiser's approval (until then it counts for its own
-    entries only). Writes Team, TeamMember and an AuditEvent. Raises ContestError("registration_closed" |
-    "unknown_institution" | "team_name_taken")."""
-    check_registration_open(contest=contest, now=now)
-    if not contest.institutions.filter(pk=institution.pk).exists():
-        raise ContestError("unknown_institution", _("Choose one of the contest's institutions."))
-    name = name.strip()
-    if Team.objects.filter(contest=contest, name__iexact=name).exists():
-        raise ContestError("team_name_taken", _("A team with this name is already registered."))
-    team = Team.objects.create(contest=contest, name=name, institution=institution, approval=Team.Approval.PENDING)
-    TeamMember.objects.create(team=team, user=captain, role=TeamMember.Role.CAPTAIN)
-    record_event(verb="team_created", actor=captain, contest=contest, team=team.pk, name=name)
-    return team
-
-
-def _decide_team(*, team: Team, by: User, approval: str, reason: str = "") -> Team:
-    """Write an organiser's decision on a team: Team, an AuditEvent `team_approved` | `team_refused`, the team's mail."""
-    team = Team.objects.select_for_update().select_related("contest").get(pk=team.pk)
-    before = team.approval
-    team.approval = approval
-    team.approval_decided_at = timezone.now()
-    team.approval_decided_by = by
-    team.refusal_reason = reason
-    team.save(update_fields=["approval", "approval_decided_at", "approval_decided_by", "refusal_reason"])
-    data = {"reason": reason} if reason else {}
-    record_event(verb=f"team_{approval}", actor=by, contest=team.contest, team=team.pk, before=before, **data)
-    mail_team(
-        team=team,
-        subject_template="contest/mail/team_decision_subject.txt",
-        body_template="contest/mail/team_decision_body.txt",
-        context={},
-    )
-    return team
-
-
-@transaction.atomic
-def approve_team(*, team: Team, by: User) -> Team:
-    """An organiser vouches for a self-registered team: its verified members join the contest's community.
-    Writes Team and an AuditEvent `team_approved`; mails the team. Approving an approved team changes nothing."""
-    if Team.objects.filter(pk=team.pk, approval=Team.Approval.APPROVED).exists():
-        return team
-    return _decide_team(team=team, by=by, approval=Team.Approval.APPROVED)
-
-
-@transaction.atomic
-def refuse_team(*, team: Team, by: User, reason: str) -> Team:
-    """An organiser refuses a team, with a reason the team reads; it stays out of the community (its own entries
-    stay its own). Writes Team and an AuditEvent `team_refused`; mails the team.
-    Raises ContestError("reason_required" | "control_character")."""
-    reason = reason.strip()
-    if not reason:
-        raise ContestError("reason_required", _("Give the team a reason for the refusal."))
-    try:
-        MultiLineValidator(_("reason"))(reason)
-    except ValidationError as error:
-        raise ContestError("control_character", error.messages[0])
-    return _decide_team(team=team, by=by, approval=Team.Approval.REFUSED, reason=reason)
-
-
-@transaction.atomic
-def reopen_registration(*, contest: Contest, until: datetime, by: User) -> Contest:
-    """Let teams register themselves again until `until`. Writes Contest and an AuditEvent `registration_reopened`.
-    Raises ContestError("reopen_in_past")."""
-    if until <= timezone.now():
-        raise ContestError("reopen_in_past", _("Choose a moment in the future."))
-    before = contest.registration_reopened_until
-    contest.registration_reopened_until = until
-    contest.save(update_fields=["registration_reopened_until"])
-    record_event(
-        verb="registration_reopened",
-        actor=by,
-        contest=contest,
-        before=before.isoformat() if before else None,
-        after=until.isoformat(),
-    )
-    return contest
