@@ -25,13 +25,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+
+from bench.lib.load_world import ENTRIES, RELEASED, seed  # noqa: E402 (after the path)
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 PUBLIC_USERS = int(os.environ.get("BENCH_PUBLIC_USERS", "16"))
@@ -41,10 +42,6 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/palmares_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-CONTEST = "bench"
-ENTRIES = 60
-RELEASED = 20
-ASSIGNMENTS_PER_JUROR = 3
 
 # Issue 8's targets on this 2-core machine.
 TARGETS = {
@@ -75,155 +72,6 @@ def drop_database(url: str) -> None:
     parsed = urlparse(url)
     args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
     subprocess.run(["dropdb", *args, "--if-exists", "--force", parsed.path.lstrip("/")], check=False)
-
-
-def seed(origin: str) -> dict:
-    """A closed contest: ENTRIES submitted entries, five prizes awarded, RELEASED releases whose announcement and
-    film are public now (the teams approved), and an open round where each of JURORS jurors (signed in) has
-    ASSIGNMENTS_PER_JUROR entries. Goes through the services where a rule or an audit event applies."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import make_password
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-    from django.utils.module_loading import import_string
-
-    from accounts.models import User
-    from contest.models import Contest, ContestRole, Entry, Institution, Prize, Team, TeamMember
-    from judging.models import Assignment, Criterion, Round, RoundJuror
-    from judging.services import record_award
-    from media_pipeline.models import Film
-    from releases import services as releases
-
-    now = timezone.now()
-    contest = Contest.objects.create(
-        slug=CONTEST,
-        title_fr="Concours de charge",
-        title_en="Load contest",
-        opens_at=now - timedelta(days=40),
-        closes_at=now - timedelta(days=10),
-    )
-    organiser = User.objects.create_user("organiser@bench.invalid", None, full_name="Organiser")
-    ContestRole.objects.create(contest=contest, user=organiser, role=ContestRole.Role.ORGANISER)
-    institutions = [Institution.objects.create(name=f"Lycée de charge {n}") for n in range(6)]
-    prizes = [Prize.objects.create(contest=contest, name_fr=f"Prix {n + 1}", order=n) for n in range(5)]
-    unusable = make_password(None)  # sessions are made below; nobody logs in with a password
-    captains = User.objects.bulk_create(
-        User(email=f"team{n:02d}@bench.invalid", full_name=f"Capitaine {n:02d}", password=unusable)
-        for n in range(ENTRIES)
-    )
-    teams = Team.objects.bulk_create(
-        Team(contest=contest, name=f"Équipe {n:02d}", institution=institutions[n % 6]) for n in range(ENTRIES)
-    )
-    TeamMember.objects.bulk_create(
-        TeamMember(team=team, user=captain, role=TeamMember.Role.CAPTAIN, job="réalisation")
-        for team, captain in zip(teams, captains, strict=True)
-    )
-    entries = Entry.objects.bulk_create(
-        Entry(
-            contest=contest,
-            team=team,
-            title=f"Film numéro {n:02d}",
-            synopsis_fr="Une histoire courte, racontée en quelques minutes, au lycée. " * 4,
-            synopsis_en="A short story told in a few minutes, at school. " * 4,
-            credits="Réalisation, image, son : l'équipe.",
-            runtime_s=300 + n,
-            consent_on_screen=True,
-            rights_cleared=True,
-            rules_accepted=True,
-            film_accepted=True,
-            status=Entry.Status.SUBMITTED,
-            submitted_at=now - timedelta(days=11),
-        )
-        for n, team in enumerate(teams)
-    )
-    for index, entry in enumerate(entries[:RELEASED]):
-        key = default_storage.save(f"bench/{entry.public_id}.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" * 64))
-        Film.objects.create(
-            entry=entry,
-            key=key,
-            original_name="film.mp4",
-            content_type="video/mp4",
-            size=768,
-            checksum="bench",
-            state=Film.State.READY,
-        )
-        if index < len(prizes):
-            record_award(prize=prizes[index], entry=entry, by=organiser, citation_fr="Pour son regard.")
-        release = releases.ensure_release(entry=entry, by=organiser)
-        public = {"team", "jury", "community", "public"}
-        releases.add_step(
-            release=release, target="announcement", at=now - timedelta(hours=1), audiences=public, by=organiser
-        )
-        releases.add_step(release=release, target="film", at=now - timedelta(hours=1), audiences=public, by=organiser)
-        step_ids = [step.pk for step in releases.pending_approvals(release)]
-        releases.approve_film_steps(release=release, step_ids=step_ids, by=captains[index])
-        releases.set_team_name_shown(release=release, show=True, by=captains[index])
-
-    round = Round.objects.create(
-        contest=contest,
-        name_fr="Présélection",
-        order=1,
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=7),
-        jurors_per_entry=5,
-        conflicts_by_institution=False,
-    )
-    criteria = [
-        Criterion.objects.create(round=round, name_fr="Message", weight=2, scale_min=1, scale_max=5, step=1, order=1),
-        Criterion.objects.create(
-            round=round, name_fr="Réalisation", weight=1, scale_min=0, scale_max=20, step=1, order=2
-        ),
-    ]
-    engine = import_module(settings.SESSION_ENGINE)
-    # The backend that loads users (django-axes' backend, first in the list, only counts failures).
-    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
-    juror_users = User.objects.bulk_create(
-        User(email=f"juror{n:03d}@bench.invalid", full_name=f"Juré {n:03d}", password=unusable) for n in range(JURORS)
-    )
-    ContestRole.objects.bulk_create(
-        ContestRole(contest=contest, user=juror, role=ContestRole.Role.JUROR) for juror in juror_users
-    )
-    RoundJuror.objects.bulk_create(RoundJuror(round=round, user=juror) for juror in juror_users)
-    plan = {
-        juror.pk: [entries[(n * ASSIGNMENTS_PER_JUROR + k) % ENTRIES] for k in range(ASSIGNMENTS_PER_JUROR)]
-        for n, juror in enumerate(juror_users)
-    }
-    Assignment.objects.bulk_create(
-        Assignment(round=round, juror=juror, entry=entry, manual=True)
-        for juror in juror_users
-        for entry in plan[juror.pk]
-    )
-    jurors = []
-    for juror in juror_users:
-        session = engine.SessionStore()
-        session[SESSION_KEY] = str(juror.pk)
-        session[BACKEND_SESSION_KEY] = backend
-        session[HASH_SESSION_KEY] = juror.get_session_auth_hash()
-        session.save()
-        jurors.append(
-            {
-                "email": juror.email,
-                "session": session.session_key,
-                "csrf": get_random_string(32),
-                "queue": f"/c/{CONTEST}/jury/rounds/{round.pk}/",
-                "assignments": [
-                    {"code": entry.code, "criteria": [[c.pk, int(c.scale_min), int(c.scale_max)] for c in criteria]}
-                    for entry in plan[juror.pk]
-                ],
-            }
-        )
-    return {
-        "contest": CONTEST,
-        "origin": origin,
-        "released": [str(entry.public_id) for entry in entries[:RELEASED]],
-        "jurors": jurors,
-        "round": round.pk,
-    }
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -380,7 +228,7 @@ def main() -> None:
         with override_settings(STORAGES=storages):
             call_command("collectstatic", "--noinput", verbosity=0)
         collected = time.monotonic()
-        scenario = seed(f"https://127.0.0.1:{port}")
+        scenario = seed(f"https://127.0.0.1:{port}", juror_count=JURORS)
         from django.db import connections
 
         connections.close_all()

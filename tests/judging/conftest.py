@@ -3,7 +3,9 @@ from dataclasses import dataclass
 import pytest
 
 from contest.models import ContentWarning, ContestRole, Entry, SupportResource
+from judging import players
 from judging.models import Assignment, Criterion, Round
+from judging.players import Source, Track
 from tests.factories import (
     ContestFactory,
     ContestRoleFactory,
@@ -76,3 +78,21 @@ def scene(db):
         str(entry.public_id),
     ]
     return Scene(contest, round, criteria, entry, juror, other, organiser, assignment, identifying)
+
+
+@pytest.fixture
+def proxy_provider(scene):
+    """What the media pipeline will register: URLs named by entry code only."""
+
+    def provider(entry):
+        return (
+            [
+                Source(url=f"/media/proxy/{entry.code}-light.mp4", media="(max-width: 40rem)"),
+                Source(url=f"/media/proxy/{entry.code}.mp4"),
+            ],
+            [Track(url=f"/media/proxy/{entry.code}.fr.vtt", language="fr", label="Français")],
+        )
+
+    players.register_source_provider(provider)
+    yield provider
+    players.unregister_source_provider(provider)
