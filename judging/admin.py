@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from contest.admin import ReadOnlyAdmin
+
 from .models import Assignment, Award, Conflict, ContentOptOut, Criterion, Review, Round, RoundJuror, Score, Shortlist
 
 
@@ -33,21 +35,12 @@ class ContentOptOutAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     """Read-only: assignments change through the organiser pages so that every change is audited."""
 
     list_display = ["round", "juror", "entry", "manual", "created_at"]
     list_filter = ["round"]
     raw_id_fields = ["entry", "juror", "created_by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)
@@ -63,17 +56,8 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(admin.ModelAdmin):
+class ScoreAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "criterion", "value"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shortlist)

@@ -1,6 +1,6 @@
 """Opening an upload safely: the first bytes are sniffed before FFmpeg sees anything, only the allow-list's
 demuxers can be chosen, no other URL is ever opened, and the container's own structure says whether the file was
-cut short. The probe (probe.py) and the transcode (transcode.py) open files only through here."""
+cut short. The probe (probe.py) and the transcode (transcode.py) open files, and decode frames, only through here."""
 
 import struct
 
@@ -155,3 +155,16 @@ def open_media(fileobj):
     except (av.FFmpegError, OSError) as error:
         problem = p.unreadable(detail=type(error).__name__)
         raise p.MediaError.from_problem(problem)
+
+
+# FFmpeg's AVERROR_INVALIDDATA: the error a damaged packet or frame is raised as, like the decoder's own.
+INVALID_DATA = 1094995529
+
+
+def intact_frames(packet):
+    """The frames of `packet`, decoded. A frame FFmpeg flags as corrupt raises av.error.InvalidDataError, as the
+    damage the decoder reports itself does: the probe and the transcode both take it for a damaged file."""
+    for frame in packet.decode():
+        if frame.is_corrupt:
+            raise av.error.InvalidDataError(INVALID_DATA, "corrupt frame")
+        yield frame

@@ -19,9 +19,11 @@ from . import problems as p
 from .containers import (
     DEFAULT_CONTAINERS,
     DEMUXERS,
+    INVALID_DATA,
     MAX_STREAMS,
     NestedOpenRefused,
     ebml_cut_short,
+    intact_frames,
     iso_top_level_boxes,
     open_demuxer,
     sniff_container,
@@ -321,7 +323,7 @@ class _Probe:
                 if packet.size == 0:
                     continue
                 if packet.is_corrupt:
-                    raise av.error.InvalidDataError(1094995529, "corrupt packet")
+                    raise av.error.InvalidDataError(INVALID_DATA, "corrupt packet")
                 if decoded < END_FRAMES_DECODED:
                     decoded += len(video.decode(packet))
                 if packet.pts is not None:
@@ -368,9 +370,7 @@ class _Probe:
                     return
                 if packet.pts is not None and packet.time_base:
                     position = float(packet.pts * packet.time_base)
-                for frame in packet.decode():
-                    if frame.is_corrupt:
-                        raise av.error.InvalidDataError(1094995529, "corrupt frame")
+                for frame in intact_frames(packet):
                     if packet.stream is video:
                         decoded += 1
                         moment = _frame_time(frame)

@@ -165,35 +165,41 @@ def run_transcode(film_id: int, *, heartbeat_every: float = 2.0) -> str | None:
                 (Rendition.Kind.LIGHT, result.light_path, result.light_width, result.light_height),
             ):
                 if path is not None and path.exists():
-                    key = new_rendition_key(kind, "mp4")
-                    saved.append(key)
-                    size = storage.save_file(path, key)
                     renditions.append(
-                        Rendition(kind=kind, key=key, content_type="video/mp4", width=width, height=height, size=size)
+                        _store(
+                            path,
+                            saved,
+                            name=kind,
+                            extension="mp4",
+                            kind=kind,
+                            content_type="video/mp4",
+                            width=width,
+                            height=height,
+                        )
                     )
             for fraction, poster in zip(POSTER_FRACTIONS, result.posters, strict=False):
-                key = new_rendition_key(f"poster-{round(fraction * 100)}", "jpg")
-                saved.append(key)
                 renditions.append(
-                    Rendition(
+                    _store(
+                        poster,
+                        saved,
+                        name=f"poster-{round(fraction * 100)}",
+                        extension="jpg",
                         kind=Rendition.Kind.POSTER,
-                        key=key,
                         content_type="image/jpeg",
-                        size=storage.save_file(poster, key),
                         position=fraction,
                     )
                 )
             if subtitles is not None:
                 path = work / "subtitles.vtt"
                 path.write_text(subtitles, encoding="utf-8")
-                key = new_rendition_key("subtitles", "vtt")
-                saved.append(key)
                 renditions.append(
-                    Rendition(
+                    _store(
+                        path,
+                        saved,
+                        name="subtitles",
+                        extension="vtt",
                         kind=Rendition.Kind.SUBTITLES,
-                        key=key,
                         content_type="text/vtt",
-                        size=storage.save_file(path, key),
                     )
                 )
     except (StorageUnavailable, Superseded):
@@ -205,6 +211,14 @@ def run_transcode(film_id: int, *, heartbeat_every: float = 2.0) -> str | None:
         storage.delete_now(saved)
         raise
     return _finish_ready(film, renditions, warnings, result, seconds=time.monotonic() - started)
+
+
+def _store(path, saved: list[str], *, name: str, extension: str, **fields) -> Rendition:
+    """One rendition's file stored under a new random key (`name` and `extension` go into it); the key joins `saved`
+    first, so that it is deleted again if the claim is lost. The row is not written here."""
+    key = new_rendition_key(name, extension)
+    saved.append(key)
+    return Rendition(key=key, size=storage.save_file(path, key), **fields)
 
 
 def _retire_previous(film: Film) -> None:

@@ -15,7 +15,7 @@ import av.filter
 from av.video.frame import PictureType
 
 from . import problems as p
-from .containers import open_media
+from .containers import intact_frames, open_media
 from .loudness import Loudness, LoudnessMeter
 from .probe import rotation_clockwise
 
@@ -295,9 +295,7 @@ def _transcode(
         for packet in media.demux(*streams):
             if packet.pts is not None and packet.time_base:
                 position = float(packet.pts * packet.time_base)
-            for frame in packet.decode():
-                if frame.is_corrupt:
-                    raise av.error.InvalidDataError(1094995529, "corrupt frame")
+            for frame in intact_frames(packet):
                 if packet.stream is video_in:
                     if pictures is None:
                         open_outputs(frame)
