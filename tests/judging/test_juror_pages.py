@@ -16,8 +16,8 @@ from accounts.models import User
 from contest.models import AuditEvent, ContestRole
 from judging import players, services
 from judging.models import Assignment, Conflict, Review, Score
-from judging.players import Source, Track
 from media_pipeline import storage
+from media_pipeline.players import Player, Source, Track
 from tests.factories import ContestRoleFactory, EntryFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +41,17 @@ def proxy_provider(scene):
     """What the media pipeline will register: URLs named by entry code only."""
 
     def provider(entry):
-        return (
-            [
-                Source(url=f"/media/proxy/{entry.code}-light.mp4", media="(max-width: 40rem)"),
-                Source(url=f"/media/proxy/{entry.code}.mp4"),
-            ],
-            [Track(url=f"/media/proxy/{entry.code}.fr.vtt", language="fr", label="Français")],
+        return Player(
+            sources=(
+                Source(url=f"/media/proxy/{entry.code}-light.mp4", type="video/mp4", media="(max-width: 40rem)"),
+                Source(url=f"/media/proxy/{entry.code}.mp4", type="video/mp4"),
+            ),
+            tracks=(Track(url=f"/media/proxy/{entry.code}.fr.vtt", language="fr", label="Français"),),
         )
 
-    players.register_source_provider(provider)
+    players.register_player_provider(provider)
     yield provider
-    players.unregister_source_provider(provider)
+    players.unregister_player_provider(provider)
 
 
 def test_blind_page_contains_none_of_the_teams_identifying_strings(scene, proxy_provider):
