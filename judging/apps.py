@@ -9,11 +9,12 @@ class JudgingConfig(AppConfig):
     def ready(self):
         from contest.models import EVENT_LABELS
         from contest.selectors import register_withdrawal_stake
+        from media_pipeline.delivery import signed_player
         from media_pipeline.replacement_locks import register_replacement_lock
 
         from . import players, selectors
 
-        players.register_source_provider(players.pipeline_sources)
+        players.register_player_provider(signed_player)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
         register_withdrawal_stake(selectors.award_stake)

@@ -20,12 +20,14 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from contest.models import Entry
 
 from . import storage
 from .models import Rendition
+from .players import Player, Source, Track
 from .selectors import accepted_film
 
 TOKEN_SALT = "media_pipeline.delivery"  # noqa: S105 (a signing salt, not a secret)
@@ -92,25 +94,25 @@ def poster_key(entry: Entry) -> str | None:
     return found.poster_key if found else None
 
 
-def signed_player(entry: Entry) -> dict | None:
-    """Signed URLs for a player of `entry`'s ready film: `sources` (the light rendition first, for small screens,
-    then the proxy; each {url, type, media}), `subtitles` ({url, language} or None) and `poster_url`; None while the
-    film is not ready. Call it only after the caller's visibility check."""
+def signed_player(entry: Entry) -> Player | None:
+    """The player of `entry`'s ready film with signed URLs: the light rendition first, for small screens, then the
+    proxy; the subtitles as a track in the film's language; the poster. None while the film is not ready. Call it
+    only after the caller's visibility check."""
     found = playable(entry)
     if found is None:
         return None
     sources = []
     if found.light_key:
         url = signed_media_url(key=found.light_key, content_type="video/mp4")
-        sources.append({"url": url, "type": "video/mp4", "media": "(max-width: 40rem)"})
+        sources.append(Source(url=url, type="video/mp4", media="(max-width: 40rem)"))
     url = signed_media_url(key=found.key, content_type=found.content_type)
-    sources.append({"url": url, "type": found.content_type, "media": ""})
-    subtitles = None
+    sources.append(Source(url=url, type=found.content_type))
+    tracks = ()
     if found.subtitles_key:
         url = signed_media_url(key=found.subtitles_key, content_type="text/vtt")
-        subtitles = {"url": url, "language": found.subtitles_language}
+        tracks = (Track(url=url, language=found.subtitles_language, label=gettext("Subtitles")),)
     poster = signed_media_url(key=found.poster_key, content_type="image/jpeg") if found.poster_key else ""
-    return {"sources": sources, "subtitles": subtitles, "poster_url": poster}
+    return Player(sources=tuple(sources), tracks=tracks, poster_url=poster)
 
 
 def signed_media_url(*, key: str, content_type: str, seconds: int | None = None, filename: str | None = None) -> str:

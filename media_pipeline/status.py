@@ -15,9 +15,9 @@ from .selectors import entry_films
 def status_context(entry: Entry) -> dict:
     """The entry's film with its state, progress, problems and warnings, a replacement beside it that is not
     accepted (being checked, refused or failed), `working` (the replacement if any, else the film: the file last
-    uploaded, the one a status answer is about), and the signed poster and player sources of the accepted film,
-    which keeps playing until a replacement is ready. Call it only for people allowed to see the entry's film
-    (its team, organisers)."""
+    uploaded, the one a status answer is about), and `player`: the signed `Player` of the accepted film, which
+    keeps playing until a replacement is ready (None while it is not ready). Call it only for people allowed to see
+    the entry's film (its team, organisers)."""
     films = entry_films(entry)
     film, replacement = films.film, films.replacement
     working = replacement or film
@@ -31,19 +31,14 @@ def status_context(entry: Entry) -> dict:
             "media_pipeline:film_status", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id}
         ),
         "percent": 0,
-        "poster_url": "",
-        "sources": [],
-        "subtitles_url": "",
+        "player": None,
     }
     if film is None:
         return context
     if working.state == Film.State.TRANSCODING:
         context["percent"] = int(working.progress * 100)
-    player = delivery.signed_player(entry) if film.state == Film.State.READY else None
-    if player:
-        context["sources"] = player["sources"]
-        context["poster_url"] = player["poster_url"]
-        context["subtitles_url"] = player["subtitles"]["url"] if player["subtitles"] else ""
+    if film.state == Film.State.READY:
+        context["player"] = delivery.signed_player(entry)
     return context
 
 

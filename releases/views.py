@@ -22,6 +22,7 @@ from django.views.defaults import page_not_found
 from contest.models import Contest, Entry
 from contest.permissions import get_team_entry_or_404
 from media_pipeline import delivery
+from media_pipeline.players import Player, Source, Track
 
 from . import selectors, services
 from .models import Release, Target
@@ -65,20 +66,23 @@ def _shown_item(request, contest_slug, public_id) -> tuple[Contest, selectors.Sh
 
 
 def _film_context(item: selectors.Shown, media_urls: dict[str, str]) -> dict:
-    """The player's sources and what to read before playing. The sources are the app's own addresses
-    (`media_urls`, one per kind of media), never a signed URL: the page may be shared between visitors and kept,
-    while each request of the player is checked again (see release_media)."""
+    """The `player` (None while the film is not ready) and what to read before playing. Its film and subtitles are
+    the app's own addresses (`media_urls`, one per kind of media), never a signed URL: the page may be shared between
+    visitors and kept, while each request of the player is checked again (see release_media). The poster is the
+    page's (`_poster_url`), beside the player."""
     entry = item.entry
     context = {"warnings": list(entry.content_warnings.all()), "resources": list(entry.contest.support_resources.all())}
     found = delivery.playable(entry) if item.film else None
-    context["media_url"] = media_urls["film"] if found else ""
-    context["media_type"] = found.content_type if found else ""
+    if found is None:
+        context["player"] = None
+        return context
     # Captions for everyone who cannot hear the film (WCAG 1.2.2): the pipeline's WebVTT, served like the film.
-    context["tracks"] = (
-        [{"url": media_urls["subtitles"], "language": found.subtitles_language, "label": _("Subtitles")}]
-        if found and found.subtitles_key
-        else []
+    tracks = (
+        (Track(url=media_urls["subtitles"], language=found.subtitles_language, label=_("Subtitles")),)
+        if found.subtitles_key
+        else ()
     )
+    context["player"] = Player(sources=(Source(url=media_urls["film"], type=found.content_type),), tracks=tracks)
     return context
 
 

@@ -55,7 +55,6 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
     values = selectors.scores_of(assignment)
     if posted is not None:
         values = posted
-    sources, tracks = players.playable_sources(entry)
     language = (get_language() or "fr")[:2]
     criteria = []
     for criterion in round.criteria.all():
@@ -90,8 +89,7 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
         "criteria": criteria,
         "warnings": list(entry.content_warnings.all()),
         "support": list(SupportResource.objects.filter(contest=contest)),
-        "sources": sources,
-        "tracks": tracks,
+        "player": players.juror_player(entry),
         "show_identity": permissions.show_identity(contest),
         "peers": selectors.peer_reviews(assignment=assignment),
         "is_open": round.is_open(),

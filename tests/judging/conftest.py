@@ -5,7 +5,7 @@ import pytest
 from contest.models import ContentWarning, ContestRole, Entry, SupportResource
 from judging import players
 from judging.models import Assignment, Criterion, Round
-from judging.players import Source, Track
+from media_pipeline.players import Player, Source, Track
 from tests.factories import (
     ContestFactory,
     ContestRoleFactory,
@@ -85,14 +85,14 @@ def proxy_provider(scene):
     """What the media pipeline will register: URLs named by entry code only."""
 
     def provider(entry):
-        return (
-            [
-                Source(url=f"/media/proxy/{entry.code}-light.mp4", media="(max-width: 40rem)"),
-                Source(url=f"/media/proxy/{entry.code}.mp4"),
-            ],
-            [Track(url=f"/media/proxy/{entry.code}.fr.vtt", language="fr", label="Français")],
+        return Player(
+            sources=(
+                Source(url=f"/media/proxy/{entry.code}-light.mp4", type="video/mp4", media="(max-width: 40rem)"),
+                Source(url=f"/media/proxy/{entry.code}.mp4", type="video/mp4"),
+            ),
+            tracks=(Track(url=f"/media/proxy/{entry.code}.fr.vtt", language="fr", label="Français"),),
         )
 
-    players.register_source_provider(provider)
+    players.register_player_provider(provider)
     yield provider
-    players.unregister_source_provider(provider)
+    players.unregister_player_provider(provider)
