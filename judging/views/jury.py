@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.actions import perform
 from accounts.request_body import MalformedBody, read_json_object
 from contest.models import Contest, SupportResource
 
@@ -242,13 +243,16 @@ def jury_declare_conflict(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
     conflict_form = JurorConflictForm(request.POST, contest=contest, prefix="conflict")
-    if not conflict_form.is_valid():
-        return _conflicts_page(request, contest, conflict_form=conflict_form)
-    services.declare_conflict(
-        contest=contest, juror=request.user, by=request.user, institution=conflict_form.cleaned_data["institution"]
+    return perform(
+        request,
+        lambda: services.declare_conflict(
+            contest=contest, juror=request.user, by=request.user, institution=conflict_form.cleaned_data["institution"]
+        ),
+        form=conflict_form,
+        success=_("Conflict recorded."),
+        redirect_to=redirect("jury_conflicts", contest_slug=contest.slug),
+        page=lambda: _conflicts_page(request, contest, conflict_form=conflict_form),
     )
-    messages.success(request, _("Conflict recorded."))
-    return redirect("jury_conflicts", contest_slug=contest.slug)
 
 
 @login_required
@@ -258,10 +262,13 @@ def jury_set_opt_outs(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
     opt_out_form = OptOutForm(request.POST, contest=contest, prefix="optout")
-    if not opt_out_form.is_valid():
-        return _conflicts_page(request, contest, opt_out_form=opt_out_form)
-    services.set_content_opt_outs(
-        contest=contest, juror=request.user, warnings=list(opt_out_form.cleaned_data["warnings"]), by=request.user
+    return perform(
+        request,
+        lambda: services.set_content_opt_outs(
+            contest=contest, juror=request.user, warnings=list(opt_out_form.cleaned_data["warnings"]), by=request.user
+        ),
+        form=opt_out_form,
+        success=_("Your choices are saved."),
+        redirect_to=redirect("jury_conflicts", contest_slug=contest.slug),
+        page=lambda: _conflicts_page(request, contest, opt_out_form=opt_out_form),
     )
-    messages.success(request, _("Your choices are saved."))
-    return redirect("jury_conflicts", contest_slug=contest.slug)
