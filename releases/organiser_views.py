@@ -32,14 +32,7 @@ def _organiser_contest(request, contest_slug) -> Contest:
     return contest
 
 
-@login_required
-@release_surface
-def organiser_calendar(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
-    form = ReleaseCreateForm(request.POST or None, contest=contest, chosen=request.GET.get("entry", "")[:36])
-    if request.method == "POST" and form.is_valid():
-        release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
-        return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
+def _calendar_page(request, contest, *, form=None):
     return render(
         request,
         "releases/organiser_calendar.html",
@@ -47,9 +40,33 @@ def organiser_calendar(request, contest_slug):
             "contest": contest,
             "steps": selectors.with_step_states(selectors.contest_calendar(contest), at=timezone.now()),
             "releases": Release.objects.filter(contest=contest).select_related("entry").order_by("entry__title"),
-            "form": form,
+            "form": form or ReleaseCreateForm(contest=contest, chosen=request.GET.get("entry", "")[:36]),
             "now": timezone.now(),
         },
+    )
+
+
+@login_required
+@release_surface
+@require_safe
+def organiser_calendar(request, contest_slug):
+    return _calendar_page(request, _organiser_contest(request, contest_slug))
+
+
+@login_required
+@release_surface
+@require_POST
+def organiser_release_create(request, contest_slug):
+    """Prepare the release of a submitted entry (with no steps yet) and open its page."""
+    contest = _organiser_contest(request, contest_slug)
+    form = ReleaseCreateForm(request.POST, contest=contest)
+    return perform(
+        request,
+        lambda: services.ensure_release(entry=form.cleaned_data["entry"], by=request.user),
+        form=form,
+        success=None,
+        redirect_to=lambda release: _back_to_release(contest, release),
+        page=lambda: _calendar_page(request, contest, form=form),
     )
 
 
