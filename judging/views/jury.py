@@ -103,38 +103,47 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
 
 
 @login_required
+@require_safe
 def jury_entry(request, contest_slug, round_id, code):
-    """The blind entry page and its score form. POST submits the review (drafts go through jury_autosave)."""
+    """The blind entry page and its score form (which posts to jury_submit; drafts go through jury_autosave)."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
-    if request.method == "POST":
-        values = {
-            criterion.pk: request.POST.get(f"score_{criterion.pk}", "") for criterion in assignment.round.criteria.all()
-        }
-        try:
-            services.save_review(
-                assignment=assignment,
-                by=request.user,
-                values=values,
-                private_comment=request.POST.get("private_comment", ""),
-                team_feedback=request.POST.get("team_feedback", ""),
-                submit=True,
-                confirm_unwatched=request.POST.get("confirm_unwatched") == "1",
-            )
-        except services.JudgingError as error:
-            context = _entry_context(
-                request,
-                contest,
-                assignment,
-                error=error.message,
-                posted=values,
-                ask_confirmation=error.code == "unwatched",
-                field_errors={problem.criterion.pk: problem.message for problem in getattr(error, "problems", [])},
-            )
-            return render(request, "judging/jury_entry.html", context, status=400)
-        messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
-        return redirect("jury_queue", contest_slug=contest.slug, round_id=assignment.round_id)
     return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
+
+
+@login_required
+@require_POST
+def jury_submit(request, contest_slug, round_id, code):
+    """Submit the review. A refusal shows the entry page again (400) with what was typed, each score's problem beside
+    it, and the question to confirm when the film was not watched enough."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    values = {
+        criterion.pk: request.POST.get(f"score_{criterion.pk}", "") for criterion in assignment.round.criteria.all()
+    }
+    try:
+        services.save_review(
+            assignment=assignment,
+            by=request.user,
+            values=values,
+            private_comment=request.POST.get("private_comment", ""),
+            team_feedback=request.POST.get("team_feedback", ""),
+            submit=True,
+            confirm_unwatched=request.POST.get("confirm_unwatched") == "1",
+        )
+    except services.JudgingError as error:
+        context = _entry_context(
+            request,
+            contest,
+            assignment,
+            error=error.message,
+            posted=values,
+            ask_confirmation=error.code == "unwatched",
+            field_errors={problem.criterion.pk: problem.message for problem in getattr(error, "problems", [])},
+        )
+        return render(request, "judging/jury_entry.html", context, status=400)
+    messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
+    return redirect("jury_queue", contest_slug=contest.slug, round_id=assignment.round_id)
 
 
 @login_required
