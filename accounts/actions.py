@@ -28,7 +28,7 @@ def perform(
 
     - With `form`, `action` runs only once the form is valid (so it may read `form.cleaned_data`).
     - Done: `success` (a text, or made from what `action` returned; None: no message) becomes a success message,
-      and the answer is `redirect_to` (or what it makes from that value).
+      and the answer is `redirect_to` (usually a redirect to the page; or the response it makes from that value).
     - Refused (a ServiceError, or an invalid form): the error's message is shown by `show_error` (default
       `messages.error`; an invalid form shows its own errors, or `invalid` as an error message), and the answer is
       `page()`, the page again with the bound form; without `page`, `redirect_to`, which must then be a response.

@@ -18,8 +18,8 @@ from accounts.actions import perform
 
 from . import permissions, selectors, services
 from .forms import DisqualifyForm, ExtensionForm, InviteForm, RefuseEditForm, ReopenRegistrationForm
-from .invitations import invite
 from .models import Contest, Entry, EntryEdit, Invitation
+from .views import answer_invitation
 
 
 @login_required
@@ -299,19 +299,10 @@ def organiser_reopen_registration(request, contest_slug):
 def organiser_invite_juror(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_organiser(request.user, contest)
-    form = InviteForm(request.POST)
-    return perform(
+    return answer_invitation(
         request,
-        lambda: invite(
-            contest=contest,
-            email=form.cleaned_data["email"],
-            kind=Invitation.Kind.JUROR,
-            by=request.user,
-            language=request.LANGUAGE_CODE,
-        ),
-        form=form,
-        invalid=_("Enter a valid email address to invite someone."),
-        success=lambda sent: _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        contest,
+        kind=Invitation.Kind.JUROR,
         redirect_to=redirect("organiser_dashboard", contest_slug=contest.slug),
     )
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,13 +157,24 @@ def team_dashboard(request, contest_slug):
 def team_invite(request, contest_slug, team_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     team = get_object_or_404(permissions.teams_of(request.user, contest), pk=team_id)
+    return answer_invitation(
+        request,
+        contest,
+        kind=Invitation.Kind.TEAM_MEMBER,
+        team=team,
+        redirect_to=redirect("team_dashboard", contest_slug=contest.slug),
+    )
+
+
+def answer_invitation(request, contest, *, kind: str, team=None, redirect_to) -> HttpResponse:
+    """The answer to a posted InviteForm (a team's or the organisers'): the invitation mailed, or what is wrong."""
     form = InviteForm(request.POST)
     return perform(
         request,
         lambda: invite(
             contest=contest,
             email=form.cleaned_data["email"],
-            kind=Invitation.Kind.TEAM_MEMBER,
+            kind=kind,
             team=team,
             by=request.user,
             language=request.LANGUAGE_CODE,
@@ -171,7 +182,7 @@ def team_invite(request, contest_slug, team_id):
         form=form,
         invalid=_("Enter a valid email address to invite someone."),
         success=lambda sent: _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-        redirect_to=redirect("team_dashboard", contest_slug=contest.slug),
+        redirect_to=redirect_to,
     )
 
 
