@@ -18,14 +18,24 @@ from accounts.actions import perform
 
 from . import permissions, selectors, services
 from .forms import DisqualifyForm, ExtensionForm, InviteForm, RefuseEditForm, ReopenRegistrationForm
-from .models import Contest, Entry, EntryEdit, Invitation
+from .models import Contest, Entry, EntryEdit, Invitation, Team
 from .views import answer_invitation
+
+
+def _organiser_contest(request, contest_slug) -> Contest:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return contest
+
+
+def _organiser_team(request, contest_slug, team_id) -> tuple[Contest, Team]:
+    contest = _organiser_contest(request, contest_slug)
+    return contest, get_object_or_404(contest.teams, pk=team_id)
 
 
 @login_required
 def organiser_dashboard(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return render(
         request,
         "contest/organiser_dashboard.html",
@@ -105,8 +115,7 @@ def organiser_entry_unaccept_film(request, contest_slug, public_id):
 
 
 def _organiser_entry_or_404(request, contest_slug, public_id) -> tuple[Contest, Entry]:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     entry = get_object_or_404(
         Entry.objects.select_related("team__contest", "team__institution"), contest=contest, public_id=public_id
     )
@@ -182,8 +191,7 @@ def organiser_entry_reinstate(request, contest_slug, public_id):
 @login_required
 def organiser_edits(request, contest_slug):
     """Teams' changes to the public text of announced entries, waiting for review, with before → after."""
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return render(
         request,
         "contest/organiser_edits.html",
@@ -197,8 +205,7 @@ def organiser_edits(request, contest_slug):
 
 
 def _organiser_edit(request, contest_slug, edit_id) -> tuple[Contest, EntryEdit]:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return contest, get_object_or_404(EntryEdit.objects.select_related("entry"), entry__contest=contest, pk=edit_id)
 
 
@@ -229,9 +236,7 @@ def organiser_edit_refuse(request, contest_slug, edit_id):
 @login_required
 @require_POST
 def organiser_extension(request, contest_slug, team_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    team = get_object_or_404(contest.teams, pk=team_id)
+    contest, team = _organiser_team(request, contest_slug, team_id)
     form = ExtensionForm(request.POST)
     return perform(
         request,
@@ -246,9 +251,7 @@ def organiser_extension(request, contest_slug, team_id):
 @login_required
 @require_POST
 def organiser_team_approve(request, contest_slug, team_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    team = get_object_or_404(contest.teams, pk=team_id)
+    contest, team = _organiser_team(request, contest_slug, team_id)
     return perform(
         request,
         lambda: services.approve_team(team=team, by=request.user),
@@ -264,9 +267,7 @@ def _back_to_teams(contest):
 @login_required
 @require_POST
 def organiser_team_refuse(request, contest_slug, team_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    team = get_object_or_404(contest.teams, pk=team_id)
+    contest, team = _organiser_team(request, contest_slug, team_id)
     return perform(
         request,
         lambda: services.refuse_team(team=team, by=request.user, reason=request.POST.get("reason", "")),
@@ -278,8 +279,7 @@ def organiser_team_refuse(request, contest_slug, team_id):
 @login_required
 @require_POST
 def organiser_reopen_registration(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     form = ReopenRegistrationForm(request.POST)
     return perform(
         request,
@@ -297,8 +297,7 @@ def organiser_reopen_registration(request, contest_slug):
 @login_required
 @require_POST
 def organiser_invite_juror(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return answer_invitation(
         request,
         contest,
@@ -309,8 +308,7 @@ def organiser_invite_juror(request, contest_slug):
 
 @login_required
 def organiser_entries_csv(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-entries.csv"'
     response["Cache-Control"] = "private, no-store"
