@@ -70,4 +70,7 @@ def test_the_jurors_entry_page_answers_405_to_a_post_of_scores(scene):
     scores = {f"score_{criterion.pk}": "3" for criterion in scene.criteria}
     assert client.post(url, {**scores, "confirm_unwatched": "1"}).status_code == 405
     assert not Review.objects.exists() and not Score.objects.exists()
-    assert client.get(url).status_code == 200
+    submit = reverse(
+        "jury_submit", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk, "code": scene.entry.code}
+    )
+    assert f'<form method="post" action="{submit}" class="card" id="score-form"' in client.get(url).content.decode()
