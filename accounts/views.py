@@ -12,9 +12,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 
+from .actions import perform
 from .errors import ServiceError
 from .forms import LoginForm, TokenForm
 from .models import User
@@ -117,40 +118,91 @@ def _qr_svg_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=5, border=2)
 
 
-@login_required
-def two_factor_view(request):
-    """Organisers (and staff) turn two-factor on or off. Others do not see the page."""
+def _require_two_factor_offered(request) -> None:
+    """Organisers (and staff) turn two-factor on or off. Others do not see the page or its actions."""
     if not may_use_two_factor(request.user):
         raise Http404
+
+
+def _two_factor_page(request, form: TokenForm | None = None):
     device = confirmed_totp_device(request.user)
-    form = TokenForm(request.POST or None)
     pending = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "start":
-                start_totp_enrolment(user=request.user)
-                return redirect("two_factor")
-            if action == "confirm" and form.is_valid():
-                device = confirm_totp_device(user=request.user, token=form.cleaned_data["token"])
-                update_session_auth_hash(request, request.user)  # this session just gave a code: it stays
-                otp_login(request, device)
-                messages.success(request, _("Two-factor authentication is on: each login now asks for a code."))
-                return redirect("two_factor")
-            if action == "remove" and form.is_valid():
-                remove_totp_device(user=request.user, token=form.cleaned_data["token"])
-                update_session_auth_hash(request, request.user)
-                messages.success(request, _("Two-factor authentication is off."))
-                return redirect("two_factor")
-        except ServiceError as error:
-            form.add_error("token", error.message)
     if device is None:
         pending = request.user.totpdevice_set.filter(confirmed=False).first()
-    context = {"device": device, "pending": pending, "form": form}
+    context = {"device": device, "pending": pending, "form": form or TokenForm()}
     if pending is not None:
         context["qr"] = _qr_svg_data_uri(pending.config_url)
         context["secret"] = " ".join(textwrap.wrap(b32encode(pending.bin_key).decode(), 4))
     return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+@require_safe
+def two_factor_view(request):
+    """The person's two-factor state, with the one form that moves it on (each posting to its own view below)."""
+    _require_two_factor_offered(request)
+    return _two_factor_page(request)
+
+
+@login_required
+@require_POST
+def two_factor_start_view(request):
+    """A new secret for the authenticator app; the page then shows its QR code."""
+    _require_two_factor_offered(request)
+    form = TokenForm(request.POST)
+    return perform(
+        request,
+        lambda: start_totp_enrolment(user=request.user),
+        success=None,
+        redirect_to=redirect("two_factor"),
+        page=lambda: _two_factor_page(request, form),
+        show_error=lambda error: form.add_error("token", error.message),
+    )
+
+
+@login_required
+@require_POST
+def two_factor_confirm_view(request):
+    """The app's first code turns two-factor on; this session stays open, the person's other sessions end."""
+    _require_two_factor_offered(request)
+    form = TokenForm(request.POST)
+
+    def confirm():
+        device = confirm_totp_device(user=request.user, token=form.cleaned_data["token"])
+        update_session_auth_hash(request, request.user)  # this session just gave a code: it stays
+        otp_login(request, device)
+
+    return perform(
+        request,
+        confirm,
+        form=form,
+        success=_("Two-factor authentication is on: each login now asks for a code."),
+        redirect_to=redirect("two_factor"),
+        page=lambda: _two_factor_page(request, form),
+        show_error=lambda error: form.add_error("token", error.message),
+    )
+
+
+@login_required
+@require_POST
+def two_factor_remove_view(request):
+    """A current code turns two-factor off; this session stays open, the person's other sessions end."""
+    _require_two_factor_offered(request)
+    form = TokenForm(request.POST)
+
+    def remove():
+        remove_totp_device(user=request.user, token=form.cleaned_data["token"])
+        update_session_auth_hash(request, request.user)
+
+    return perform(
+        request,
+        remove,
+        form=form,
+        success=_("Two-factor authentication is off."),
+        redirect_to=redirect("two_factor"),
+        page=lambda: _two_factor_page(request, form),
+        show_error=lambda error: form.add_error("token", error.message),
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

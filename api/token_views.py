@@ -1,13 +1,13 @@
 """The organiser's token page (HTML, signed in with the usual session). Creating and revoking a token each post to
 their own URL and view; the page answers GET only."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.actions import perform
 from accounts.request_body import posted_id
 
 from . import services
@@ -47,14 +47,15 @@ def create_token(request):
     """Creates the token and shows the page with its secret, once: only its hash is kept."""
     _token_holder(request)
     form = TokenForm(request.POST)
-    if form.is_valid():
-        try:
-            _token, new_secret = services.create_token(user=request.user, **form.cleaned_data)
-        except services.ApiTokenError as error:
-            form.add_error(None, error.message)
-        else:
-            return _tokens_page(request, new_secret=new_secret)
-    return _tokens_page(request, form=form)
+    return perform(
+        request,
+        lambda: services.create_token(user=request.user, **form.cleaned_data),
+        form=form,
+        show_error=lambda error: form.add_error(None, error.message),
+        success=None,
+        redirect_to=lambda created: _tokens_page(request, new_secret=created[1]),
+        page=lambda: _tokens_page(request, form=form),
+    )
 
 
 @login_required
@@ -73,6 +74,9 @@ def token_revoke_confirm(request, token_id):
 def revoke_token(request):
     _token_holder(request)
     token = get_object_or_404(ApiToken, user=request.user, pk=posted_id(request.POST, "token"))
-    services.revoke_token(token=token, by=request.user)
-    messages.success(request, _("The token is revoked: tools using it are refused from now on."))
-    return redirect("api:tokens")
+    return perform(
+        request,
+        lambda: services.revoke_token(token=token, by=request.user),
+        success=_("The token is revoked: tools using it are refused from now on."),
+        redirect_to=redirect("api:tokens"),
+    )

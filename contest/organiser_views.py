@@ -14,16 +14,28 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.actions import perform
+
 from . import permissions, selectors, services
 from .forms import DisqualifyForm, ExtensionForm, InviteForm, RefuseEditForm, ReopenRegistrationForm
-from .invitations import invite
-from .models import Contest, Entry, EntryEdit, Invitation
+from .models import Contest, Entry, EntryEdit, Invitation, Team
+from .views import answer_invitation
+
+
+def _organiser_contest(request, contest_slug) -> Contest:
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    return contest
+
+
+def _organiser_team(request, contest_slug, team_id) -> tuple[Contest, Team]:
+    contest = _organiser_contest(request, contest_slug)
+    return contest, get_object_or_404(contest.teams, pk=team_id)
 
 
 @login_required
 def organiser_dashboard(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return render(
         request,
         "contest/organiser_dashboard.html",
@@ -66,24 +78,28 @@ def organiser_entry_disqualify(request, contest_slug, public_id):
     form = DisqualifyForm(request.POST)
     if not form.is_valid():
         return _disqualify_confirmation(request, contest, entry, form)
-    try:
-        services.disqualify_entry(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
-    except services.ContestError as error:
-        messages.error(request, error.message)
-        return _entry_page(request, contest, entry)
-    messages.success(request, _("The entry is disqualified; the team was told why."))
+    return perform(
+        request,
+        lambda: services.disqualify_entry(entry=entry, by=request.user, reason=form.cleaned_data["reason"]),
+        success=_("The entry is disqualified; the team was told why."),
+        redirect_to=_back_to_entry(contest, entry),
+        page=lambda: _entry_page(request, contest, entry),
+    )
+
+
+def _back_to_entry(contest, entry):
     return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
 
 
 def _set_film_accepted(request, contest_slug, public_id, *, accepted: bool):
     contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
-    try:
-        services.set_film_accepted(entry=entry, accepted=accepted, by=request.user)
-    except services.ContestError as error:
-        messages.error(request, error.message)
-        return _entry_page(request, contest, entry)
-    messages.success(request, _("Film status changed."))
-    return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+    return perform(
+        request,
+        lambda: services.set_film_accepted(entry=entry, accepted=accepted, by=request.user),
+        success=_("Film status changed."),
+        redirect_to=_back_to_entry(contest, entry),
+        page=lambda: _entry_page(request, contest, entry),
+    )
 
 
 @login_required
@@ -99,8 +115,7 @@ def organiser_entry_unaccept_film(request, contest_slug, public_id):
 
 
 def _organiser_entry_or_404(request, contest_slug, public_id) -> tuple[Contest, Entry]:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     entry = get_object_or_404(
         Entry.objects.select_related("team__contest", "team__institution"), contest=contest, public_id=public_id
     )
@@ -133,7 +148,7 @@ def organiser_entry_disqualify_confirm(request, contest_slug, public_id):
     contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
     if entry.status == Entry.Status.DISQUALIFIED:
         messages.error(request, _("This entry is already disqualified."))
-        return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+        return _back_to_entry(contest, entry)
     return _disqualify_confirmation(request, contest, entry, DisqualifyForm())
 
 
@@ -146,7 +161,7 @@ def organiser_entry_reinstate_confirm(request, contest_slug, public_id):
         services.check_reinstatable(entry=entry, now=timezone.now())
     except services.ContestError as error:
         messages.error(request, error.message)
-        return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+        return _back_to_entry(contest, entry)
     return render(
         request,
         "contest/organiser_reinstate_confirm.html",
@@ -162,24 +177,21 @@ def organiser_entry_reinstate_confirm(request, contest_slug, public_id):
 @require_POST
 def organiser_entry_reinstate(request, contest_slug, public_id):
     contest, entry = _organiser_entry_or_404(request, contest_slug, public_id)
-    try:
-        entry = services.reinstate_entry(entry=entry, by=request.user)
-    except services.ContestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    return perform(
+        request,
+        lambda: services.reinstate_entry(entry=entry, by=request.user),
+        success=lambda reinstated: (
             _("The entry is back in the contest (%(status)s); the team was told.")
-            % {"status": entry.get_status_display()},
-        )
-    return redirect("organiser_entry", contest_slug=contest.slug, public_id=entry.public_id)
+            % {"status": reinstated.get_status_display()}
+        ),
+        redirect_to=_back_to_entry(contest, entry),
+    )
 
 
 @login_required
 def organiser_edits(request, contest_slug):
     """Teams' changes to the public text of announced entries, waiting for review, with before → after."""
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return render(
         request,
         "contest/organiser_edits.html",
@@ -193,8 +205,7 @@ def organiser_edits(request, contest_slug):
 
 
 def _organiser_edit(request, contest_slug, edit_id) -> tuple[Contest, EntryEdit]:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     return contest, get_object_or_404(EntryEdit.objects.select_related("entry"), entry__contest=contest, pk=edit_id)
 
 
@@ -202,119 +213,102 @@ def _organiser_edit(request, contest_slug, edit_id) -> tuple[Contest, EntryEdit]
 @require_POST
 def organiser_edit_approve(request, contest_slug, edit_id):
     contest, edit = _organiser_edit(request, contest_slug, edit_id)
-    try:
-        services.approve_entry_edit(edit=edit, by=request.user)
-    except services.ContestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Approved: the public pages show the new text; the team was told."))
-    return redirect("organiser_edits", contest_slug=contest.slug)
+    return perform(
+        request,
+        lambda: services.approve_entry_edit(edit=edit, by=request.user),
+        success=_("Approved: the public pages show the new text; the team was told."),
+        redirect_to=redirect("organiser_edits", contest_slug=contest.slug),
+    )
 
 
 @login_required
 @require_POST
 def organiser_edit_refuse(request, contest_slug, edit_id):
     contest, edit = _organiser_edit(request, contest_slug, edit_id)
-    try:
-        services.refuse_entry_edit(edit=edit, by=request.user, reason=request.POST.get("reason", ""))
-    except services.ContestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Refused: the approved text stays; the team was told why."))
-    return redirect("organiser_edits", contest_slug=contest.slug)
+    return perform(
+        request,
+        lambda: services.refuse_entry_edit(edit=edit, by=request.user, reason=request.POST.get("reason", "")),
+        success=_("Refused: the approved text stays; the team was told why."),
+        redirect_to=redirect("organiser_edits", contest_slug=contest.slug),
+    )
 
 
 @login_required
 @require_POST
 def organiser_extension(request, contest_slug, team_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    team = get_object_or_404(contest.teams, pk=team_id)
+    contest, team = _organiser_team(request, contest_slug, team_id)
     form = ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grant_extension(team=team, until=form.cleaned_data["until"], by=request.user)
-        except services.ContestError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Extension granted to %(team)s.") % {"team": team.name})
-    else:
-        messages.error(request, _("Enter the date and time the extension ends."))
-    return redirect("organiser_dashboard", contest_slug=contest.slug)
+    return perform(
+        request,
+        lambda: services.grant_extension(team=team, until=form.cleaned_data["until"], by=request.user),
+        form=form,
+        invalid=_("Enter the date and time the extension ends."),
+        success=_("Extension granted to %(team)s.") % {"team": team.name},
+        redirect_to=redirect("organiser_dashboard", contest_slug=contest.slug),
+    )
 
 
 @login_required
 @require_POST
 def organiser_team_approve(request, contest_slug, team_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    team = get_object_or_404(contest.teams, pk=team_id)
-    services.approve_team(team=team, by=request.user)
-    messages.success(request, _("%(team)s is approved; its members were told.") % {"team": team.name})
+    contest, team = _organiser_team(request, contest_slug, team_id)
+    return perform(
+        request,
+        lambda: services.approve_team(team=team, by=request.user),
+        success=_("%(team)s is approved; its members were told.") % {"team": team.name},
+        redirect_to=_back_to_teams(contest),
+    )
+
+
+def _back_to_teams(contest):
     return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
 
 
 @login_required
 @require_POST
 def organiser_team_refuse(request, contest_slug, team_id):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    team = get_object_or_404(contest.teams, pk=team_id)
-    try:
-        services.refuse_team(team=team, by=request.user, reason=request.POST.get("reason", ""))
-    except services.ContestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(team)s is refused; its members were told why.") % {"team": team.name})
-    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+    contest, team = _organiser_team(request, contest_slug, team_id)
+    return perform(
+        request,
+        lambda: services.refuse_team(team=team, by=request.user, reason=request.POST.get("reason", "")),
+        success=_("%(team)s is refused; its members were told why.") % {"team": team.name},
+        redirect_to=_back_to_teams(contest),
+    )
 
 
 @login_required
 @require_POST
 def organiser_reopen_registration(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     form = ReopenRegistrationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reopen_registration(contest=contest, until=form.cleaned_data["until"], by=request.user)
-        except services.ContestError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Teams can register again until %(date)s.")
-                % {"date": date_format(timezone.localtime(form.cleaned_data["until"]), "DATETIME_FORMAT")},
-            )
-    else:
-        messages.error(request, _("Enter the date and time registration closes again."))
-    return redirect(f"{reverse('organiser_dashboard', kwargs={'contest_slug': contest.slug})}#teams")
+    return perform(
+        request,
+        lambda: services.reopen_registration(contest=contest, until=form.cleaned_data["until"], by=request.user),
+        form=form,
+        invalid=_("Enter the date and time registration closes again."),
+        success=lambda reopened: (
+            _("Teams can register again until %(date)s.")
+            % {"date": date_format(timezone.localtime(form.cleaned_data["until"]), "DATETIME_FORMAT")}
+        ),
+        redirect_to=_back_to_teams(contest),
+    )
 
 
 @login_required
 @require_POST
 def organiser_invite_juror(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    form = InviteForm(request.POST)
-    if form.is_valid():
-        invite(
-            contest=contest,
-            email=form.cleaned_data["email"],
-            kind=Invitation.Kind.JUROR,
-            by=request.user,
-            language=request.LANGUAGE_CODE,
-        )
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-    else:
-        messages.error(request, _("Enter a valid email address to invite someone."))
-    return redirect("organiser_dashboard", contest_slug=contest.slug)
+    contest = _organiser_contest(request, contest_slug)
+    return answer_invitation(
+        request,
+        contest,
+        kind=Invitation.Kind.JUROR,
+        redirect_to=redirect("organiser_dashboard", contest_slug=contest.slug),
+    )
 
 
 @login_required
 def organiser_entries_csv(request, contest_slug):
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
+    contest = _organiser_contest(request, contest_slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-entries.csv"'
     response["Cache-Control"] = "private, no-store"

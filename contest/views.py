@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.actions import perform
 from accounts.forms import SignupForm
 from accounts.services import over_limit, send_email_verification
 
@@ -156,24 +157,33 @@ def team_dashboard(request, contest_slug):
 def team_invite(request, contest_slug, team_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     team = get_object_or_404(permissions.teams_of(request.user, contest), pk=team_id)
+    return answer_invitation(
+        request,
+        contest,
+        kind=Invitation.Kind.TEAM_MEMBER,
+        team=team,
+        redirect_to=redirect("team_dashboard", contest_slug=contest.slug),
+    )
+
+
+def answer_invitation(request, contest, *, kind: str, team=None, redirect_to) -> HttpResponse:
+    """The answer to a posted InviteForm (a team's or the organisers'): the invitation mailed, or what is wrong."""
     form = InviteForm(request.POST)
-    if form.is_valid():
-        try:
-            invite(
-                contest=contest,
-                email=form.cleaned_data["email"],
-                kind=Invitation.Kind.TEAM_MEMBER,
-                team=team,
-                by=request.user,
-                language=request.LANGUAGE_CODE,
-            )
-        except services.ContestError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-    else:
-        messages.error(request, _("Enter a valid email address to invite someone."))
-    return redirect("team_dashboard", contest_slug=contest.slug)
+    return perform(
+        request,
+        lambda: invite(
+            contest=contest,
+            email=form.cleaned_data["email"],
+            kind=kind,
+            team=team,
+            by=request.user,
+            language=request.LANGUAGE_CODE,
+        ),
+        form=form,
+        invalid=_("Enter a valid email address to invite someone."),
+        success=lambda sent: _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        redirect_to=redirect_to,
+    )
 
 
 @login_required
@@ -269,13 +279,12 @@ def entry_submit(request, contest_slug, public_id):
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
-        services.submit_entry(entry=entry, by=request.user)
-    except services.ContestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your entry is submitted. A receipt was emailed to your team."))
-    return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+    return perform(
+        request,
+        lambda: services.submit_entry(entry=entry, by=request.user),
+        success=_("Your entry is submitted. A receipt was emailed to your team."),
+        redirect_to=_back_to_entry(contest, entry),
+    )
 
 
 @login_required
@@ -284,12 +293,15 @@ def entry_withdraw(request, contest_slug, public_id):
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
-        services.withdraw_entry(entry=entry, by=request.user)
-    except services.ContestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your entry is withdrawn."))
+    return perform(
+        request,
+        lambda: services.withdraw_entry(entry=entry, by=request.user),
+        success=_("Your entry is withdrawn."),
+        redirect_to=_back_to_entry(contest, entry),
+    )
+
+
+def _back_to_entry(contest, entry):
     return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
 
 
@@ -303,7 +315,7 @@ def entry_withdraw_confirm(request, contest_slug, public_id):
         services.check_withdrawable(entry=entry)
     except services.ContestError as error:
         messages.error(request, error.message)
-        return redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id)
+        return _back_to_entry(contest, entry)
     return render(
         request,
         "contest/entry_withdraw_confirm.html",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.actions import perform
 from contest.models import Contest, Team
 from contest.permissions import require_organiser
 
@@ -89,14 +90,12 @@ def erase_team(request, contest_slug, team_id):
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm: erasure cannot be undone."))
         return redirect("personal_data", contest_slug=contest.slug)
-    try:
-        report = services.erase_team(team=team, by=request.user)
-    except services.PersonalDataError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    return perform(
+        request,
+        lambda: services.erase_team(team=team, by=request.user),
+        success=lambda report: (
             _("Erased: %(entries)d entries, %(objects)d stored files; %(scores)d scores kept, anonymised.")
-            % {"entries": report.entries, "objects": report.storage_objects, "scores": report.scores_kept},
-        )
-    return redirect("personal_data", contest_slug=contest.slug)
+            % {"entries": report.entries, "objects": report.storage_objects, "scores": report.scores_kept}
+        ),
+        redirect_to=redirect("personal_data", contest_slug=contest.slug),
+    )

@@ -2,7 +2,6 @@
 community list. Each action posts to its own URL and view; the pages themselves answer GET only."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from accounts.actions import perform
 from accounts.request_body import posted_id
 from contest.models import EVENT_LABELS, AuditEvent, Contest
 from contest.permissions import require_organiser
@@ -32,14 +32,7 @@ def _organiser_contest(request, contest_slug) -> Contest:
     return contest
 
 
-@login_required
-@release_surface
-def organiser_calendar(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
-    form = ReleaseCreateForm(request.POST or None, contest=contest, chosen=request.GET.get("entry", "")[:36])
-    if request.method == "POST" and form.is_valid():
-        release = services.ensure_release(entry=form.cleaned_data["entry"], by=request.user)
-        return redirect("releases:organiser_release", contest_slug=contest.slug, public_id=release.entry.public_id)
+def _calendar_page(request, contest, *, form=None):
     return render(
         request,
         "releases/organiser_calendar.html",
@@ -47,9 +40,33 @@ def organiser_calendar(request, contest_slug):
             "contest": contest,
             "steps": selectors.with_step_states(selectors.contest_calendar(contest), at=timezone.now()),
             "releases": Release.objects.filter(contest=contest).select_related("entry").order_by("entry__title"),
-            "form": form,
+            "form": form or ReleaseCreateForm(contest=contest, chosen=request.GET.get("entry", "")[:36]),
             "now": timezone.now(),
         },
+    )
+
+
+@login_required
+@release_surface
+@require_safe
+def organiser_calendar(request, contest_slug):
+    return _calendar_page(request, _organiser_contest(request, contest_slug))
+
+
+@login_required
+@release_surface
+@require_POST
+def organiser_release_create(request, contest_slug):
+    """Prepare the release of a submitted entry (with no steps yet) and open its page."""
+    contest = _organiser_contest(request, contest_slug)
+    form = ReleaseCreateForm(request.POST, contest=contest)
+    return perform(
+        request,
+        lambda: services.ensure_release(entry=form.cleaned_data["entry"], by=request.user),
+        form=form,
+        success=None,
+        redirect_to=lambda release: _back_to_release(contest, release),
+        page=lambda: _calendar_page(request, contest, form=form),
     )
 
 
@@ -117,15 +134,14 @@ def organiser_release(request, contest_slug, public_id):
 def add_step(request, contest_slug, public_id):
     contest, release = _organiser_release(request, contest_slug, public_id)
     step_form = StepForm(request.POST, prefix="step")
-    if step_form.is_valid():
-        try:
-            services.add_step(release=release, by=request.user, **step_form.cleaned_data)
-        except services.ReleaseError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Step added."))
-            return _back_to_release(contest, release)
-    return _release_page(request, contest, release, step_form=step_form)
+    return perform(
+        request,
+        lambda: services.add_step(release=release, by=request.user, **step_form.cleaned_data),
+        form=step_form,
+        success=_("Step added."),
+        redirect_to=_back_to_release(contest, release),
+        page=lambda: _release_page(request, contest, release, step_form=step_form),
+    )
 
 
 @login_required
@@ -134,13 +150,13 @@ def add_step(request, contest_slug, public_id):
 def cancel_step(request, contest_slug, public_id):
     contest, release = _organiser_release(request, contest_slug, public_id)
     step = get_object_or_404(ReleaseStep, release=release, pk=posted_id(request.POST, "step"))
-    try:
-        services.cancel_step(step=step, by=request.user)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-        return _release_page(request, contest, release)
-    messages.success(request, _("Step cancelled."))
-    return _back_to_release(contest, release)
+    return perform(
+        request,
+        lambda: services.cancel_step(step=step, by=request.user),
+        success=_("Step cancelled."),
+        redirect_to=_back_to_release(contest, release),
+        page=lambda: _release_page(request, contest, release),
+    )
 
 
 @login_required
@@ -162,13 +178,13 @@ def organiser_release_unpublish_confirm(request, contest_slug, public_id):
 @require_POST
 def unpublish_release(request, contest_slug, public_id):
     contest, release = _organiser_release(request, contest_slug, public_id)
-    try:
-        services.unpublish_release(release=release, by=request.user)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-        return _release_page(request, contest, release)
-    messages.success(request, _("Unpublished: from now on only organisers see this entry."))
-    return _back_to_release(contest, release)
+    return perform(
+        request,
+        lambda: services.unpublish_release(release=release, by=request.user),
+        success=_("Unpublished: from now on only organisers see this entry."),
+        redirect_to=_back_to_release(contest, release),
+        page=lambda: _release_page(request, contest, release),
+    )
 
 
 @login_required
@@ -178,15 +194,19 @@ def create_share_link(request, contest_slug, public_id):
     """Creates the link and shows the release page with its URL, once: only its hash is kept."""
     contest, release = _organiser_release(request, contest_slug, public_id)
     link_form = ShareLinkForm(request.POST, prefix="link")
-    if not link_form.is_valid():
-        return _release_page(request, contest, release, link_form=link_form)
-    try:
-        _link, token = services.create_share_link(release=release, by=request.user, **link_form.cleaned_data)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-        return _release_page(request, contest, release, link_form=link_form)
-    new_link = settings.SITE_URL + reverse("releases:share", kwargs={"token": token})
-    return _release_page(request, contest, release, new_link=new_link)
+    return perform(
+        request,
+        lambda: services.create_share_link(release=release, by=request.user, **link_form.cleaned_data),
+        form=link_form,
+        success=None,
+        redirect_to=lambda created: _release_page(
+            request,
+            contest,
+            release,
+            new_link=settings.SITE_URL + reverse("releases:share", kwargs={"token": created[1]}),
+        ),
+        page=lambda: _release_page(request, contest, release, link_form=link_form),
+    )
 
 
 @login_required
@@ -209,13 +229,13 @@ def organiser_share_link_revoke_confirm(request, contest_slug, public_id, link_i
 def revoke_share_link(request, contest_slug, public_id):
     contest, release = _organiser_release(request, contest_slug, public_id)
     link = get_object_or_404(ShareLink, release=release, pk=posted_id(request.POST, "link"))
-    try:
-        services.revoke_share_link(link=link, by=request.user)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-        return _release_page(request, contest, release)
-    messages.success(request, _("The link is revoked."))
-    return _back_to_release(contest, release)
+    return perform(
+        request,
+        lambda: services.revoke_share_link(link=link, by=request.user),
+        success=_("The link is revoked."),
+        redirect_to=_back_to_release(contest, release),
+        page=lambda: _release_page(request, contest, release),
+    )
 
 
 # The community (people invited to see what is shown to the community)
@@ -242,12 +262,17 @@ def organiser_community(request, contest_slug):
 def invite_community_members(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
     form = CommunityMemberForm(request.POST)
-    if not form.is_valid():
-        return _community_page(request, contest, form=form)
-    for email in form.cleaned_data["emails"]:
-        services.add_community_member(contest=contest, email=email, by=request.user)
-    messages.success(request, _("Invited: %(count)d.") % {"count": len(form.cleaned_data["emails"])})
-    return redirect("releases:organiser_community", contest_slug=contest.slug)
+    return perform(
+        request,
+        lambda: [
+            services.add_community_member(contest=contest, email=email, by=request.user)
+            for email in form.cleaned_data["emails"]
+        ],
+        form=form,
+        success=lambda invited: _("Invited: %(count)d.") % {"count": len(invited)},
+        redirect_to=redirect("releases:organiser_community", contest_slug=contest.slug),
+        page=lambda: _community_page(request, contest, form=form),
+    )
 
 
 @login_required

@@ -28,6 +28,7 @@ urlpatterns = [
     path("s/<str:token>/subtitles/", views.share_media, {"kind": "subtitles"}, name="share_subtitles"),
     path("s/<str:token>/poster/", views.share_media, {"kind": "poster"}, name="share_poster"),
     path(organiser, organiser_views.organiser_calendar, name="organiser_calendar"),
+    path(f"{organiser}create/", organiser_views.organiser_release_create, name="organiser_release_create"),
     path(f"{organiser}preview/", organiser_views.organiser_preview, name="organiser_preview"),
     path(f"{organiser}community/", organiser_views.organiser_community, name="organiser_community"),
     path(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django.views.defaults import page_not_found
 
+from accounts.actions import perform
 from contest.models import Contest, Entry
 from contest.permissions import get_team_entry_or_404
 from media_pipeline import delivery
@@ -390,13 +391,12 @@ def team_release_approve(request, contest_slug, public_id):
     ids = [
         int(value) for value in request.POST.getlist("step") if value.isascii() and value.isdigit() and len(value) <= 18
     ]
-    try:
-        services.approve_film_steps(release=release, step_ids=ids, by=request.user)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you: your approval is recorded."))
-    return _back_to_team_release(contest, entry)
+    return perform(
+        request,
+        lambda: services.approve_film_steps(release=release, step_ids=ids, by=request.user),
+        success=_("Thank you: your approval is recorded."),
+        redirect_to=_back_to_team_release(contest, entry),
+    )
 
 
 @login_required
@@ -404,13 +404,12 @@ def team_release_approve(request, contest_slug, public_id):
 @require_POST
 def team_release_withdraw_approval(request, contest_slug, public_id):
     contest, entry, release = _team_release(request, contest_slug, public_id)
-    try:
-        services.withdraw_film_approval(release=release, by=request.user)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your approval is withdrawn: the film is no longer shown beyond the jury."))
-    return _back_to_team_release(contest, entry)
+    return perform(
+        request,
+        lambda: services.withdraw_film_approval(release=release, by=request.user),
+        success=_("Your approval is withdrawn: the film is no longer shown beyond the jury."),
+        redirect_to=_back_to_team_release(contest, entry),
+    )
 
 
 @login_required
@@ -418,13 +417,12 @@ def team_release_withdraw_approval(request, contest_slug, public_id):
 @require_POST
 def team_release_show_team_name(request, contest_slug, public_id):
     contest, entry, release = _team_release(request, contest_slug, public_id)
-    try:
-        services.set_team_name_shown(release=release, show=request.POST.get("show") == "1", by=request.user)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your choice is saved."))
-    return _back_to_team_release(contest, entry)
+    return perform(
+        request,
+        lambda: services.set_team_name_shown(release=release, show=request.POST.get("show") == "1", by=request.user),
+        success=_("Your choice is saved."),
+        redirect_to=_back_to_team_release(contest, entry),
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.actions import perform
 from accounts.request_body import posted_id
 from contest.models import Contest
 from contest.permissions import require_organiser
@@ -49,23 +50,29 @@ def awards(request, contest_slug):
 def record_award(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
     form = AwardForm(request.POST, contest=contest)
-    if not form.is_valid():
-        return _awards_page(request, contest, form=form)
-    data = form.cleaned_data
-    try:
-        services.record_award(
-            prize=data["prize"],
-            entry=data["entry"],
+    return perform(
+        request,
+        lambda: services.record_award(
+            prize=form.cleaned_data["prize"],
+            entry=form.cleaned_data["entry"],
             by=request.user,
-            citation_fr=data["citation_fr"],
-            citation_en=data["citation_en"],
-            reason_if_not_ranking=data["reason_if_not_ranking"],
-        )
-    except services.JudgingError as error:
-        form.add_error("reason_if_not_ranking" if error.code == "reason_required" else None, error.message)
-        return _awards_page(request, contest, form=form)
-    messages.success(request, _("Award recorded."))
-    blind = selectors.blind_rounds_in_progress([data["entry"].pk], at=timezone.now()).get(data["entry"].pk)
+            citation_fr=form.cleaned_data["citation_fr"],
+            citation_en=form.cleaned_data["citation_en"],
+            reason_if_not_ranking=form.cleaned_data["reason_if_not_ranking"],
+        ),
+        form=form,
+        show_error=lambda error: form.add_error(
+            "reason_if_not_ranking" if error.code == "reason_required" else None, error.message
+        ),
+        success=_("Award recorded."),
+        redirect_to=lambda award: _after_award(request, contest, award),
+        page=lambda: _awards_page(request, contest, form=form),
+    )
+
+
+def _after_award(request, contest, award):
+    """Back to the awards page, warning when the entry is still judged blind (its team is not named yet)."""
+    blind = selectors.blind_rounds_in_progress([award.entry_id], at=timezone.now()).get(award.entry_id)
     if blind is not None:
         messages.info(
             request,
@@ -86,9 +93,12 @@ def record_award(request, contest_slug):
 def remove_award(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
     award = get_object_or_404(Award, contest=contest, pk=posted_id(request.POST, "award"))
-    services.remove_award(award=award, by=request.user)
-    messages.success(request, _("Award removed."))
-    return redirect("judging_awards", contest_slug=contest.slug)
+    return perform(
+        request,
+        lambda: services.remove_award(award=award, by=request.user),
+        success=_("Award removed."),
+        redirect_to=redirect("judging_awards", contest_slug=contest.slug),
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.actions import perform
 from accounts.request_body import MalformedBody, read_json_object
 from contest.models import Contest, SupportResource
 
@@ -100,38 +101,47 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
 
 
 @login_required
+@require_safe
 def jury_entry(request, contest_slug, round_id, code):
-    """The blind entry page and its score form. POST submits the review (drafts go through jury_autosave)."""
+    """The blind entry page and its score form (which posts to jury_submit; drafts go through jury_autosave)."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
-    if request.method == "POST":
-        values = {
-            criterion.pk: request.POST.get(f"score_{criterion.pk}", "") for criterion in assignment.round.criteria.all()
-        }
-        try:
-            services.save_review(
-                assignment=assignment,
-                by=request.user,
-                values=values,
-                private_comment=request.POST.get("private_comment", ""),
-                team_feedback=request.POST.get("team_feedback", ""),
-                submit=True,
-                confirm_unwatched=request.POST.get("confirm_unwatched") == "1",
-            )
-        except services.JudgingError as error:
-            context = _entry_context(
-                request,
-                contest,
-                assignment,
-                error=error.message,
-                posted=values,
-                ask_confirmation=error.code == "unwatched",
-                field_errors={problem.criterion.pk: problem.message for problem in getattr(error, "problems", [])},
-            )
-            return render(request, "judging/jury_entry.html", context, status=400)
-        messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
-        return redirect("jury_queue", contest_slug=contest.slug, round_id=assignment.round_id)
     return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
+
+
+@login_required
+@require_POST
+def jury_submit(request, contest_slug, round_id, code):
+    """Submit the review. A refusal shows the entry page again (400) with what was typed, each score's problem beside
+    it, and the question to confirm when the film was not watched enough."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    values = {
+        criterion.pk: request.POST.get(f"score_{criterion.pk}", "") for criterion in assignment.round.criteria.all()
+    }
+    try:
+        services.save_review(
+            assignment=assignment,
+            by=request.user,
+            values=values,
+            private_comment=request.POST.get("private_comment", ""),
+            team_feedback=request.POST.get("team_feedback", ""),
+            submit=True,
+            confirm_unwatched=request.POST.get("confirm_unwatched") == "1",
+        )
+    except services.JudgingError as error:
+        context = _entry_context(
+            request,
+            contest,
+            assignment,
+            error=error.message,
+            posted=values,
+            ask_confirmation=error.code == "unwatched",
+            field_errors={problem.criterion.pk: problem.message for problem in getattr(error, "problems", [])},
+        )
+        return render(request, "judging/jury_entry.html", context, status=400)
+    messages.success(request, _("Your review of %(code)s is submitted.") % {"code": assignment.entry.code})
+    return redirect("jury_queue", contest_slug=contest.slug, round_id=assignment.round_id)
 
 
 @login_required
@@ -240,13 +250,16 @@ def jury_declare_conflict(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
     conflict_form = JurorConflictForm(request.POST, contest=contest, prefix="conflict")
-    if not conflict_form.is_valid():
-        return _conflicts_page(request, contest, conflict_form=conflict_form)
-    services.declare_conflict(
-        contest=contest, juror=request.user, by=request.user, institution=conflict_form.cleaned_data["institution"]
+    return perform(
+        request,
+        lambda: services.declare_conflict(
+            contest=contest, juror=request.user, by=request.user, institution=conflict_form.cleaned_data["institution"]
+        ),
+        form=conflict_form,
+        success=_("Conflict recorded."),
+        redirect_to=redirect("jury_conflicts", contest_slug=contest.slug),
+        page=lambda: _conflicts_page(request, contest, conflict_form=conflict_form),
     )
-    messages.success(request, _("Conflict recorded."))
-    return redirect("jury_conflicts", contest_slug=contest.slug)
 
 
 @login_required
@@ -256,10 +269,13 @@ def jury_set_opt_outs(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
     opt_out_form = OptOutForm(request.POST, contest=contest, prefix="optout")
-    if not opt_out_form.is_valid():
-        return _conflicts_page(request, contest, opt_out_form=opt_out_form)
-    services.set_content_opt_outs(
-        contest=contest, juror=request.user, warnings=list(opt_out_form.cleaned_data["warnings"]), by=request.user
+    return perform(
+        request,
+        lambda: services.set_content_opt_outs(
+            contest=contest, juror=request.user, warnings=list(opt_out_form.cleaned_data["warnings"]), by=request.user
+        ),
+        form=opt_out_form,
+        success=_("Your choices are saved."),
+        redirect_to=redirect("jury_conflicts", contest_slug=contest.slug),
+        page=lambda: _conflicts_page(request, contest, opt_out_form=opt_out_form),
     )
-    messages.success(request, _("Your choices are saved."))
-    return redirect("jury_conflicts", contest_slug=contest.slug)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.actions import perform
 from accounts.request_body import posted_id
 from contest.models import Contest, Entry
 from contest.permissions import require_organiser
@@ -55,15 +56,15 @@ def judging_dashboard(request, contest_slug):
 def create_round(request, contest_slug):
     contest = _organiser_contest(request, contest_slug)
     form = RoundForm(request.POST, prefix="round")
-    if form.is_valid():
-        try:
-            round = services.create_round(contest=contest, by=request.user, **form.cleaned_data)
-        except services.JudgingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Round created. Add its criteria and jurors."))
-            return redirect("judging_round", contest_slug=contest.slug, round_id=round.pk)
-    return _dashboard_page(request, contest, form=form)
+    return perform(
+        request,
+        lambda: services.create_round(contest=contest, by=request.user, **form.cleaned_data),
+        form=form,
+        show_error=lambda error: form.add_error(None, error.message),
+        success=_("Round created. Add its criteria and jurors."),
+        redirect_to=lambda round: redirect("judging_round", contest_slug=contest.slug, round_id=round.pk),
+        page=lambda: _dashboard_page(request, contest, form=form),
+    )
 
 
 @login_required
@@ -128,15 +129,14 @@ def round_detail(request, contest_slug, round_id):
 def add_criterion(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
     criterion_form = CriterionForm(request.POST, prefix="criterion")
-    if criterion_form.is_valid():
-        try:
-            services.add_criterion(round=round, by=request.user, **criterion_form.cleaned_data)
-        except services.JudgingError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Criterion added."))
-            return _back_to_round(contest, round)
-    return _round_page(request, contest, round, criterion_form=criterion_form)
+    return perform(
+        request,
+        lambda: services.add_criterion(round=round, by=request.user, **criterion_form.cleaned_data),
+        form=criterion_form,
+        success=_("Criterion added."),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round, criterion_form=criterion_form),
+    )
 
 
 @login_required
@@ -144,28 +144,27 @@ def add_criterion(request, contest_slug, round_id):
 def update_round(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
     round_form = RoundForm(request.POST, instance=Round.objects.get(pk=round.pk), prefix="round")
-    if round_form.is_valid():
-        try:
-            services.update_round(round=round, by=request.user, **round_form.cleaned_data)
-        except services.JudgingError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Round saved."))
-            return _back_to_round(contest, round)
-    return _round_page(request, contest, round, round_form=round_form)
+    return perform(
+        request,
+        lambda: services.update_round(round=round, by=request.user, **round_form.cleaned_data),
+        form=round_form,
+        success=_("Round saved."),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round, round_form=round_form),
+    )
 
 
 @login_required
 @require_POST
 def seat_all_jurors(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
-    try:
-        added = services.seat_all_jurors(round=round, by=request.user)
-    except services.JudgingError as error:
-        messages.error(request, error.message)
-        return _round_page(request, contest, round)
-    messages.success(request, _("%(count)d jurors added to the round.") % {"count": added})
-    return _back_to_round(contest, round)
+    return perform(
+        request,
+        lambda: services.seat_all_jurors(round=round, by=request.user),
+        success=lambda added: _("%(count)d jurors added to the round.") % {"count": added},
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round),
+    )
 
 
 @login_required
@@ -173,34 +172,32 @@ def seat_all_jurors(request, contest_slug, round_id):
 def remove_round_juror(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
     member = get_object_or_404(RoundJuror, round=round, user_id=posted_id(request.POST, "user"), active=True)
-    try:
-        outcome = services.remove_round_juror(round=round, user=member.user, by=request.user)
-    except services.JudgingError as error:
-        messages.error(request, error.message)
-        return _round_page(request, contest, round)
-    messages.success(
+    return perform(
         request,
-        _("%(juror)s left the round; %(added)d assignments were redistributed.")
-        % {"juror": member.user, "added": outcome["added"]},
+        lambda: services.remove_round_juror(round=round, user=member.user, by=request.user),
+        success=lambda outcome: (
+            _("%(juror)s left the round; %(added)d assignments were redistributed.")
+            % {"juror": member.user, "added": outcome["added"]}
+        ),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round),
     )
-    return _back_to_round(contest, round)
 
 
 @login_required
 @require_POST
 def assign_jurors(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
-    try:
-        outcome = services.assign_jurors(round=round, by=request.user)
-    except services.JudgingError as error:
-        messages.error(request, error.message)
-        return _round_page(request, contest, round)
-    messages.success(
+    return perform(
         request,
-        _("Assignment done: %(added)d added, %(removed)d removed, %(short)d entries short of jurors.")
-        % {"added": outcome["added"], "removed": outcome["removed"], "short": len(outcome["short"])},
+        lambda: services.assign_jurors(round=round, by=request.user),
+        success=lambda outcome: (
+            _("Assignment done: %(added)d added, %(removed)d removed, %(short)d entries short of jurors.")
+            % {"added": outcome["added"], "removed": outcome["removed"], "short": len(outcome["short"])}
+        ),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round),
     )
-    return _back_to_round(contest, round)
 
 
 @login_required
@@ -208,16 +205,21 @@ def assign_jurors(request, contest_slug, round_id):
 def add_assignment(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
     manual_form = ManualAssignmentForm(request.POST, round=round, prefix="manual")
-    if manual_form.is_valid():
+
+    def add():
         entry = get_object_or_404(Entry, contest=contest, code=manual_form.cleaned_data["code"].strip().upper())
-        try:
-            services.add_assignment(round=round, juror=manual_form.cleaned_data["juror"], entry=entry, by=request.user)
-        except services.JudgingError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Assignment added."))
-            return _back_to_round(contest, round)
-    return _round_page(request, contest, round, manual_form=manual_form)
+        return services.add_assignment(
+            round=round, juror=manual_form.cleaned_data["juror"], entry=entry, by=request.user
+        )
+
+    return perform(
+        request,
+        add,
+        form=manual_form,
+        success=_("Assignment added."),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round, manual_form=manual_form),
+    )
 
 
 @login_required
@@ -225,13 +227,13 @@ def add_assignment(request, contest_slug, round_id):
 def remove_assignment(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
     assignment = get_object_or_404(Assignment, round=round, pk=posted_id(request.POST, "assignment"))
-    try:
-        services.remove_assignment(assignment=assignment, by=request.user)
-    except services.JudgingError as error:
-        messages.error(request, error.message)
-        return _round_page(request, contest, round)
-    messages.success(request, _("Assignment removed."))
-    return _back_to_round(contest, round)
+    return perform(
+        request,
+        lambda: services.remove_assignment(assignment=assignment, by=request.user),
+        success=_("Assignment removed."),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round),
+    )
 
 
 # Results, the shortlist, one entry's reviews, exports
@@ -277,11 +279,14 @@ def round_results(request, contest_slug, round_id):
 def shortlist_top(request, contest_slug, round_id):
     contest, round = _organiser_round(request, contest_slug, round_id)
     shortlist_form = ShortlistForm(request.POST)
-    if not shortlist_form.is_valid():
-        return _results_page(request, contest, round, shortlist_form=shortlist_form)
-    count = services.shortlist_top(round=round, top=shortlist_form.cleaned_data["top"], by=request.user)
-    messages.success(request, _("%(count)d entries shortlisted for the next round.") % {"count": count})
-    return redirect("judging_results", contest_slug=contest.slug, round_id=round.pk)
+    return perform(
+        request,
+        lambda: services.shortlist_top(round=round, top=shortlist_form.cleaned_data["top"], by=request.user),
+        form=shortlist_form,
+        success=lambda count: _("%(count)d entries shortlisted for the next round.") % {"count": count},
+        redirect_to=redirect("judging_results", contest_slug=contest.slug, round_id=round.pk),
+        page=lambda: _results_page(request, contest, round, shortlist_form=shortlist_form),
+    )
 
 
 @login_required

@@ -24,9 +24,9 @@ def _enrolled_organiser(client, time_machine):
     time_machine.move_to(START, tick=False)
     role = ContestRoleFactory()
     client.force_login(role.user)
-    client.post(reverse("two_factor"), {"action": "start"})
+    client.post(reverse("two_factor_start"))
     device = TOTPDevice.objects.get(user=role.user)
-    response = client.post(reverse("two_factor"), {"action": "confirm", "token": _code(device)}, follow=True)
+    response = client.post(reverse("two_factor_confirm"), {"token": _code(device)}, follow=True)
     assert "Two-factor authentication is on: each login now asks for a code." in response.content.decode()
     client.logout()
     role.user.refresh_from_db()  # turning two-factor on raised sessions_epoch: force_login needs the current row
@@ -39,20 +39,21 @@ def test_an_organiser_enrols_with_a_qr_code_and_the_secret_key(client):
     client.force_login(role.user)
     page = client.get(reverse("two_factor")).content.decode()
     assert "Off. Organisers hold personal data" in page
-    client.post(reverse("two_factor"), {"action": "start"})
+    client.post(reverse("two_factor_start"))
     page = client.get(reverse("two_factor")).content.decode()
     device = TOTPDevice.objects.get(user=role.user, confirmed=False)
     secret = device.config_url.split("secret=")[1].split("&")[0]
     assert "data:image/svg+xml" in page
     assert 'alt="QR code of the secret key for your authenticator app"' in page
     assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in page
+    assert f'<form method="post" action="{reverse("two_factor_confirm")}" novalidate>' in page
 
 
 def test_a_wrong_code_does_not_turn_two_factor_on(client):
     role = ContestRoleFactory()
     client.force_login(role.user)
-    client.post(reverse("two_factor"), {"action": "start"})
-    response = client.post(reverse("two_factor"), {"action": "confirm", "token": "000000"})
+    client.post(reverse("two_factor_start"))
+    response = client.post(reverse("two_factor_confirm"), {"token": "000000"})
     assert "This code is not the one the app shows now. Check the app&#x27;s clock." in response.content.decode()
     assert 'aria-describedby="id_token_error"' in response.content.decode()
     assert not TOTPDevice.objects.filter(user=role.user, confirmed=True).exists()
@@ -94,11 +95,12 @@ def test_the_code_step_cannot_be_reached_without_the_password(client, time_machi
 def test_turning_two_factor_off_needs_a_current_code(client, time_machine):
     role, device = _enrolled_organiser(client, time_machine)
     client.force_login(role.user)
-    refused = client.post(reverse("two_factor"), {"action": "remove", "token": "000000"})
+    refused = client.post(reverse("two_factor_remove"), {"token": "000000"})
     assert "This code is not the one the app shows now." in refused.content.decode()
+    assert f'<form method="post" action="{reverse("two_factor_remove")}" novalidate>' in refused.content.decode()
     assert TOTPDevice.objects.filter(user=role.user).exists()
     time_machine.move_to("2026-03-01 10:02:00+00:00", tick=False)
-    client.post(reverse("two_factor"), {"action": "remove", "token": _code(device)})
+    client.post(reverse("two_factor_remove"), {"token": _code(device)})
     assert not TOTPDevice.objects.filter(user=role.user).exists()
     client.logout()
     assert client.post(reverse("login"), {"username": role.user.email, "password": PASSWORD}).url == "/"
@@ -114,8 +116,22 @@ def test_the_two_factor_page_is_hidden_from_people_who_are_not_organisers(client
     user = team_with_member()[1] if who == "team member" else UserFactory()
     client.force_login(user)
     assert client.get(reverse("two_factor")).status_code == 404
-    assert client.post(reverse("two_factor"), {"action": "start"}).status_code == 404
+    assert client.post(reverse("two_factor_start")).status_code == 404
+    assert client.post(reverse("two_factor_confirm"), {"token": "000000"}).status_code == 404
+    assert client.post(reverse("two_factor_remove"), {"token": "000000"}).status_code == 404
     assert not TOTPDevice.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["start", "confirm", "remove"])
+def test_the_two_factor_page_answers_405_to_a_post_naming_an_action(client, action):
+    role = ContestRoleFactory()
+    client.force_login(role.user)
+    assert client.post(reverse("two_factor"), {"action": action, "token": "000000"}).status_code == 405
+    assert not TOTPDevice.objects.exists()
+    assert (
+        f'<form method="post" action="{reverse("two_factor_start")}">'
+        in client.get(reverse("two_factor")).content.decode()
+    )
 
 
 def _password_step(user):
@@ -139,9 +155,9 @@ def test_turning_two_factor_on_ends_the_persons_other_sessions_and_keeps_this_on
     dashboard = reverse("organiser_dashboard", kwargs={"contest_slug": role.contest.slug})
     laptop, stolen = _logged_in_client(role.user), _logged_in_client(role.user)
     assert stolen.get(dashboard).status_code == 200
-    laptop.post(reverse("two_factor"), {"action": "start"})
+    laptop.post(reverse("two_factor_start"))
     device = TOTPDevice.objects.get(user=role.user)
-    response = laptop.post(reverse("two_factor"), {"action": "confirm", "token": _code(device)})
+    response = laptop.post(reverse("two_factor_confirm"), {"token": _code(device)})
     assert response.status_code == 302
     assert laptop.get(dashboard).status_code == 200
     response = stolen.get(dashboard)
@@ -158,6 +174,6 @@ def test_turning_two_factor_off_ends_the_persons_other_sessions_and_keeps_this_o
         assert each.post(reverse("login_two_factor"), {"token": _code(device)}).status_code == 302
         assert each.get(dashboard).status_code == 200
     time_machine.move_to("2026-03-01 10:03:00+00:00", tick=False)
-    assert laptop.post(reverse("two_factor"), {"action": "remove", "token": _code(device)}).status_code == 302
+    assert laptop.post(reverse("two_factor_remove"), {"token": _code(device)}).status_code == 302
     assert laptop.get(dashboard).status_code == 200
     assert phone.get(dashboard).status_code == 302

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contest.models import ContestRole
-from judging.models import Assignment, Conflict, ContentOptOut, Criterion, Round, Shortlist
+from judging.models import Assignment, Conflict, ContentOptOut, Criterion, Review, Round, Score, Shortlist
 from tests.factories import ContestRoleFactory
 
 from .factories import RoundFactory, seated_juror, submitted_entry
@@ -59,3 +59,18 @@ def test_the_jurors_conflicts_page_answers_405_to_a_post_naming_an_action(action
     url = reverse("jury_conflicts", kwargs={"contest_slug": round.contest.slug})
     assert client.post(url, {"action": action}).status_code == 405
     assert not Conflict.objects.exists() and not ContentOptOut.objects.exists()
+
+
+def test_the_jurors_entry_page_answers_405_to_a_post_of_scores(scene):
+    client = Client()
+    client.force_login(scene.juror)
+    url = reverse(
+        "jury_entry", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk, "code": scene.entry.code}
+    )
+    scores = {f"score_{criterion.pk}": "3" for criterion in scene.criteria}
+    assert client.post(url, {**scores, "confirm_unwatched": "1"}).status_code == 405
+    assert not Review.objects.exists() and not Score.objects.exists()
+    submit = reverse(
+        "jury_submit", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk, "code": scene.entry.code}
+    )
+    assert f'<form method="post" action="{submit}" class="card" id="score-form"' in client.get(url).content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from contest.models import AuditEvent, ContestRole
 from judging import services
-from judging.models import Assignment, Conflict
+from judging.models import Assignment, Conflict, Review
 from media_pipeline import storage
 from tests.factories import ContestRoleFactory, EntryFactory, TeamMemberFactory
 
@@ -60,6 +60,8 @@ def test_a_juror_gets_404_for_an_entry_not_assigned_to_them(scene):
     assert client.get(entry_url(scene, code=other_entry.code)).status_code == 404
     assert client_for(scene.other_juror).get(entry_url(scene)).status_code == 404
     assert client.get(entry_url(scene, code="NOPE99")).status_code == 404
+    assert client_for(scene.other_juror).post(entry_url(scene, "jury_submit"), {}).status_code == 404
+    assert not Review.objects.filter(submitted_at__isnull=False).exists()
 
 
 def test_a_juror_gets_404_once_in_conflict_even_with_an_old_assignment(scene):
@@ -68,6 +70,7 @@ def test_a_juror_gets_404_once_in_conflict_even_with_an_old_assignment(scene):
     client = client_for(scene.juror)
     assert client.get(entry_url(scene)).status_code == 404
     assert client.post(entry_url(scene, "jury_autosave"), "{}", content_type="application/json").status_code == 404
+    assert client.post(entry_url(scene, "jury_submit"), {}).status_code == 404
     queue = client.get(reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": scene.round.pk}))
     assert scene.entry.code not in queue.content.decode()
 

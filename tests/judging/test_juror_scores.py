@@ -65,7 +65,7 @@ def _submit(client, scene, confirm="0", message="4", craft="12.5"):
         "team_feedback": "Bravo",
         "confirm_unwatched": confirm,
     }
-    return client.post(entry_url(scene), data)
+    return client.post(entry_url(scene, "jury_submit"), data)
 
 
 def _watch(client, scene, position, duration=95):
