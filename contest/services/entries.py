@@ -164,7 +164,6 @@ def missing_for_submission(entry: Entry, now: datetime | None = None) -> list[tu
 
 
 def _when(moment: datetime) -> str:
-
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 

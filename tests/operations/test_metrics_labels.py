@@ -12,10 +12,11 @@ from .test_health import redis_metrics  # noqa: F401 (fixture)
 pytestmark = pytest.mark.django_db
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
-LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:\\[\\"n]|[^"\\\n])*"'
+VALUE = r'(?:\\[\\"n]|[^"\\\n])*'
+LABEL = rf'[a-zA-Z_][a-zA-Z0-9_]*="{VALUE}"'
 SAMPLE = re.compile(rf"{NAME}(?:\{{(?:{LABEL}(?:,{LABEL})*)?\}})? [-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|NaN|Inf)")
 COMMENT = re.compile(rf"# (?:HELP {NAME} .*|TYPE {NAME} (?:counter|gauge|histogram|summary|untyped))")
-LABEL_VALUE = re.compile(r'[a-zA-Z_][a-zA-Z0-9_]*="((?:\\[\\"n]|[^"\\\n])*)"')
+LABEL_VALUE = re.compile(rf'[a-zA-Z_][a-zA-Z0-9_]*="({VALUE})"')
 
 
 def _label_values(body: str) -> set[str]:
