@@ -1,0 +1,139 @@
+"""The forensic mark, from the leaker's side: a session's copy of a restricted film's screener, re-encoded, resized,
+trimmed or converted with the ffmpeg CLI, names that session among 100,000; what carries no mark of the film, or
+another film's, names nobody; two sessions' copies mixed name one of them or "several", never a third."""
+
+import av
+import numpy as np
+import pytest
+
+from media_pipeline import accusation, samples, watermark
+
+from .screeners import ffmpeg
+
+SECRET = b"a test key of the screeners' mark"
+FILM = "film-41"
+GUILTY, OTHER = 4242, 77
+SESSIONS = range(1, 100_001)
+
+
+@pytest.fixture(scope="module")
+def screener(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("screener")
+    source = samples.make_film(folder / "source.mp4", duration_s=62, width=320, height=180, audio=False)
+    reference = samples.make_screener_variants(source, folder / "variants", secret=SECRET, film=FILM)
+    copies = {
+        session: samples.screener_session_copy(
+            folder / "variants", folder / f"session-{session}.ts", secret=SECRET, film=FILM, session=session
+        )
+        for session in (GUILTY, OTHER)
+    }
+    return folder, source, reference, copies
+
+
+def trace(reference, path, *, film=FILM):
+    reading = watermark.read_marks(secret=SECRET, film=film, reference=reference, copy=watermark.read_copy(str(path)))
+    codebook = accusation.Codebook(
+        secret=SECRET, film=film, sessions=SESSIONS, segments=int(reference.segments[-1]) + 1
+    )
+    return accusation.accuse(reading.bits, codebook)
+
+
+@pytest.mark.parametrize(
+    ("attack", "before_input", "after_input"),
+    [
+        ("as_fetched", None, None),
+        ("480p_crf30", [], ["-vf", "scale=-2:480", "-c:v", "libx264", "-crf", "30"]),
+        ("720p_crf28", [], ["-vf", "scale=-2:720", "-c:v", "libx264", "-crf", "28"]),
+        ("trimmed_5s_both_ends", ["-ss", "5"], ["-t", "52", "-vf", "scale=-2:480", "-c:v", "libx264", "-crf", "30"]),
+        ("25_to_30_fps", [], ["-vf", "fps=30,scale=-2:480", "-c:v", "libx264", "-crf", "30"]),
+    ],
+)
+def test_a_sessions_copy_names_that_session(screener, attack, before_input, after_input):
+    folder, _, reference, copies = screener
+    path = copies[GUILTY]
+    if before_input is not None:
+        path = folder / f"{attack}.mp4"
+        ffmpeg(*before_input, "-i", copies[GUILTY], *after_input, "-preset", "veryfast", "-an", path)
+    verdict = trace(reference, path)
+    assert verdict.verdict == "identified"
+    assert [suspect.session for suspect in verdict.suspects] == [GUILTY]
+    assert verdict.suspects[0].agreements == verdict.bits >= 50
+    assert verdict.confidence > 1 - 1e-9
+
+
+def test_the_unmarked_film_names_nobody(screener):
+    _, source, reference, _ = screener
+    verdict = trace(reference, source)
+    assert (verdict.verdict, verdict.suspects) == ("not_found", [])
+
+
+def test_another_films_marked_copy_names_nobody(screener):
+    folder, _, reference, copies = screener
+    # the same pictures, marked for another film: the mark of this film is absent
+    verdict = trace(reference, copies[GUILTY], film="film-42")
+    assert (verdict.verdict, verdict.suspects) == ("not_found", [])
+
+
+def test_two_sessions_copies_averaged_name_one_of_them_or_several(screener):
+    folder, _, reference, copies = screener
+    path = folder / "averaged.mp4"
+    ffmpeg(
+        "-i",
+        copies[GUILTY],
+        "-i",
+        copies[OTHER],
+        "-filter_complex",
+        "[0:v][1:v]blend=all_mode=average",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "23",
+        "-an",
+        path,
+    )
+    verdict = trace(reference, path)
+    assert verdict.verdict in ("identified", "several")
+    assert {suspect.session for suspect in verdict.suspects} <= {GUILTY, OTHER}
+
+
+def test_two_sessions_copies_spliced_name_one_of_them_or_several(screener):
+    folder, _, reference, copies = screener
+    path = folder / "spliced.mp4"
+    ffmpeg(
+        "-i",
+        copies[GUILTY],
+        "-i",
+        copies[OTHER],
+        "-filter_complex",
+        "[0:v]trim=0:31,setpts=PTS-STARTPTS[a];[1:v]trim=31:62,setpts=PTS-STARTPTS[b];[a][b]concat=n=2:v=1[v]",
+        "-map",
+        "[v]",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "23",
+        "-an",
+        path,
+    )
+    verdict = trace(reference, path)
+    assert verdict.verdict in ("identified", "several")
+    assert {suspect.session for suspect in verdict.suspects} <= {GUILTY, OTHER}
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720), (854, 480), (640, 360)])
+def test_variants_a_and_b_differ_by_45_db_or_more_on_the_luma(width, height):
+    frame = av.VideoFrame.from_ndarray(np.full((height * 3 // 2, width), 128, np.uint8), format="yuv420p")
+    a, b = (
+        watermark.Marker(secret=SECRET, film=FILM, sign=sign, width=width, height=height).mark(frame, segment=3)
+        for sign in (1, -1)
+    )
+    planes_a, planes_b = a.to_ndarray(format="yuv420p"), b.to_ndarray(format="yuv420p")
+    error = ((planes_a[:height].astype(float) - planes_b[:height]) ** 2).mean()
+    assert 10 * np.log10(255**2 / error) >= 45
+    assert np.array_equal(planes_a[height:], planes_b[height:])  # the colours are untouched
+    assert set(np.unique(planes_a[:height].astype(int) - 128)) == {-1, 0, 1}
+    assert 0.27 < (planes_a[:height] != 128).mean() < 0.33
