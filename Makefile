@@ -46,7 +46,7 @@ audit: $(DEV_STAMP)
 	$(PY) tools/audit_dependencies.py
 	$(VENV)/bin/bandit -q -r . --exclude ./.venv,./.run,./static,./tests --severity-level high
 
-# Chromium, redis-server and gettext: installed with apt when root, else one line says what to install, before anything.
+# Chromium, redis-server, gettext and ffmpeg: installed with apt when root, else one line says what to install, before anything.
 test-machine:
 	@tools/check_test_machine
 
