@@ -52,7 +52,7 @@ def fit_dimensions(width: int, height: int, max_lines: int) -> tuple[int, int]:
     return even(width * factor), even(height * factor)
 
 
-def _rotation_filters(rotation: int) -> list[tuple[str, str | None]]:
+def rotation_filters(rotation: int) -> list[tuple[str, str | None]]:
     return {
         90: [("transpose", "clock")],
         180: [("hflip", None), ("vflip", None)],
@@ -77,7 +77,7 @@ class _Pictures:
             time_base=stream.time_base,
         )
         head = node
-        for name, args in _rotation_filters(rotation):
+        for name, args in rotation_filters(rotation):
             step = graph.add(name, args)
             head.link_to(step)
             head = step
@@ -125,7 +125,7 @@ def _add_video(output, *, size, stream, options):
     return video
 
 
-def _add_audio(output):
+def add_audio(output):
     audio = output.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
     audio.codec_context.bit_rate = 160_000
     return audio
@@ -144,7 +144,7 @@ def _write_poster(frame: av.VideoFrame, path: Path) -> Path:
     return path
 
 
-class _Sound:
+class Sound:
     """Decoded audio -> 48 kHz stereo AAC frames of the encoder's size, measured for loudness on the way."""
 
     def __init__(self, stream_out, *, measure: bool):
@@ -258,13 +258,13 @@ def _transcode(
         outputs.append(main)
         video_out = _add_video(main, size=pictures.size, stream=video_in, options=video_options)
         if audio_in is not None:
-            sound = _Sound(_add_audio(main), measure=True)
+            sound = Sound(add_audio(main), measure=True)
         if light_path:
             light = av.open(str(light_path), "w", format="mp4", options=MUXER_OPTIONS)
             outputs.append(light)
             light_out = _add_video(light, size=pictures.light_size, stream=video_in, options=LIGHT_OPTIONS)
             if audio_in is not None:
-                light_sound = _Sound(_add_audio(light), measure=False)
+                light_sound = Sound(add_audio(light), measure=False)
 
     def audio_packets(frame):
         packets = sound.packets(frame)
