@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import av  # noqa: E402
 import numpy as np  # noqa: E402
 
-from media_pipeline import accusation, samples, watermark  # noqa: E402
+from media_pipeline import accusation, ladder, samples, watermark  # noqa: E402
 
 FFMPEG = "/usr/bin/ffmpeg"
 SECRET = b"the bench's key of the screeners' mark"
@@ -139,14 +139,14 @@ def main() -> None:
     print("mark PSNR A/B (dB):", figures["mark_psnr_db"], flush=True)
 
     source = samples.make_film(folder / "source.mp4", duration_s=62, width=640, height=360, audio=False)
-    variants = folder / "variants"
-    reference = samples.make_screener_variants(source, variants, secret=SECRET, film=FILM)
-    figures["decoded_psnr"] = decoded_psnr(source, variants)
+    screener = ladder.make_ladder(source, folder / "ladder", secret=SECRET, film=FILM)
+    reference = screener.reference
+    figures["decoded_psnr"] = decoded_psnr(source, folder / "ladder" / str(screener.rungs[0].lines))
     print("decoded PSNR:", figures["decoded_psnr"], flush=True)
     codebook = accusation.Codebook(secret=SECRET, film=FILM, sessions=SESSIONS, segments=len(reference.segments))
 
     copies = {
-        s: samples.screener_session_copy(variants, folder / f"session-{s}.ts", secret=SECRET, film=FILM, session=s)
+        s: samples.screener_session_copy(screener, folder / f"session-{s}.ts", secret=SECRET, film=FILM, session=s)
         for s in GUILTY
     }
     named, detection = 0, {}
@@ -194,9 +194,10 @@ def main() -> None:
     long_source = samples.make_film(
         folder / "long.mp4", duration_s=options.trace_minutes * 60, width=640, height=360, audio=False
     )
-    long_reference = samples.make_screener_variants(long_source, folder / "long", secret=SECRET, film=FILM)
+    long_ladder = ladder.make_ladder(long_source, folder / "long", secret=SECRET, film=FILM)
+    long_reference = long_ladder.reference
     long_copy = samples.screener_session_copy(
-        folder / "long", folder / "long-session.ts", secret=SECRET, film=FILM, session=GUILTY[2]
+        long_ladder, folder / "long-session.ts", secret=SECRET, film=FILM, session=GUILTY[2], lines=360
     )
     leaked = attacked(long_copy, folder, "480p_crf30")
     started = time.process_time(), time.monotonic()

@@ -1,5 +1,5 @@
 """Real media made with PyAV for tests, benches and the demo: films in the codecs people upload, broken files and
-hostile look-alikes, screener segments in their two marked variants. Pictures come from FFmpeg's `testsrc2` (moving,
+hostile look-alikes, a viewing session's copy of a screener. Pictures come from FFmpeg's `testsrc2` (moving,
 recognisable), sound from `aevalsrc`."""
 
 import io
@@ -9,10 +9,8 @@ from pathlib import Path
 
 import av
 import av.filter
-import numpy as np
-from av.video.frame import PictureType
 
-from . import accusation, watermark
+from . import accusation
 
 # Muxer name, default audio codec and pixel format for each video codec we generate.
 _CODEC_DEFAULTS = {
@@ -266,52 +264,13 @@ def make_ffconcat(path, *, targets: list[str]) -> Path:
     return path
 
 
-SCREENER_SEGMENT_S = 1
-
-
-def make_screener_variants(source: Path, folder: Path, *, secret: bytes, film: str) -> watermark.Reference:
-    """A film's screener in its two variants, 1-second MPEG-TS segments folder/a/seg00000.ts... and folder/b/...
-    (PyAV's HLS muxer, H.264 CRF 23, a keyframe forced at each segment's start), each picture marked by
-    watermark.Marker; returns the film's reference, taken from the unmarked pictures. No sound."""
-    signatures, times, segments = [], [], []
-    for sign, name in ((1, "a"), (-1, "b")):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        with av.open(str(source)) as media:
-            stream = media.streams.video[0]
-            rate = stream.average_rate or Fraction(25)
-            width, height = stream.codec_context.width, stream.codec_context.height
-            marker = watermark.Marker(secret=secret, film=film, sign=sign, width=width, height=height)
-            options = {"hls_time": str(SCREENER_SEGMENT_S), "hls_playlist_type": "vod"}
-            options["hls_segment_filename"] = str(folder / name / "seg%05d.ts")
-            with av.open(str(folder / name / "index.m3u8"), "w", format="hls", options=options) as output:
-                video = output.add_stream(
-                    "libx264",
-                    rate=rate,
-                    options={"preset": "veryfast", "crf": "23", "forced-idr": "1", "x264-params": "scenecut=0"},
-                )
-                video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-                previous = None
-                for number, frame in enumerate(media.decode(stream)):
-                    moment = float(frame.pts * stream.time_base)
-                    segment = int(moment // SCREENER_SEGMENT_S)
-                    if sign > 0:
-                        signatures.append(watermark.signature(frame))
-                        times.append(moment)
-                        segments.append(segment)
-                    marked = marker.mark(frame.reformat(format="yuv420p"), segment=segment)
-                    marked.pts, marked.time_base = number, 1 / rate
-                    marked.pict_type = PictureType.I if segment != previous else PictureType.NONE
-                    previous = segment
-                    output.mux(video.encode(marked))
-                output.mux(video.encode(None))
-    return watermark.Reference(np.array(signatures), np.array(times) - times[0], np.array(segments))
-
-
-def screener_session_copy(folder: Path, path: Path, *, secret: bytes, film: str, session: int) -> Path:
-    """What `session` is served of a screener made by make_screener_variants, segment after segment, as one file."""
-    count = len(list((folder / "a").glob("seg*.ts")))
+def screener_session_copy(ladder, path, *, secret: bytes, film: str, session: int, lines: int | None = None) -> Path:
+    """What `session` is served of a marked ladder (a ladder.LadderResult), segment after segment, in its top rung
+    or the rung of `lines`, as one file: a leaker's copy, pictures only."""
+    folder = Path(ladder.folder) / str(lines or ladder.rungs[0].lines)
+    path = Path(path)
     with open(path, "wb") as copy:
-        for segment in range(count):
+        for segment in range(len(ladder.segments)):
             name = accusation.variant(secret=secret, film=film, session=session, segment=segment)
             copy.write((folder / name / f"seg{segment:05d}.ts").read_bytes())
     return path

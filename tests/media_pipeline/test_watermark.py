@@ -6,7 +6,7 @@ import av
 import numpy as np
 import pytest
 
-from media_pipeline import accusation, samples, watermark
+from media_pipeline import accusation, ladder, samples, watermark
 
 from .screeners import ffmpeg
 
@@ -20,14 +20,14 @@ SESSIONS = range(1, 100_001)
 def screener(tmp_path_factory):
     folder = tmp_path_factory.mktemp("screener")
     source = samples.make_film(folder / "source.mp4", duration_s=62, width=320, height=180, audio=False)
-    reference = samples.make_screener_variants(source, folder / "variants", secret=SECRET, film=FILM)
+    screener = ladder.make_ladder(source, folder / "ladder", secret=SECRET, film=FILM)
     copies = {
         session: samples.screener_session_copy(
-            folder / "variants", folder / f"session-{session}.ts", secret=SECRET, film=FILM, session=session
+            screener, folder / f"session-{session}.ts", secret=SECRET, film=FILM, session=session
         )
         for session in (GUILTY, OTHER)
     }
-    return folder, source, reference, copies
+    return folder, source, screener.reference, copies
 
 
 def trace(reference, path, *, film=FILM):
