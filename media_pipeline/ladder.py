@@ -40,6 +40,7 @@ class Rung:
     max_rate: int
     size: int = 0  # bytes, all variants
     segments: list[float] = field(default_factory=list)  # each segment's duration, in seconds
+    codec: str = ""  # as HLS's CODECS attribute names it: avc1.<profile><constraints><level>
 
 
 @dataclass
@@ -61,6 +62,16 @@ def rung_sizes(width: int, height: int) -> list[tuple[int, int, int]]:
     shorter = min(width, height)
     lines = [rung for rung in LADDER_LINES if rung <= shorter] or [shorter - shorter % 2]
     return [(rung, *fit_dimensions(width, height, rung)) for rung in lines]
+
+
+def avc_codec(segment: Path) -> str:
+    """The RFC 6381 name of the H.264 stream of an MPEG-TS segment, read from its sequence parameter set."""
+    with av.open(str(segment)) as media:
+        extradata = media.streams.video[0].codec_context.extradata or b""
+    start = extradata.find(b"\x00\x00\x01\x67")
+    if start < 0:
+        raise ValueError(f"{segment.name}: no sequence parameter set")
+    return "avc1." + extradata[start + 4 : start + 7].hex()
 
 
 def segment_of(moment: float) -> int:
@@ -284,6 +295,7 @@ def _write(media, folder: Path, *, secret, film, progress) -> LadderResult:
         if any(len(cut) != last + 1 for cut in durations):  # a bit of the mark per segment: they must agree
             raise RuntimeError(f"rung {lines}: {[len(cut) for cut in durations]} segments, {last + 1} expected")
         rung.segments = durations[0]
+        rung.codec = avc_codec(row[0].folder / "seg00000.ts")
         for encoder in row:
             (encoder.folder / "index.m3u8").unlink()
             rung.size += sum(path.stat().st_size for path in encoder.folder.glob("seg*.ts"))

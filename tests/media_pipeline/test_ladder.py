@@ -31,6 +31,7 @@ def test_rungs_follow_the_sources_shorter_side_and_never_upscale():
 def test_every_rung_and_variant_is_cut_at_the_same_seconds(marked):
     assert marked.variants == ("a", "b")
     assert [(rung.lines, rung.width, rung.height) for rung in marked.rungs] == [(480, 854, 480), (360, 640, 360)]
+    assert [rung.codec for rung in marked.rungs] == ["avc1.4d401f", "avc1.4d401e"]  # Main, levels 3.1 and 3.0
     for rung in marked.rungs:
         assert rung.segments == [1.0, 1.0, 1.0, 0.5]
         for variant in ("a", "b"):
