@@ -50,7 +50,7 @@ def mark_field(*, secret: bytes, film: str, segment: int, width: int, height: in
     return _spline(height, GRID[1]) @ control @ _spline(width, GRID[0]).T
 
 
-_THRESHOLD_SIZE = (320, 180)
+_THRESHOLD_SIZE = (80, 45)  # 5 x 5 pixels a cell: enough to measure the share of pixels touched
 _EDGE = 0.4  # the mark fades in over |field| from (1 - _EDGE) to (1 + _EDGE) times the threshold
 
 
@@ -76,7 +76,7 @@ def mark_threshold(*, secret: bytes, film: str, segment: int, decoy: int = 0) ->
         secret=secret, film=film, segment=segment, width=_THRESHOLD_SIZE[0], height=_THRESHOLD_SIZE[1], decoy=decoy
     )
     low, high = 0.0, float(np.abs(field).max())
-    for _ in range(40):  # the share touched falls as the threshold rises
+    for _ in range(24):  # the share touched falls as the threshold rises
         middle = (low + high) / 2
         low, high = (middle, high) if _strength(field, middle).mean() > DENSITY else (low, middle)
     return (low + high) / 2
@@ -144,18 +144,19 @@ def signature(frame: av.VideoFrame) -> np.ndarray:
     return luma_blocks(luma)
 
 
-@lru_cache(maxsize=1024)
-def _templates(secret: bytes, film: str, segment: int) -> np.ndarray:
-    """(1 + DECOYS) x signature size: the mark of variant A as it looks in a signature, then the decoys', each
-    less its mean."""
+@lru_cache(maxsize=4096)
+def _template(secret: bytes, film: str, segment: int, decoy: int = 0) -> np.ndarray:
+    """A mark as it looks in a signature (flattened, less its mean): variant A's of `segment`, or a decoy's."""
     width, height = SIGNATURE[0] * _TEMPLATE_STEP, SIGNATURE[1] * _TEMPLATE_STEP
-    rows = []
-    for decoy in range(DECOYS + 1):
-        field = mark_field(secret=secret, film=film, segment=segment, width=width, height=height, decoy=decoy)
-        threshold = mark_threshold(secret=secret, film=film, segment=segment, decoy=decoy)
-        blocks = luma_blocks(mark_levels(field, threshold))
-        rows.append((blocks - blocks.mean()).ravel())
-    return np.array(rows)
+    field = mark_field(secret=secret, film=film, segment=segment, width=width, height=height, decoy=decoy)
+    blocks = luma_blocks(mark_levels(field, mark_threshold(secret=secret, film=film, segment=segment, decoy=decoy)))
+    return (blocks - blocks.mean()).ravel()
+
+
+@lru_cache(maxsize=16)
+def _decoys(secret: bytes, film: str) -> np.ndarray:
+    """DECOYS x signature size: marks no variant carries (segment -1), the same for every segment of the film."""
+    return np.array([_template(secret, film, -1, decoy) for decoy in range(1, DECOYS + 1)])
 
 
 @dataclass(frozen=True)
@@ -307,11 +308,10 @@ def read_marks(*, secret: bytes, film: str, reference: Reference, copy: Copy) ->
         segment = int(reference.segments[frame])
         residual = (copy.signatures[index] - reference.signatures[frame]).ravel()
         residual = residual - residual.mean()
-        templates = _templates(secret, film, segment)
-        mark = templates[0]
+        mark, decoys = _template(secret, film, segment), _decoys(secret, film)
         amplitude = float(residual @ mark) / float(mark @ mark)  # 1 for an intact A
         rest = residual - amplitude * mark  # the decoys measure the noise left once the mark is taken out
-        decoys = (templates[1:] @ rest) / (templates[1:] ** 2).sum(axis=1)
+        decoys = (decoys @ rest) / (decoys**2).sum(axis=1)
         projections.setdefault(segment, []).append(np.concatenate([[amplitude], decoys]))
     segments = np.array(sorted(projections), dtype=int)
     amplitudes, z = np.zeros(len(segments)), np.zeros(len(segments))
