@@ -1,8 +1,11 @@
 """Opening an upload safely: the first bytes are sniffed before FFmpeg sees anything, only the allow-list's
 demuxers can be chosen, no other URL is ever opened, and the container's own structure says whether the file was
-cut short. The probe (probe.py) and the transcode (transcode.py) open files, and decode frames, only through here."""
+cut short. The probe (probe.py), the transcode (transcode.py) and the ladder (ladder.py) open files, and decode
+frames, only through here."""
 
+import os
 import struct
+from contextlib import contextmanager
 
 import av
 
@@ -137,6 +140,16 @@ def open_demuxer(fileobj, *, label: str):
         timeout=(IO_TIMEOUT_S, IO_TIMEOUT_S),
         metadata_errors="replace",
     )
+
+
+@contextmanager
+def source_file(source):
+    """A path opened for reading (and closed after), or the caller's binary file object as it is."""
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fileobj:
+            yield fileobj
+    else:
+        yield source
 
 
 def open_media(fileobj):

@@ -5,7 +5,6 @@ is its own rendition (AAC), cut the same way. For a restricted film every rung i
 each picture carrying its variant's mark (watermark.py); a public film gets one unmarked ladder. The reference that
 copies are read against is taken from the unmarked pictures of the top rung."""
 
-import os
 import re
 import shutil
 import time
@@ -20,7 +19,7 @@ import numpy as np
 from av.video.frame import PictureType
 
 from . import watermark
-from .containers import intact_frames, open_media
+from .containers import intact_frames, open_media, source_file
 from .probe import rotation_clockwise
 from .transcode import Sound, add_audio, fit_dimensions, rotation_filters
 
@@ -184,16 +183,12 @@ def make_ladder(
     is returned for a marked ladder. The folder is removed if anything fails."""
     started = time.monotonic()
     folder = Path(folder)
-    fileobj = open(source, "rb") if isinstance(source, str | os.PathLike) else source  # noqa: SIM115
     try:
-        with open_media(fileobj) as media:
+        with source_file(source) as fileobj, open_media(fileobj) as media:
             result = _write(media, folder, secret=secret, film=film, progress=progress)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    finally:
-        if fileobj is not source:
-            fileobj.close()
     result.elapsed_s = round(time.monotonic() - started, 3)
     return result
 

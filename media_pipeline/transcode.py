@@ -3,7 +3,6 @@ rendition (≤ 480 lines), poster stills, and the loudness of the sound. Rotatio
 of the original file's metadata (title, author, comment, encoder, dates) is carried over: films are judged blind.
 (The team's subtitles are read and converted to WebVTT by contest.subtitles.)"""
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import av.filter
 from av.video.frame import PictureType
 
 from . import problems as p
-from .containers import intact_frames, open_media
+from .containers import intact_frames, open_media, source_file
 from .loudness import Loudness, LoudnessMeter
 from .probe import rotation_clockwise
 
@@ -193,10 +192,9 @@ def make_proxy(
     started = time.monotonic()
     out_path = Path(out_path)
     light_path = Path(light_path) if light_path else None
-    fileobj = open(source, "rb") if isinstance(source, str | os.PathLike) else source  # noqa: SIM115
     written = [out_path] + ([light_path] if light_path else [])
     try:
-        with open_media(fileobj) as media:
+        with source_file(source) as fileobj, open_media(fileobj) as media:
             result = _transcode(
                 media,
                 out_path=out_path,
@@ -214,9 +212,6 @@ def make_proxy(
             if path.exists():
                 path.unlink()
         raise
-    finally:
-        if fileobj is not source:
-            fileobj.close()
     result.elapsed_s = round(time.monotonic() - started, 3)
     return result
 
