@@ -2,13 +2,14 @@
 a mark no viewer notices, and the reading of a copy back into one bit per segment.
 
 The mark of segment i is a smooth pseudo-random field over the picture (a 16 x 9 grid of cells, cubic B-spline
-interpolated, so it scales with the picture and survives any rendition, re-encoding or resizing), keyed by a secret
-and the film, rounded to -1, 0 or +1 luma levels where the field is strongest (the edges of each patch dithered, so it has no
-outline): variant A adds it, variant B takes it away. 30% of the pixels are touched, so A and B differ by a mean squared error of 1.2 (47.3 dB). A copy is read
-against the film's reference (the unmarked pictures, 32 x 18 luma averages per frame, taken as the ladder is made):
-the copy is aligned in time, each frame's difference from the reference is projected on its segment's mark, and the
-sign of the projection is the bit. The projection's noise is measured on decoy marks (other keys), so each bit
-carries a z-score and only bits read with certainty are used; sessions are accused in `accusation.py`."""
+interpolated, so it scales with the picture and survives any rendition, re-encoding or resizing), keyed by a secret,
+the film and i, rounded to -1, 0 or +1 luma level where the field is strongest (the edges of each patch dithered, so
+that it has no outline): variant A adds it, variant B takes it away. 30% of the pixels are touched, so A and B
+differ by a mean squared error of 1.2 (47.3 dB). A copy is read against the film's reference (the unmarked
+pictures, 32 x 18 luma averages per frame, taken as the ladder is made): the copy is aligned in time, each frame's
+difference from the reference is projected on its segment's mark, and the sign of the projection is the bit. The
+projection's noise is measured on decoy marks (keys no variant carries), so each bit carries a z-score and only
+bits read with certainty are used; sessions are accused in `accusation.py`."""
 
 import hashlib
 import hmac
