@@ -199,6 +199,7 @@ def read_copy(source) -> Copy:
     with av.open(source) as media:
         stream = media.streams.video[0]
         stream.thread_type = "AUTO"
+        stream.codec_context.skip_frame = "NONREF"  # B-frames need not be decoded: a segment has enough pictures
         for frame in media.decode(stream):
             if frame.pts is None:
                 continue

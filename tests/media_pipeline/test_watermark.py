@@ -2,6 +2,8 @@
 trimmed or converted with the ffmpeg CLI, names that session among 100,000; what carries no mark of the film, or
 another film's, names nobody; two sessions' copies mixed name one of them or "several", never a third."""
 
+import av
+import numpy as np
 import pytest
 
 from media_pipeline import accusation, ladder, samples, watermark
@@ -94,3 +96,18 @@ def test_two_sessions_copies_mixed_name_one_of_them_or_several(screener, mix, fi
     verdict = trace(reference, path)
     assert verdict.verdict in ("identified", "several")
     assert {suspect.session for suspect in verdict.suspects} <= {GUILTY, OTHER}
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720), (854, 480), (640, 360)])
+def test_variants_a_and_b_differ_by_45_db_or_more_on_the_luma(width, height):
+    frame = av.VideoFrame.from_ndarray(np.full((height * 3 // 2, width), 128, np.uint8), format="yuv420p")
+    a, b = (
+        watermark.Marker(secret=SECRET, film=FILM, sign=sign, width=width, height=height).mark(frame, segment=3)
+        for sign in (1, -1)
+    )
+    planes_a, planes_b = a.to_ndarray(format="yuv420p"), b.to_ndarray(format="yuv420p")
+    error = ((planes_a[:height].astype(float) - planes_b[:height]) ** 2).mean()
+    assert 10 * np.log10(255**2 / error) >= 45
+    assert np.array_equal(planes_a[height:], planes_b[height:])  # the colours are untouched
+    assert set(np.unique(planes_a[:height].astype(int) - 128)) == {-1, 0, 1}
+    assert 0.27 < (planes_a[:height] != 128).mean() < 0.33
