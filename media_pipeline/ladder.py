@@ -10,7 +10,6 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -21,7 +20,7 @@ from av.video.frame import PictureType
 from . import watermark
 from .containers import intact_frames, open_media, source_file
 from .probe import rotation_clockwise
-from .transcode import Sound, add_audio, fit_dimensions, rotation_filters
+from .transcode import Sound, add_audio, add_video, fit_dimensions, rotation_filters
 
 LADDER_LINES = (1080, 720, 480, 360)
 SEGMENT_S = 1  # one bit of the mark per segment: a minute of film carries 60
@@ -61,6 +60,11 @@ def rung_sizes(width: int, height: int) -> list[tuple[int, int, int]]:
     shorter = min(width, height)
     lines = [rung for rung in LADDER_LINES if rung <= shorter] or [shorter - shorter % 2]
     return [(rung, *fit_dimensions(width, height, rung)) for rung in lines]
+
+
+def peak_rate(lines: int) -> int:
+    """The peak bit rate of a rung; a source under 360 lines gets the 360-line rung's."""
+    return MAX_RATES.get(lines, MAX_RATES[360])
 
 
 def avc_codec(segment: Path) -> str:
@@ -141,8 +145,7 @@ class _Encoder:
 
     def __init__(self, folder: Path, *, lines, width, height, stream, marker: watermark.Marker | None):
         self.output = _hls(folder, segment_s=SEGMENT_S / 2)  # keyframes only at segment starts: each one cuts
-        rate = stream.average_rate or stream.guessed_rate or Fraction(25)
-        max_rate = MAX_RATES.get(lines, MAX_RATES[360])
+        max_rate = peak_rate(lines)
         options = {
             "preset": "veryfast",
             "crf": "23",
@@ -152,11 +155,7 @@ class _Encoder:
             "forced-idr": "1",
             "x264-params": "scenecut=0:keyint=infinite:open-gop=0",
         }
-        self.video = self.output.add_stream("libx264", rate=rate, options=options)
-        self.video.width, self.video.height, self.video.pix_fmt = width, height, "yuv420p"
-        self.video.codec_context.time_base = stream.time_base
-        self.video.time_base = stream.time_base
-        self.video.codec_context.thread_type = "FRAME"
+        self.video = add_video(self.output, size=(width, height), stream=stream, options=options)
         self.marker, self.folder = marker, folder
 
     def encode(self, picture: av.VideoFrame | None, *, segment: int = 0, starts: bool = False) -> None:
@@ -285,7 +284,7 @@ def _write(media, folder: Path, *, secret, film, progress) -> LadderResult:
             sound_output.close()
     result_rungs = []
     for (lines, width, height), row, last in zip(rungs.sizes, encoders, previous, strict=True):
-        rung = Rung(lines, width, height, MAX_RATES.get(lines, MAX_RATES[360]))
+        rung = Rung(lines, width, height, peak_rate(lines))
         durations = [_segment_durations(encoder.folder) for encoder in row]
         if any(len(cut) != last + 1 for cut in durations):  # a bit of the mark per segment: they must agree
             raise RuntimeError(f"rung {lines}: {[len(cut) for cut in durations]} segments, {last + 1} expected")

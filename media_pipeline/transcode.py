@@ -113,7 +113,7 @@ class _Pictures:
         return main, light
 
 
-def _add_video(output, *, size, stream, options):
+def add_video(output, *, size, stream, options):
     rate = stream.average_rate or stream.guessed_rate or Fraction(25)
     video = output.add_stream("libx264", rate=rate, options=options)
     video.width, video.height = size
@@ -251,13 +251,13 @@ def _transcode(
         pictures = _Pictures(first, video_in, max_lines=max_lines, light_lines=light_lines if light_path else None)
         main = av.open(str(out_path), "w", format="mp4", options=MUXER_OPTIONS)
         outputs.append(main)
-        video_out = _add_video(main, size=pictures.size, stream=video_in, options=video_options)
+        video_out = add_video(main, size=pictures.size, stream=video_in, options=video_options)
         if audio_in is not None:
             sound = Sound(add_audio(main), measure=True)
         if light_path:
             light = av.open(str(light_path), "w", format="mp4", options=MUXER_OPTIONS)
             outputs.append(light)
-            light_out = _add_video(light, size=pictures.light_size, stream=video_in, options=LIGHT_OPTIONS)
+            light_out = add_video(light, size=pictures.light_size, stream=video_in, options=LIGHT_OPTIONS)
             if audio_in is not None:
                 light_sound = Sound(add_audio(light), measure=False)
 
