@@ -289,17 +289,27 @@ PIPELINE_STORAGE_RETRIES = int(env("PIPELINE_STORAGE_RETRIES", "6"))  # with exp
 PIPELINE_ENQUEUE_GRACE = int(env("PIPELINE_ENQUEUE_GRACE", "30"))  # seconds before the sweeper re-sends a lost enqueue
 PIPELINE_REQUEUE_AFTER = int(env("PIPELINE_REQUEUE_AFTER", "900"))  # a queued message not started by then is re-sent
 PIPELINE_SWEEP_EVERY = float(env("PIPELINE_SWEEP_EVERY", "30"))
-PIPELINE_WORK_DIR = env("PIPELINE_WORK_DIR") or None  # temporary files of the transcode (default: the system's)
+PIPELINE_WORK_DIR = env("PIPELINE_WORK_DIR") or None
+# The key of the screeners' forensic mark (media_pipeline.screeners); derived from SECRET_KEY when unset. Keep it
+# for as long as copies of a film may need tracing: changing it makes earlier screeners' marks unreadable.
+WATERMARK_SECRET = env("WATERMARK_SECRET")
+SCREENER_SESSION_SECONDS = int(env("SCREENER_SESSION_SECONDS", "7200"))  # a viewing session's addresses live this long
+SCREENER_SEGMENT_URL_SECONDS = int(
+    env("SCREENER_SEGMENT_URL_SECONDS", "30")
+)  # a segment's storage address  # temporary files of the transcode (default: the system's)
 if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= PIPELINE_TRANSCODE_TIME_LIMIT:
     raise ImproperlyConfigured("PIPELINE_TRANSCODE_TIME_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT.")
 
 CELERY_TASK_ROUTES = {
     "media_pipeline.tasks.check_film": {"queue": "checks"},
     "media_pipeline.tasks.transcode_film": {"queue": "transcode"},
+    "media_pipeline.tasks.make_screener": {"queue": "transcode"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Re-sends pipeline work whose message was lost or whose worker died (media_pipeline).
     "sweep-pipeline": {"task": "media_pipeline.tasks.sweep_pipeline", "schedule": PIPELINE_SWEEP_EVERY},
+    # Gives every ready film its screener (HLS ladder) and re-sends screeners whose worker died (media_pipeline).
+    "backfill-screeners": {"task": "media_pipeline.tasks.backfill_screeners", "schedule": 300.0},
     # Aborts multipart uploads left incomplete for 24 h and deletes orphaned objects (media_pipeline).
     "clean-up-uploads": {"task": "media_pipeline.tasks.clean_up_uploads", "schedule": 3600.0},
     # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.
@@ -346,7 +356,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "media-src": ["'self'"],
+        # blob: for the MediaSource that hls.js (static/js/screener.js) plays a screener through; only the page's
+        # own scripts can make a blob: address, so no media from elsewhere gets in by it.
+        "media-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

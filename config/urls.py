@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from contest import invitation_views
 from contest import views as contest_views
 from media_pipeline import delivery
+from media_pipeline import screener_views as screener
 from operations import views as operations_views
 
 urlpatterns = [
@@ -27,6 +28,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),  # organiser API, /api/schema/, /api/docs/, /api/tokens/
     path("media/<str:token>/", delivery.media_delivery, name="media_delivery"),  # signed, local storage mode only
+    # A viewing session's playlists and segments (HLS), bound to its browser session and checked at every request.
+    path("screen/<str:token>/index.m3u8", screener.master, name="screener_master"),
+    path("screen/<str:token>/<int:lines>.m3u8", screener.rung, name="screener_rung"),
+    path("screen/<str:token>/<int:lines>/<int:index>.ts", screener.segment, name="screener_segment"),
+    path("screen/<str:token>/audio.m3u8", screener.audio, name="screener_audio"),
+    path("screen/<str:token>/audio/<int:index>.ts", screener.audio_segment, name="screener_audio_segment"),
     path("", include("releases.urls")),  # /palmares/, /s/<token>/, /sitemap.xml, /c/<slug>/organiser/releases/
     path("c/<slug:contest_slug>/", include("judging.urls")),  # jury/ and organiser/judging/, before contest
     path("c/<slug:contest_slug>/", include("contest.urls")),

@@ -10,11 +10,14 @@ class JudgingConfig(AppConfig):
         from contest.models import EVENT_LABELS
         from contest.selectors import register_withdrawal_stake
         from media_pipeline.delivery import signed_player
+        from media_pipeline.models import ViewingSession
         from media_pipeline.replacement_locks import register_replacement_lock
+        from media_pipeline.viewing_rights import register_viewing_right
 
-        from . import players, selectors
+        from . import permissions, players, selectors
 
         players.register_player_provider(signed_player)
+        register_viewing_right(ViewingSession.Kind.JUROR, permissions.juror_may_still_view)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
         register_withdrawal_stake(selectors.award_stake)

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 
 from contest.models import Contest
 from contest.permissions import is_juror, require_organiser
+from media_pipeline.models import ViewingSession
+from media_pipeline.selectors import accepted_film
 
 from . import selectors
 from .models import Assignment, Round
@@ -30,3 +32,17 @@ def juror_assignment_or_404(user, contest: Contest, round_id: int, code: str) ->
 def show_identity(contest: Contest) -> bool:
     """Whether jurors may see who made a film (team, institution, credits): only in non-blind contests."""
     return not contest.blind_judging
+
+
+def juror_may_still_view(session: ViewingSession) -> bool:
+    """The viewing right of a juror's session: the assignment it was opened under still stands as the juror's
+    own (not removed, no conflict since, the juror still on the round) and the film is still the entry's."""
+    kind, _, pk = session.grant.partition(":")
+    assignment = Assignment.objects.filter(pk=pk if pk.isdigit() else None, juror_id=session.user_id).first()
+    if kind != "assignment" or assignment is None or session.user is None or not session.user.is_active:
+        return False
+    try:
+        juror_assignment_or_404(session.user, session.film.entry.contest, assignment.round_id, assignment.entry.code)
+    except Http404:
+        return False
+    return assignment.entry_id == session.film.entry_id and accepted_film(assignment.entry) == session.film

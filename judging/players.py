@@ -8,10 +8,11 @@ from media_pipeline.players import Player
 # A provider returns the entry's player, with URLs that name neither the team nor the uploaded file, or None when it
 # has no film to play. JudgingConfig.ready() registers the media pipeline's (media_pipeline.delivery.signed_player:
 # the light rendition first, then the proxy, and the subtitles, as short-lived signed URLs under random keys).
-PLAYER_PROVIDERS: list[Callable[[Entry], Player | None]] = []
+# A provider takes the entry and the address that opens the juror's viewing session of its screener (HLS).
+PLAYER_PROVIDERS: list[Callable[..., Player | None]] = []
 
 
-def register_player_provider(provider: Callable[[Entry], Player | None]) -> None:
+def register_player_provider(provider: Callable[..., Player | None]) -> None:
     if provider not in PLAYER_PROVIDERS:
         PLAYER_PROVIDERS.append(provider)
 
@@ -21,11 +22,11 @@ def unregister_player_provider(provider) -> None:
         PLAYER_PROVIDERS.remove(provider)
 
 
-def juror_player(entry: Entry) -> Player | None:
+def juror_player(entry: Entry, *, screener_url: str | None = None) -> Player | None:
     """The player a juror gets for `entry`: the first provider's that has sources; None while the film is being
-    prepared."""
+    prepared. `screener_url` opens the juror's viewing session (views/jury.py jury_screener)."""
     for provider in PLAYER_PROVIDERS:
-        player = provider(entry)
+        player = provider(entry, screener_url=screener_url)
         if player is not None and player.sources:
             return player
     return None

@@ -10,9 +10,14 @@ class MediaPipelineConfig(AppConfig):
         from contest.models import EVENT_LABELS
         from contest.selectors import register_team_notices
 
+        from .models import ViewingSession
+        from .screener_views import team_or_organiser_may_still_view
         from .status import team_film_notices
+        from .viewing_rights import register_viewing_right
 
         register_team_notices(team_film_notices)
+        register_viewing_right(ViewingSession.Kind.TEAM, team_or_organiser_may_still_view)
+        register_viewing_right(ViewingSession.Kind.ORGANISER, team_or_organiser_may_still_view)
 
         EVENT_LABELS.update(
             {
@@ -23,5 +28,6 @@ class MediaPipelineConfig(AppConfig):
                 "replacement_requested": _("film replacement requested"),
                 "replacement_approved": _("film replacement approved"),
                 "replacement_refused": _("film replacement refused"),
+                "leak_traced": _("leaked copy traced"),
             }
         )

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_http_methods
 from contest.models import Entry
 
 from . import storage
-from .models import Rendition
-from .players import Player, Source, Track
+from .models import Rendition, Screener
+from .players import HLS_TYPE, Player, Source, Track
 from .selectors import accepted_film
 
 TOKEN_SALT = "media_pipeline.delivery"  # noqa: S105 (a signing salt, not a secret)
@@ -52,6 +52,7 @@ class Playable:
     """What a player of an entry's ready film loads, as storage keys (sign them with `signed_media_url` after the
     visibility check)."""
 
+    film_id: int
     key: str  # the jury proxy; a ready film without renditions (made by hand) plays its own file
     content_type: str
     light_key: str | None  # ≤ 480 lines, for phones
@@ -79,6 +80,7 @@ def playable(entry: Entry) -> Playable | None:
         kinds.setdefault(kind, []).append(key)
     proxy, posters = kinds.get(Rendition.Kind.PROXY), kinds.get(Rendition.Kind.POSTER, [])
     return Playable(
+        film_id=film.pk,
         key=proxy[0] if proxy else film.key,
         content_type="video/mp4" if proxy or not film.content_type else film.content_type,
         light_key=kinds.get(Rendition.Kind.LIGHT, [None])[0],
@@ -94,14 +96,17 @@ def poster_key(entry: Entry) -> str | None:
     return found.poster_key if found else None
 
 
-def signed_player(entry: Entry) -> Player | None:
-    """The player of `entry`'s ready film with signed URLs: the light rendition first, for small screens, then the
+def signed_player(entry: Entry, *, screener_url: str | None = None) -> Player | None:
+    """The player of `entry`'s ready film with signed URLs: the screener first when it is ready (HLS, at
+    `screener_url`, the caller's opener of a viewing session), then the light rendition, for small screens, then the
     proxy; the subtitles as a track in the film's language; the poster. None while the film is not ready. Call it
     only after the caller's visibility check."""
     found = playable(entry)
     if found is None:
         return None
     sources = []
+    if screener_url and Screener.objects.filter(film_id=found.film_id, state=Screener.State.READY).exists():
+        sources.append(Source(url=screener_url, type=HLS_TYPE))
     if found.light_key:
         url = signed_media_url(key=found.light_key, content_type="video/mp4")
         sources.append(Source(url=url, type="video/mp4", media="(max-width: 40rem)"))

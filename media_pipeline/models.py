@@ -168,3 +168,115 @@ class ReplacementRequest(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} · {self.state}"
+
+
+def new_screener_prefix() -> str:
+    return f"screeners/{uuid.uuid4()}"
+
+
+class Screener(models.Model):
+    """A film's ladder for adaptive streaming (ladder.py) as stored: rungs of one-second MPEG-TS segments under a
+    random prefix, in variants A and B when marked (every film that is not public), with the reference a copy is
+    read against. Made by its own task once the film is ready: the film plays from its MP4 proxy meanwhile."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        MAKING = "making", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    film = models.OneToOneField(Film, on_delete=models.CASCADE, related_name="screener")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
+    marked = models.BooleanField(default=True)
+    prefix = models.CharField(max_length=200, unique=True, default=new_screener_prefix, editable=False)
+    rungs = models.JSONField(default=list, blank=True)  # [{lines, width, height, max_rate, size, codec, segments}]
+    audio_segments = models.JSONField(default=list, blank=True)  # each segment's duration, in seconds
+    size = models.PositiveBigIntegerField(default=0)  # bytes, every rung and variant, sound and reference
+    progress = models.FloatField(default=0.0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.prefix} ({self.state})"
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return ("a", "b") if self.marked else ("plain",)
+
+    def segment_key(self, lines: int, variant: str, index: int) -> str:
+        return f"{self.prefix}/{lines}/{variant}/seg{index:05d}.ts"
+
+    def audio_key(self, index: int) -> str:
+        return f"{self.prefix}/audio/seg{index:05d}.ts"
+
+    @property
+    def reference_key(self) -> str:
+        return f"{self.prefix}/reference.npz"
+
+    def stored_keys(self) -> list[str]:
+        """Every object the screener stored."""
+        keys = [self.audio_key(index) for index in range(len(self.audio_segments))]
+        for rung in self.rungs:
+            for variant in self.variants:
+                keys += [self.segment_key(rung["lines"], variant, index) for index in range(len(rung["segments"]))]
+        return keys + ([self.reference_key] if self.marked else [])
+
+
+class ViewingSession(models.Model):
+    """One viewing of a screener: who (a user, or a share link's label), which film, when, from what browser. Its
+    number (the id) chooses its sequence of A and B segments (accusation.variant), so a leaked copy names it. The
+    token of its playlist addresses is stored only as a hash, and works only in the browser session that opened
+    it, until `expires_at` and while the right it was opened under holds (viewing_rights)."""
+
+    class Kind(models.TextChoices):
+        JUROR = "juror", _("juror")
+        TEAM = "team", _("team member")
+        ORGANISER = "organiser", _("organiser")
+        COMMUNITY = "community", _("community member")
+        SHARE = "share", _("share link")
+        PUBLIC = "public", _("public")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="viewing_sessions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="viewing_sessions"
+    )
+    label = models.CharField(max_length=200, blank=True)  # a share link's label
+    grant = models.CharField(max_length=100, blank=True)  # what gave the right ("share:12"), for viewing_rights
+    token_hash = models.CharField(max_length=64, unique=True)
+    browser_hash = models.CharField(max_length=64)
+    user_agent = models.CharField(max_length=300, blank=True)
+    marked = models.BooleanField(default=True)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"session {self.pk} · {self.kind} · film {self.film_id}"
+
+
+class SegmentDelivery(models.Model):
+    """A segment of the picture the app handed to a viewing session (counted at the redirect to storage): what a
+    viewer really received, whatever the player reports."""
+
+    session = models.ForeignKey(ViewingSession, on_delete=models.CASCADE, related_name="deliveries")
+    segment = models.PositiveIntegerField()
+    times = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "segment"], name="one_delivery_row_per_segment")]
+
+    def __str__(self):
+        return f"session {self.session_id} · segment {self.segment} × {self.times}"

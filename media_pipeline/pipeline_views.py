@@ -5,12 +5,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from contest import permissions
 from contest.models import Contest
 
-from . import selectors, services
+from . import screeners, selectors, services
 from .models import Film
 from .status import status_context
 
@@ -60,4 +61,20 @@ def pipeline_retry(request, contest_slug, film_id):
         messages.success(request, _("The film of “%(title)s” is being checked again.") % {"title": film.entry.title})
     else:
         messages.error(request, _("This film is not failed or rejected any more; nothing was started."))
+    return redirect("media_pipeline:pipeline", contest_slug=contest.slug)
+
+
+@require_POST
+def pipeline_retry_screeners(request, contest_slug):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    count = screeners.retry_failed(contest=contest)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)d screener is being made again.", "%(count)d screeners are being made again.", count)
+            % {"count": count},
+        )
+    else:
+        messages.error(request, _("No screener is failed any more; nothing was started."))
     return redirect("media_pipeline:pipeline", contest_slug=contest.slug)

@@ -5,6 +5,8 @@ templates/media_pipeline/_player_media.html."""
 
 from dataclasses import dataclass
 
+HLS_TYPE = "application/vnd.apple.mpegurl"
+
 
 @dataclass(frozen=True)
 class Source:
@@ -32,3 +34,8 @@ class Player:
     sources: tuple[Source, ...]
     tracks: tuple[Track, ...]
     poster_url: str = ""
+
+    @property
+    def screener(self) -> Source | None:
+        """The HLS source (a viewing session's opener), when the film's screener is ready."""
+        return next((source for source in self.sources if source.type == HLS_TYPE), None)

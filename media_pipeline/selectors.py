@@ -9,7 +9,7 @@ from contest import permissions
 from contest.models import Contest, Entry
 
 from . import storage
-from .models import Film, Rendition, Upload
+from .models import Film, Rendition, Screener, Upload
 from .pipeline import IN_PROGRESS
 
 
@@ -46,16 +46,26 @@ def entry_films(entry: Entry) -> EntryFilms:
     return EntryFilms(film=accepted, replacement=latest)
 
 
-def kept_keys(entry_ids=None) -> set[str]:
-    """Storage keys that must stay: current films, accepted films and their renditions (housekeeping)."""
-    films = Film.objects.all() if entry_ids is None else Film.objects.filter(entry_id__in=entry_ids)
+def _kept_films(films):
+    """Current films and accepted films: those whose files must stay."""
     accepted = (
         films.filter(state=Film.State.READY).order_by("entry_id", "-created_at", "-id").distinct("entry_id")
     ).values("pk")
-    kept = films.filter(Q(replaced_at__isnull=True) | Q(pk__in=accepted))
+    return films.filter(Q(replaced_at__isnull=True) | Q(pk__in=accepted))
+
+
+def kept_keys(entry_ids=None) -> set[str]:
+    """Storage keys that must stay: current films, accepted films and their renditions (housekeeping)."""
+    films = Film.objects.all() if entry_ids is None else Film.objects.filter(entry_id__in=entry_ids)
+    kept = _kept_films(films)
     keys = set(kept.values_list("key", flat=True))
     keys |= set(Rendition.objects.filter(film__in=kept).values_list("key", flat=True))
     return keys
+
+
+def kept_screener_prefixes() -> set[str]:
+    """The storage prefixes of the screeners of current and accepted films (housekeeping)."""
+    return set(Screener.objects.filter(film__in=_kept_films(Film.objects.all())).values_list("prefix", flat=True))
 
 
 def open_uploads(entry: Entry) -> list[Upload]:
@@ -104,4 +114,20 @@ def pipeline_overview(contest: Contest) -> dict:
         "working": films.filter(state__in=IN_PROGRESS).order_by("state_changed_at"),
         "troubled": films.filter(state__in=(Film.State.FAILED, Film.State.REJECTED)).order_by("-state_changed_at"),
         "recent": films.filter(state=Film.State.READY).order_by("-state_changed_at")[:20],
+        "screeners": screener_overview(films.filter(state=Film.State.READY)),
+    }
+
+
+def screener_overview(ready_films) -> dict:
+    """The screeners of these ready films: counts per state (`missing`: not yet given one by the backfill), those
+    being made with their progress, and the failed ones with the reason."""
+    screeners = Screener.objects.filter(film__in=ready_films).select_related("film__entry")
+    counts = dict.fromkeys(Screener.State.values, 0)
+    for state in screeners.values_list("state", flat=True):
+        counts[state] += 1
+    return {
+        "counts": [(value, label, counts[value]) for value, label in Screener.State.choices],
+        "missing": ready_films.filter(screener__isnull=True).count(),
+        "making": screeners.filter(state=Screener.State.MAKING),
+        "failed": screeners.filter(state=Screener.State.FAILED),
     }

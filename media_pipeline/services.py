@@ -21,7 +21,7 @@ from contest.services import ContestError, record_event, set_film_accepted
 from . import pipeline, storage
 from .models import Film, ReplacementRequest, Upload
 from .replacement_locks import replacement_lock
-from .selectors import accepted_film, current_film, kept_keys
+from .selectors import accepted_film, current_film, kept_keys, kept_screener_prefixes
 
 MIN_PART_SIZE = 8 * 1024**2
 MAX_PARTS = 10_000
@@ -488,6 +488,13 @@ def delete_orphaned_objects(*, now: datetime | None = None, older_than: timedelt
     # Outputs of a transcode that was superseded or crashed between writing them and recording them.
     for stored in storage.stored_objects("renditions/"):
         if stored.modified_at > cutoff or stored.key in kept:
+            continue
+        storage.delete_object(stored.key)
+        deleted += 1
+    # Segments of a screener whose film was retired (a delete that failed) or of a making that was superseded.
+    prefixes = kept_screener_prefixes()
+    for stored in storage.stored_objects("screeners/"):
+        if stored.modified_at > cutoff or "/".join(stored.key.split("/")[:2]) in prefixes:
             continue
         storage.delete_object(stored.key)
         deleted += 1

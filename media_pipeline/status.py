@@ -38,7 +38,10 @@ def status_context(entry: Entry) -> dict:
     if working.state == Film.State.TRANSCODING:
         context["percent"] = int(working.progress * 100)
     if film.state == Film.State.READY:
-        context["player"] = delivery.signed_player(entry)
+        screener_url = reverse(
+            "media_pipeline:film_screener", kwargs={"contest_slug": entry.contest.slug, "public_id": entry.public_id}
+        )
+        context["player"] = delivery.signed_player(entry, screener_url=screener_url)
     return context
 
 

@@ -15,7 +15,7 @@ from contest.services import record_event, set_film_accepted
 from contest.subtitles import SUBTITLE_MAX_BYTES, SubtitleError, read_subtitles
 
 from . import problems as p
-from . import storage
+from . import screeners, storage
 from .models import Film, Rendition, new_rendition_key
 from .pipeline import (
     CHECK,
@@ -233,6 +233,7 @@ def _retire_previous(film: Film) -> None:
     if previous is None:
         return
     storage.delete_after_commit([previous.key, *previous.renditions.values_list("key", flat=True)])
+    screeners.forget(previous)
     record_event(
         verb="film_replaced", actor=None, contest=film.entry.contest, entry=film.entry, film=previous.pk, by=film.pk
     )
@@ -275,6 +276,7 @@ def _finish_ready(film: Film, renditions: list[Rendition], warnings: list, resul
     Rendition.objects.bulk_create(renditions)
     film.refresh_from_db()
     record_event(verb="film_ready", actor=None, contest=film.entry.contest, entry=film.entry, film=film.pk)
+    screeners.queue_screener(film)
     _retire_previous(film)
     mail_outcome(film, "ready")
     return film.state

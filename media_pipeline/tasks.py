@@ -12,7 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext
 
-from . import pipeline, services, steps, storage
+from . import pipeline, screeners, services, steps, storage
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,27 @@ def check_film(self, film_id: int):
 def transcode_film(self, film_id: int):
     """Decode every frame once: proxy, light rendition, posters, loudness, subtitles (minutes)."""
     return _run(self, film_id, pipeline.TRANSCODE, settings.PIPELINE_TRANSCODE_TIME_LIMIT)
+
+
+@shared_task(
+    bind=True,
+    max_retries=None,
+    soft_time_limit=settings.PIPELINE_TRANSCODE_TIME_LIMIT - 60,
+    time_limit=settings.PIPELINE_TRANSCODE_TIME_LIMIT,
+)
+def make_screener(self, film_id: int):
+    """Decode a ready film once more: its ladder for adaptive streaming, marked when it is not public (minutes)."""
+    try:
+        return screeners.make(film_id)
+    except storage.StorageUnavailable as error:
+        logger.warning("Storage unavailable for the screener of film %s (%s); retrying", film_id, error)
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+
+
+@shared_task(ignore_result=True)
+def backfill_screeners() -> dict:
+    """Periodic (CELERY_BEAT_SCHEDULE): a screener for every ready film that has none, and lost work sent again."""
+    return screeners.backfill()
 
 
 @shared_task(ignore_result=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import pipeline_views, replacement_views, views
+from . import pipeline_views, replacement_views, screener_views, views
 
 app_name = "media_pipeline"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{entry}<uuid:upload_id>/complete/", views.upload_complete, name="upload_complete"),
     path("uploads/part/<str:token>/", views.upload_part_data, name="upload_part_data"),
     path("team/entries/<uuid:public_id>/film/status/", pipeline_views.film_status, name="film_status"),
+    path("team/entries/<uuid:public_id>/film/screener.m3u8", screener_views.film_screener, name="film_screener"),
     path(
         "team/entries/<uuid:public_id>/film/replacement-request/",
         replacement_views.replacement_request,
@@ -33,4 +34,9 @@ urlpatterns = [
     ),
     path("organiser/pipeline/", pipeline_views.pipeline_page, name="pipeline"),
     path("organiser/pipeline/<int:film_id>/retry/", pipeline_views.pipeline_retry, name="pipeline_retry"),
+    path(
+        "organiser/pipeline/screeners/retry/",
+        pipeline_views.pipeline_retry_screeners,
+        name="pipeline_retry_screeners",
+    ),
 ]

@@ -21,7 +21,7 @@ from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, I
 from contest.services import ContestError, record_event
 from judging.models import Assignment, Award, Conflict, ContentOptOut, Review, RoundJuror, Score
 from media_pipeline import storage
-from media_pipeline.models import Film, Rendition, Upload
+from media_pipeline.models import Film, Rendition, Screener, Upload, ViewingSession
 from releases.models import CommunityMember, NotificationSent, Release, ReleaseSubscription
 
 from .models import Erasure
@@ -170,6 +170,18 @@ def export_person(*, contest: Contest, person: User, by: User) -> dict:
             {"at": _iso(event.created_at), "verb": event.verb, "data": event.data}
             for event in AuditEvent.objects.filter(actor=person, contest=contest).order_by("created_at", "pk")
         ],
+        "viewings": [
+            {
+                "entry": session.film.entry.code,
+                "as": session.kind,
+                "started_at": _iso(session.started_at),
+                "browser": session.user_agent,
+                "seconds_delivered": session.deliveries.count(),
+            }
+            for session in ViewingSession.objects.filter(user=person, film__entry__contest=contest)
+            .select_related("film__entry")
+            .order_by("pk")
+        ],
         "failed_logins": AccessAttempt.objects.filter(username=person.email).count(),
         "logins_recorded": AccessLog.objects.filter(username=person.email).count(),
     }
@@ -205,6 +217,8 @@ def _storage_keys(entries) -> tuple[list[str], list[tuple[str, str]]]:
     films = Film.objects.filter(entry__in=entries)
     keys = list(films.values_list("key", flat=True))
     keys += list(Rendition.objects.filter(film__in=films).values_list("key", flat=True))
+    for screener in Screener.objects.filter(film__in=films):
+        keys += screener.stored_keys()
     keys += list(Release.objects.filter(entry__in=entries).exclude(poster_key="").values_list("poster_key", flat=True))
     keys += [entry.subtitle_file.name for entry in entries if entry.subtitle_file]
     open_uploads = list(

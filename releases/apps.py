@@ -10,7 +10,9 @@ class ReleasesConfig(AppConfig):
         from contest.models import EVENT_LABELS
         from contest.permissions import register_edit_review
         from contest.selectors import register_showcase, register_team_notices, register_withdrawal_stake
+        from media_pipeline.models import ViewingSession
         from media_pipeline.replacement_locks import register_replacement_lock
+        from media_pipeline.viewing_rights import register_viewing_right
 
         from . import page_cache, permissions, selectors
 
@@ -20,6 +22,8 @@ class ReleasesConfig(AppConfig):
         register_team_notices(selectors.team_release_notices)
         register_replacement_lock("released", permissions.released_lock)
         register_showcase(selectors.contest_showcase)
+        for kind in (ViewingSession.Kind.PUBLIC, ViewingSession.Kind.SHARE, ViewingSession.Kind.COMMUNITY):
+            register_viewing_right(kind, selectors.release_may_still_view)
         EVENT_LABELS.update(
             {
                 "release_created": _("release created"),

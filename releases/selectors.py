@@ -1,9 +1,10 @@
 """Read queries for release pages, feeds and organiser tools. Every list goes through permissions.decide, so a
 listing, a count, a feed and a sitemap can never show what the item's own page would refuse."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,6 +17,8 @@ from contest.selectors import TeamNotice
 from judging.models import Award, Round
 from judging.selectors import blind_rounds_in_progress
 from media_pipeline import delivery
+from media_pipeline.models import ViewingSession
+from media_pipeline.selectors import accepted_film
 
 from .models import WIDE_FILM_AUDIENCES, Release, ReleaseStep, ShareLink, Target
 from .permissions import (
@@ -316,3 +319,30 @@ def team_release_notices(entry: Entry, *, user, now: datetime) -> list[TeamNotic
             )
         )
     return notices
+
+
+def release_may_still_view(session: ViewingSession, *, at: datetime | None = None) -> bool:
+    """The viewing right of a release page's session (public, share link, community): the visitor it was opened for
+    may still watch the film now, as release_media would decide (the step in force, the team's consent, the link
+    still live), and the film is still the entry's accepted one. A public session ends when the film stops being
+    public, even for someone who could still watch it otherwise: its segments name nobody."""
+    at = at or timezone.now()
+    entry = session.film.entry
+    if session.user is not None and not session.user.is_active:
+        return False
+    viewer = viewer_for(session.user or AnonymousUser(), entry.contest, at=at)
+    if session.kind == ViewingSession.Kind.SHARE:
+        _, _, pk = session.grant.partition(":")
+        link = ShareLink.objects.filter(pk=pk if pk.isdigit() else None, release__entry=entry).first()
+        if link is None or not link.is_live(at):
+            return False
+        viewer = replace(viewer, link_release_ids=frozenset({link.release_id}))
+    elif session.user is None and session.kind != ViewingSession.Kind.PUBLIC:
+        return False
+    try:
+        item = shown_release_or_404(viewer, contest=entry.contest, public_id=entry.public_id, at=at)
+    except Http404:
+        return False
+    if session.kind == ViewingSession.Kind.PUBLIC and not item.public_film:
+        return False
+    return media_of(item, "film") is not None and accepted_film(entry) == session.film

@@ -22,8 +22,12 @@ from django.views.defaults import page_not_found
 from accounts.actions import perform
 from contest.models import Contest, Entry
 from contest.permissions import get_team_entry_or_404
-from media_pipeline import delivery
-from media_pipeline.players import Player, Source, Track
+from media_pipeline import delivery, screeners
+from media_pipeline.models import ViewingSession
+from media_pipeline.players import HLS_TYPE, Player, Source, Track
+from media_pipeline.screener_views import open_screener
+from media_pipeline.selectors import accepted_film
+from media_pipeline.viewing import Viewer
 
 from . import selectors, services
 from .models import Release, Target
@@ -83,13 +87,17 @@ def _film_context(item: selectors.Shown, media_urls: dict[str, str]) -> dict:
         if found.subtitles_key
         else ()
     )
-    context["player"] = Player(sources=(Source(url=media_urls["film"], type=found.content_type),), tracks=tracks)
+    sources = (Source(url=media_urls["film"], type=found.content_type),)
+    if screeners.ready_screener(accepted_film(entry)) is not None:
+        sources = (Source(url=media_urls["screener"], type=HLS_TYPE), *sources)
+    context["player"] = Player(sources=sources, tracks=tracks)
     return context
 
 
 def _release_media_urls(item: selectors.Shown) -> dict[str, str]:
     kwargs = {"contest_slug": item.entry.contest.slug, "public_id": item.entry.public_id}
     return {
+        "screener": reverse("releases:film_screener", kwargs=kwargs),
         "film": reverse("releases:film_media", kwargs=kwargs),
         "subtitles": reverse("releases:film_subtitles", kwargs=kwargs),
         "poster": reverse("releases:poster", kwargs=kwargs),
@@ -222,6 +230,46 @@ def share_media(request, token, kind):
     return _signed_redirect(item, kind)
 
 
+def _open_screener(request, item: selectors.Shown, *, link=None):
+    """A viewing session of the item's film for this visitor, as what lets them watch it: the public (one sequence
+    for everyone, naming nobody), a share link (its label), or their own account (community, team, jury,
+    organisers). 404 when they may not watch it or its screener is not ready."""
+    if selectors.media_of(item, "film") is None:
+        raise Http404
+    user = request.user if request.user.is_authenticated else None
+    if item.public_film:
+        viewer = Viewer(kind=ViewingSession.Kind.PUBLIC, user=user, grant=f"release:{item.release.pk}")
+    elif link is not None:
+        viewer = Viewer(kind=ViewingSession.Kind.SHARE, user=user, label=link.label, grant=f"share:{link.pk}")
+    elif user is not None:
+        viewer = Viewer(kind=ViewingSession.Kind.COMMUNITY, user=user, grant=f"release:{item.release.pk}")
+    else:
+        raise Http404
+    return open_screener(request, film=accepted_film(item.entry), viewer=viewer)
+
+
+@release_surface
+@require_safe
+def release_screener(request, contest_slug, public_id):
+    """The film's screener (HLS): visibility is checked as for release_media, then a viewing session opens."""
+    _contest, item = _shown_item(request, contest_slug, public_id)
+    return _open_screener(request, item)
+
+
+@release_surface
+@require_safe
+def share_screener(request, token):
+    """As release_screener, for the page a share link opened (`?opening=` proves it spent a view)."""
+    link = opened_share_link(token, request.GET.get("opening"))
+    if link is None:
+        raise Http404
+    contest = link.release.contest
+    now = timezone.now()
+    viewer = viewer_for(request.user, contest, link_token=token, at=now)
+    item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    return _open_screener(request, item, link=link)
+
+
 @require_GET
 def title_card(request):
     """The neutral image that stands in for a poster the visitor may not see: the same bytes for everyone."""
@@ -253,7 +301,7 @@ def share(request, token):
     opening = urlencode({"opening": sign_share_opening(link)})
     media_urls = {
         kind: f"{reverse(f'releases:share_{kind}', kwargs={'token': token})}?{opening}"
-        for kind in selectors.MEDIA_KINDS
+        for kind in (*selectors.MEDIA_KINDS, "screener")
     }
     context = {"contest": contest, "item": item, "shared": True, "og": False}
     if item.film:

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import factory
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import User
 from contest.models import ContentWarning, Contest, ContestRole, Entry, Institution, Prize, Team, TeamMember
+from media_pipeline.models import Screener
 
 PASSWORD = "palmares-test-password"
 
@@ -119,3 +122,27 @@ def team_with_member(**kwargs) -> tuple[Team, User]:
     user = UserFactory()
     TeamMemberFactory(team=team, user=user)
     return team, user
+
+
+def stored_screener(film, *, lines=(360, 180), segments=3, marked=True):
+    """A ready screener of `film` whose stored segments are stand-ins (a few bytes naming themselves): for what
+    serving a screener decides (who, which variant, which address), not for pictures (test_screeners.py makes
+    real ones)."""
+    screener = Screener(film=film, state=Screener.State.READY, marked=marked, ready_at=timezone.now())
+    screener.rungs = [
+        {
+            "lines": size,
+            "width": size * 16 // 9,
+            "height": size,
+            "max_rate": 900_000,
+            "size": 1000,
+            "codec": "avc1.4d401e",
+            "segments": [1.0] * segments,
+        }
+        for size in lines
+    ]
+    screener.audio_segments = [1.0] * segments
+    for key in screener.stored_keys():
+        default_storage.save(key, ContentFile(key.encode()))
+    screener.save()
+    return screener

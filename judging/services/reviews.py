@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from contest.services import record_event
+from media_pipeline import viewing
+from media_pipeline.selectors import accepted_film
 
 from .. import selectors
 from ..models import Assignment, Criterion, Review, Round, Score, format_score
@@ -228,8 +230,9 @@ def save_review(
 @transaction.atomic
 def record_watching(*, assignment: Assignment, by: User, position_s: float, now: datetime | None = None) -> Review:
     """Remember the furthest point the juror's player reached, as the server can vouch for it: clamped to the film's
-    known duration (`selectors.known_duration`, never the player's), and to the wall-clock seconds since the player's first
-    report, so that playing cannot be claimed faster than real time. Never decreases. Writes Review (no
+    known duration (`selectors.known_duration`, never the player's), to the wall-clock seconds since the player's first
+    report, so that playing cannot be claimed faster than real time, and, when the film plays from its screener, to
+    the seconds of it the server delivered to the juror's sessions of this assignment. Never decreases. Writes Review (no
     AuditEvent: playing is not a decision). Raises JudgingError("not_yours" | "round_closed" | "bad_position")."""
     now = now or timezone.now()
     if assignment.juror_id != by.pk:
@@ -243,6 +246,11 @@ def record_watching(*, assignment: Assignment, by: User, position_s: float, now:
     elapsed = max(0.0, (now - review.watching_started_at).total_seconds())
     duration = selectors.known_duration(assignment.entry)
     reached = min(position_s, elapsed, duration if duration is not None else position_s)
+    delivered = viewing.delivered_seconds(
+        film=accepted_film(assignment.entry), user=by, grant=f"assignment:{assignment.pk}"
+    )
+    if delivered is not None:  # a screener: no further than the seconds the server sent to this juror's sessions
+        reached = min(reached, delivered)
     review.duration_seconds = duration
     review.watched_seconds = max(review.watched_seconds, reached)
     if duration is not None:

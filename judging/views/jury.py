@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,6 +13,10 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.actions import perform
 from accounts.request_body import MalformedBody, read_json_object
 from contest.models import Contest, SupportResource
+from media_pipeline.models import ViewingSession
+from media_pipeline.screener_views import open_screener
+from media_pipeline.selectors import accepted_film
+from media_pipeline.viewing import Viewer
 
 from .. import permissions, players, selectors, services
 from ..forms import JurorConflictForm, OptOutForm
@@ -90,7 +95,12 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
         "criteria": criteria,
         "warnings": list(entry.content_warnings.all()),
         "support": list(SupportResource.objects.filter(contest=contest)),
-        "player": players.juror_player(entry),
+        "player": players.juror_player(
+            entry,
+            screener_url=reverse(
+                "jury_screener", kwargs={"contest_slug": contest.slug, "round_id": round.pk, "code": entry.code}
+            ),
+        ),
         "show_identity": permissions.show_identity(contest),
         "peers": selectors.peer_reviews(assignment=assignment),
         "is_open": round.is_open(),
@@ -107,6 +117,17 @@ def jury_entry(request, contest_slug, round_id, code):
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
     return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
+
+
+@login_required
+@require_safe
+def jury_screener(request, contest_slug, round_id, code):
+    """The blind player's screener: a viewing session of the juror's own (marked with its number), then its
+    master playlist."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    viewer = Viewer(kind=ViewingSession.Kind.JUROR, user=request.user, grant=f"assignment:{assignment.pk}")
+    return open_screener(request, film=accepted_film(assignment.entry), viewer=viewer)
 
 
 @login_required

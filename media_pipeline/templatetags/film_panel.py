@@ -6,7 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from media_pipeline import selectors, services
+from media_pipeline import selectors, services, viewing
 from media_pipeline.problems import render as render_problem
 from media_pipeline.status import status_context
 
@@ -113,3 +113,10 @@ def film_status(entry) -> dict:
 def replacement_requests(entry) -> list:
     """The entry's requests to replace a locked film, newest first, for the organiser's entry page."""
     return list(entry.replacement_requests.select_related("requested_by", "decided_by")[:10])
+
+
+@register.simple_tag
+def screener_viewings(entry) -> list:
+    """Every viewing session of the entry's films, newest first, with what the server delivered to each (for
+    organisers: who watched a restricted film, when and how much)."""
+    return viewing.watching(entry.films.all())

@@ -9,6 +9,7 @@
   var video = document.getElementById("release-player");
   if (!video) return;
   var address = video.getAttribute("src");
+  if (!address) return; // a screener: static/js/screener.js plays it
   var separator = address.indexOf("?") === -1 ? "?" : "&";
   var BURST = 8; // reloads within WINDOW_MS before giving up
   var WINDOW_MS = 30000;

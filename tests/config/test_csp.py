@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 POLICY = (
     "default-src 'self'; base-uri 'none'; connect-src 'self'; font-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; img-src 'self' data:; media-src 'self'; object-src 'none'; script-src 'self'; "
+    "frame-ancestors 'none'; img-src 'self' data:; media-src 'self' blob:; object-src 'none'; script-src 'self'; "
     "style-src 'self'"
 )
 # Data blocks (json_script: type="application/json") are never run, so CSP has nothing to say about them.
@@ -67,7 +67,7 @@ def test_every_main_page_sends_the_policy_and_holds_no_inline_code(client):
 def test_the_storage_origin_is_allowed_for_media_and_uploads_only(client, s3, moto_server):
     response = client.get("/accounts/login/")
     parts = _policy_parts(response["Content-Security-Policy"])
-    assert parts["media-src"] == f"media-src 'self' {moto_server}"
+    assert parts["media-src"] == f"media-src 'self' blob: {moto_server}"
     assert parts["img-src"] == f"img-src 'self' data: {moto_server}"
     assert parts["connect-src"] == f"connect-src 'self' {moto_server}"
     assert parts["script-src"] == "script-src 'self'"
@@ -77,7 +77,7 @@ def test_the_storage_origin_is_allowed_for_media_and_uploads_only(client, s3, mo
 def test_a_cdn_origin_in_front_of_the_bucket_can_be_added(client, settings):
     settings.CSP_MEDIA_ORIGINS = ["https://media.palmares.example.org"]
     parts = _policy_parts(client.get("/accounts/login/")["Content-Security-Policy"])
-    assert parts["media-src"] == "media-src 'self' https://media.palmares.example.org"
+    assert parts["media-src"] == "media-src 'self' blob: https://media.palmares.example.org"
 
 
 def test_hsts_is_sent_over_https_in_production(client, settings):

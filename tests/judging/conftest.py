@@ -84,7 +84,7 @@ def scene(db):
 def proxy_provider(scene):
     """What the media pipeline will register: URLs named by entry code only."""
 
-    def provider(entry):
+    def provider(entry, screener_url=None):
         return Player(
             sources=(
                 Source(url=f"/media/proxy/{entry.code}-light.mp4", type="video/mp4", media="(max-width: 40rem)"),

@@ -6,17 +6,25 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from accounts.models import User
 from contest.invitations import invite
 from contest.models import AuditEvent, ContestRole, Entry, Invitation, Team, TeamMember
 from judging.models import Review, Score
-from media_pipeline.models import Film, Rendition, Upload
+from media_pipeline.models import Film, Rendition, SegmentDelivery, Upload, ViewingSession
 from privacy.models import Erasure
 from privacy.services import PersonalDataError, erase_due_teams, erase_team, export_person
 from releases.models import Release
-from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory, TeamMemberFactory, UserFactory
+from tests.factories import (
+    ContestFactory,
+    ContestRoleFactory,
+    EntryFactory,
+    TeamMemberFactory,
+    UserFactory,
+    stored_screener,
+)
 from tests.judging.factories import CriterionFactory, RoundFactory, assign, seated_juror
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +228,40 @@ def test_the_export_of_a_juror_holds_their_scores_and_comments():
         "Camille joue très bien.",
         "4.00",
     )
+
+
+def test_the_export_holds_the_persons_viewings_and_erasure_deletes_the_screeners_files(
+    django_capture_on_commit_callbacks,
+):
+    contest, organiser, team, entry, captain, also_juror, juror, keys = _world()
+    film = Film.objects.get(entry=entry)
+    screener = stored_screener(film, lines=(180,), segments=2)
+    viewing = ViewingSession.objects.create(
+        film=film,
+        kind="juror",
+        user=juror,
+        token_hash="1" * 64,
+        browser_hash="b",
+        user_agent="Firefox/140",
+        expires_at=CLOSE,
+        started_at=CLOSE - timedelta(days=2),
+    )
+    SegmentDelivery.objects.create(session=viewing, segment=0)
+    data = export_person(contest=contest, person=juror, by=organiser)
+    assert data["viewings"] == [
+        {
+            "entry": entry.code,
+            "as": "juror",
+            "started_at": (CLOSE - timedelta(days=2)).isoformat(),
+            "browser": "Firefox/140",
+            "seconds_delivered": 1,
+        }
+    ]
+    assert export_person(contest=contest, person=captain, by=organiser)["viewings"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_team(team=team, by=organiser, now=CLOSE + timedelta(days=1))
+    assert not ViewingSession.objects.exists()  # the films' viewings go with them
+    assert not any(default_storage.exists(key) for key in screener.stored_keys())
 
 
 def test_organisers_download_the_export_as_json_and_others_get_404(client):
