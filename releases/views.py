@@ -220,6 +220,13 @@ def release_media(request, contest_slug, public_id, kind):
 @require_safe
 def share_media(request, token, kind):
     """As release_media, for the page a share link opened: `?opening=` proves that page spent a view."""
+    _link, item = _opened_share_item(request, token)
+    return _signed_redirect(item, kind)
+
+
+def _opened_share_item(request, token):
+    """The share link whose page `?opening=` proves was opened, and its item as the link holder sees it now; 404
+    for a link revoked, expired or used up since, or an item it no longer shows."""
     link = opened_share_link(token, request.GET.get("opening"))
     if link is None:
         raise Http404
@@ -227,7 +234,7 @@ def share_media(request, token, kind):
     now = timezone.now()
     viewer = viewer_for(request.user, contest, link_token=token, at=now)
     item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
-    return _signed_redirect(item, kind)
+    return link, item
 
 
 def _open_screener(request, item: selectors.Shown, *, link=None):
@@ -260,13 +267,7 @@ def release_screener(request, contest_slug, public_id):
 @require_safe
 def share_screener(request, token):
     """As release_screener, for the page a share link opened (`?opening=` proves it spent a view)."""
-    link = opened_share_link(token, request.GET.get("opening"))
-    if link is None:
-        raise Http404
-    contest = link.release.contest
-    now = timezone.now()
-    viewer = viewer_for(request.user, contest, link_token=token, at=now)
-    item = selectors.shown_release_or_404(viewer, contest=contest, public_id=link.release.entry.public_id, at=now)
+    link, item = _opened_share_item(request, token)
     return _open_screener(request, item, link=link)
 
 
