@@ -280,3 +280,37 @@ class SegmentDelivery(models.Model):
 
     def __str__(self):
         return f"session {self.session_id} · segment {self.segment} × {self.times}"
+
+
+def new_trace_key() -> str:
+    return f"traces/{uuid.uuid4()}"
+
+
+class LeakTrace(models.Model):
+    """A suspected copy an organiser uploaded, and what tracing it found (tracing.py). The copy is deleted once
+    traced: the verdict is the record (who asked, when, what it named)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        TRACING = "tracing", _("being traced")
+        DONE = "done", _("traced")
+        FAILED = "failed", _("could not be traced")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contest = models.ForeignKey("contest.Contest", on_delete=models.CASCADE, related_name="leak_traces")
+    key = models.CharField(max_length=200, unique=True, default=new_trace_key, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    verdict = models.CharField(max_length=20, blank=True)  # identified | several | not_found
+    result = models.JSONField(default=dict, blank=True)  # tracing.Trace.as_dict()
+    failure = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"trace {self.public_id} ({self.state})"

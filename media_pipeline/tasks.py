@@ -12,7 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext
 
-from . import pipeline, screeners, services, steps, storage
+from . import pipeline, screeners, services, steps, storage, tracing
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,17 @@ def make_screener(self, film_id: int):
 
 @shared_task(ignore_result=True)
 def backfill_screeners() -> dict:
-    """Periodic (CELERY_BEAT_SCHEDULE): a screener for every ready film that has none, and lost work sent again."""
-    return screeners.backfill()
+    """Periodic (CELERY_BEAT_SCHEDULE): a screener for every ready film that has none, and lost work sent again;
+    traces that lost their worker marked failed."""
+    return {**screeners.backfill(), "abandoned_traces": tracing.abandon_stale_traces()}
+
+
+@shared_task(
+    soft_time_limit=settings.PIPELINE_TRANSCODE_TIME_LIMIT - 60, time_limit=settings.PIPELINE_TRANSCODE_TIME_LIMIT
+)
+def trace_copy(trace_id: int):
+    """Trace a suspected copy an organiser uploaded (a minute for a 10-minute copy)."""
+    return tracing.run_trace(trace_id)
 
 
 @shared_task(ignore_result=True)

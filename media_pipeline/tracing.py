@@ -4,11 +4,24 @@ marked screener it matches, and the bits read accuse one of that film's marked s
 a population of at least accusation.POPULATION, so that an innocent is named by chance less than once in a million
 copies. Used by `manage.py trace_leak` and the organisers' trace page."""
 
+import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from . import accusation, screeners, watermark
-from .models import Film, Screener, ViewingSession
+import av
+from celery import signature
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from contest.services import record_event
+
+from . import accusation, screeners, storage, watermark
+from .models import Film, LeakTrace, Screener, ViewingSession
+
+logger = logging.getLogger(__name__)
 
 MATCHED = 0.5  # the share of a copy's pictures that must match a film's reference for the copy to be of that film
 
@@ -92,3 +105,86 @@ def trace(source, *, screener_list=None) -> Trace:
             best = found
     best.seconds = time.monotonic() - started
     return best
+
+
+# The organisers' trace page: a copy uploaded, traced by a worker, the verdict kept and audited.
+
+TRACE_TASK = "media_pipeline.tasks.trace_copy"
+TRACE_STALE_AFTER = timedelta(hours=1)  # a trace still running after this has lost its worker
+
+
+def request_trace(*, contest, upload, by) -> LeakTrace:
+    """Store an uploaded suspected copy and queue its trace (after commit). AuditEvent `leak_trace_requested`."""
+    trace = LeakTrace(contest=contest, original_name=(upload.name or "copy")[:255], size=upload.size, created_by=by)
+    trace.key = default_storage.save(trace.key, upload)
+    trace.save()
+    record_event(
+        verb="leak_trace_requested",
+        actor=by,
+        contest=contest,
+        trace=str(trace.public_id),
+        file=trace.original_name,
+        size=trace.size,
+    )
+    transaction.on_commit(lambda: _enqueue(trace))
+    return trace
+
+
+def _enqueue(trace: LeakTrace) -> None:
+    try:
+        signature(TRACE_TASK, args=(trace.pk,)).apply_async(retry=False)
+    except Exception:  # the broker is down: the trace is marked failed by the sweep, the organiser sees why
+        logger.warning("Could not enqueue the trace %s", trace.public_id)
+
+
+def run_trace(trace_id: int) -> str | None:
+    """Trace one uploaded copy among the marked screeners of its contest, keep the verdict and delete the copy.
+    AuditEvent `leak_traced`. Returns the new state, or None when another worker has it."""
+    if not LeakTrace.objects.filter(pk=trace_id, state=LeakTrace.State.QUEUED).update(state=LeakTrace.State.TRACING):
+        return None
+    job = LeakTrace.objects.select_related("contest").get(pk=trace_id)
+    candidates = Screener.objects.filter(
+        state=Screener.State.READY, marked=True, film__entry__contest=job.contest
+    ).select_related("film__entry__contest")
+    try:
+        fileobj, _size = storage.open_watched(job.key)
+        with fileobj:
+            found = trace(fileobj, screener_list=candidates)
+    except (av.error.FFmpegError, IndexError, OSError, storage.ObjectGone) as error:
+        logger.info("Trace %s: not a readable video (%s)", job.public_id, error)
+        job.state, job.failure = LeakTrace.State.FAILED, gettext("This file is not a video that can be read.")
+    else:
+        job.state, job.verdict, job.result = LeakTrace.State.DONE, found.verdict, found.as_dict()
+        record_event(
+            verb="leak_traced",
+            actor=None,
+            contest=job.contest,
+            entry=found.film.entry if found.film else None,
+            verdict=found.verdict,
+            session=found.session.pk if found.session else None,
+            suspects=[suspect.pk for suspect in found.suspects],
+            source="page",
+            trace=str(job.public_id),
+        )
+    finally:
+        storage.delete_now([job.key])
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "verdict", "result", "failure", "finished_at"])
+    return job.state
+
+
+def abandon_stale_traces(*, now=None) -> int:
+    """Traces queued or running for longer than TRACE_STALE_AFTER lost their worker (or their message): failed,
+    with the reason, so that the page never waits for ever. Returns how many."""
+    now = now or timezone.now()
+    stale = LeakTrace.objects.filter(
+        state__in=(LeakTrace.State.QUEUED, LeakTrace.State.TRACING), created_at__lt=now - TRACE_STALE_AFTER
+    )
+    keys = list(stale.values_list("key", flat=True))
+    count = stale.update(
+        state=LeakTrace.State.FAILED,
+        failure=gettext("No worker finished this trace within an hour. Upload the copy again."),
+        finished_at=now,
+    )
+    storage.delete_now(keys)
+    return count

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import pipeline_views, replacement_views, screener_views, views
+from . import pipeline_views, replacement_views, screener_views, trace_views, views
 
 app_name = "media_pipeline"
 
@@ -33,6 +33,8 @@ urlpatterns = [
         name="replacement_refuse",
     ),
     path("organiser/pipeline/", pipeline_views.pipeline_page, name="pipeline"),
+    path("organiser/traces/", trace_views.traces, name="traces"),
+    path("organiser/traces/<uuid:trace_id>/", trace_views.trace, name="trace"),
     path("organiser/pipeline/<int:film_id>/retry/", pipeline_views.pipeline_retry, name="pipeline_retry"),
     path(
         "organiser/pipeline/screeners/retry/",

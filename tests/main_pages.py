@@ -72,6 +72,7 @@ def main_pages() -> list[MainPage]:
         MainPage("awards", "organiser@example.org", reverse("judging_awards", kwargs=slug)),
         MainPage("release calendar", "organiser@example.org", reverse("releases:organiser_calendar", kwargs=slug)),
         MainPage("media pipeline", "organiser@example.org", reverse("media_pipeline:pipeline", kwargs=slug)),
+        MainPage("trace a leak", "organiser@example.org", reverse("media_pipeline:traces", kwargs=slug)),
     ]
     if release is not None:
         film = {**slug, "public_id": release.entry.public_id}

@@ -8,13 +8,15 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from contest.models import AuditEvent
-from media_pipeline import accusation, samples, screeners
-from media_pipeline.models import Film, Screener, ViewingSession
-from tests.factories import EntryFactory, UserFactory
+from contest.models import AuditEvent, ContestRole
+from media_pipeline import accusation, samples, screeners, tracing
+from media_pipeline.models import Film, LeakTrace, Screener, ViewingSession
+from tests.factories import ContestRoleFactory, EntryFactory, UserFactory
 
 from .screeners import ffmpeg
 
@@ -123,3 +125,94 @@ def test_a_missing_file_or_one_that_is_not_a_video_is_a_usage_error(tmp_path, ca
     (tmp_path / "notes.txt").write_text("not a film")
     assert traced(tmp_path / "notes.txt") == 2
     assert "trace_leak: not a video that can be read" in capsys.readouterr().err
+
+
+def organiser_of(contest):
+    return ContestRoleFactory(contest=contest, role=ContestRole.Role.ORGANISER).user
+
+
+def test_an_organiser_uploads_a_copy_a_worker_traces_it_and_the_page_names_the_viewer(screened, tmp_path, client):
+    film, screener = screened
+    contest = film.entry.contest
+    organiser = organiser_of(contest)
+    leaker = session(film, 1, kind="share", label="Ouest-France")
+    served_copy(screener, leaker, tmp_path / "served.ts")
+    ffmpeg("-i", tmp_path / "served.ts", "-an", "-c:v", "libx264", "-crf", 28, tmp_path / "found.mp4")
+    client.force_login(organiser)
+    page = client.get(reverse("organiser_dashboard", kwargs={"contest_slug": contest.slug})).content.decode()
+    traces_url = reverse("media_pipeline:traces", kwargs={"contest_slug": contest.slug})
+    assert f'href="{traces_url}"' in page  # in the organisers' navigation
+    with open(tmp_path / "found.mp4", "rb") as copy:
+        response = client.post(traces_url, {"copy": copy})
+    job = LeakTrace.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "media_pipeline:trace", kwargs={"contest_slug": contest.slug, "trace_id": job.public_id}
+    )
+    waiting = client.get(response["Location"]).content.decode()
+    assert 'data-trace-state="queued"' in waiting and '<meta http-equiv="refresh" content="5">' in waiting
+    requested = AuditEvent.objects.get(verb="leak_trace_requested")
+    assert (requested.actor, requested.data["file"]) == (organiser, "found.mp4")
+
+    assert tracing.run_trace(job.pk) == "done"
+    assert tracing.run_trace(job.pk) is None  # a second message does nothing
+    job.refresh_from_db()
+    assert (job.verdict, job.result["viewer"]) == (
+        "identified",
+        {"kind": "share", "email": None, "label": "Ouest-France"},
+    )
+    assert not default_storage.exists(job.key)  # the copy is deleted once traced
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-verdict="identified"' in html and "refresh" not in html
+    assert "share link “Ouest-France”" in html
+    assert AuditEvent.objects.get(verb="leak_traced").data["trace"] == str(job.public_id)
+    listing = client.get(traces_url).content.decode()
+    assert "Identified</strong>: share link “Ouest-France”" in listing
+
+
+def test_a_file_that_is_not_a_video_fails_with_the_reason_and_a_lost_trace_does_not_wait_for_ever(screened, client):
+    film, _screener = screened
+    contest = film.entry.contest
+    client.force_login(organiser_of(contest))
+    traces_url = reverse("media_pipeline:traces", kwargs={"contest_slug": contest.slug})
+    client.post(traces_url, {"copy": SimpleUploadedFile("notes.mp4", b"not a film")})
+    job = LeakTrace.objects.get()
+    assert tracing.run_trace(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.failure == "This file is not a video that can be read."
+    client.post(traces_url, {"copy": SimpleUploadedFile("lost.mp4", b"x")})
+    lost = LeakTrace.objects.get(original_name="lost.mp4")
+    assert tracing.abandon_stale_traces(now=timezone.now() + timedelta(minutes=59)) == 0
+    assert tracing.abandon_stale_traces(now=timezone.now() + timedelta(minutes=61)) == 1
+    lost.refresh_from_db()
+    assert (lost.state, lost.failure) == (
+        "failed",
+        "No worker finished this trace within an hour. Upload the copy again.",
+    )
+
+
+def test_the_trace_pages_are_for_the_contests_organisers_only(screened, client):
+    film, _screener = screened
+    contest = film.entry.contest
+    job = LeakTrace.objects.create(contest=contest, original_name="x.mp4", created_by=organiser_of(contest))
+    urls = [
+        reverse("media_pipeline:traces", kwargs={"contest_slug": contest.slug}),
+        reverse("media_pipeline:trace", kwargs={"contest_slug": contest.slug, "trace_id": job.public_id}),
+    ]
+    other_organiser = organiser_of(EntryFactory().contest)
+    for user in (None, UserFactory(), other_organiser):
+        if user is not None:
+            client.force_login(user)
+        assert [client.get(url).status_code for url in urls] == [404, 404]
+        assert client.post(urls[0], {"copy": SimpleUploadedFile("x.mp4", b"x")}).status_code == 404
+    assert LeakTrace.objects.count() == 1
+
+
+def test_an_upload_without_a_file_shows_the_form_again_with_the_reason(screened, client):
+    film, _screener = screened
+    contest = film.entry.contest
+    client.force_login(organiser_of(contest))
+    response = client.post(reverse("media_pipeline:traces", kwargs={"contest_slug": contest.slug}), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not LeakTrace.objects.exists()
