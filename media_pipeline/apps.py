@@ -28,6 +28,7 @@ class MediaPipelineConfig(AppConfig):
                 "replacement_requested": _("film replacement requested"),
                 "replacement_approved": _("film replacement approved"),
                 "replacement_refused": _("film replacement refused"),
+                "leak_trace_requested": _("leaked copy sent for tracing"),
                 "leak_traced": _("leaked copy traced"),
             }
         )
