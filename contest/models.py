@@ -68,6 +68,11 @@ class Contest(models.Model):
     )
     max_synopsis_chars = models.PositiveIntegerField(_("maximum synopsis length (characters)"), default=1200)
     blind_judging = models.BooleanField(_("blind judging"), default=True)
+    screening_notice = models.BooleanField(
+        _("confidential screening notice"),
+        default=False,
+        help_text=_("Players of films that are not public show who is watching, in a corner of the picture."),
+    )
     registration_reopened_until = models.DateTimeField(
         _("team registration reopened until"),
         null=True,

@@ -30,5 +30,6 @@ class MediaPipelineConfig(AppConfig):
                 "replacement_refused": _("film replacement refused"),
                 "leak_trace_requested": _("leaked copy sent for tracing"),
                 "leak_traced": _("leaked copy traced"),
+                "screening_notice_set": _("confidential screening notice turned on or off"),
             }
         )

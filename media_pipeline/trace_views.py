@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contest import permissions
 from contest.models import Contest
+from contest.services import record_event
 
 from . import tracing
 from .models import LeakTrace, ViewingSession
@@ -55,3 +56,19 @@ def trace(request, contest_slug, trace_id):
     kind = (job.result.get("viewer") or {}).get("kind")
     as_what = ViewingSession.Kind(kind).label if kind in ViewingSession.Kind.values else ""
     return render(request, "media_pipeline/trace.html", {"contest": contest, "trace": job, "as_what": as_what})
+
+
+@require_POST
+def screening_notice(request, contest_slug):
+    """Turn the confidential screening notice over restricted players on or off. AuditEvent `screening_notice_set`."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_organiser(request.user, contest)
+    shown = request.POST.get("shown") == "1"
+    if contest.screening_notice != shown:
+        Contest.objects.filter(pk=contest.pk).update(screening_notice=shown)
+        record_event(verb="screening_notice_set", actor=request.user, contest=contest, shown=shown)
+    if shown:
+        messages.success(request, _("Players of films that are not public now show who is watching."))
+    else:
+        messages.success(request, _("Players no longer show who is watching."))
+    return redirect("media_pipeline:traces", contest_slug=contest.slug)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("organiser/pipeline/", pipeline_views.pipeline_page, name="pipeline"),
     path("organiser/traces/", trace_views.traces, name="traces"),
     path("organiser/traces/<uuid:trace_id>/", trace_views.trace, name="trace"),
+    path("organiser/traces/screening-notice/", trace_views.screening_notice, name="screening_notice"),
     path("organiser/pipeline/<int:film_id>/retry/", pipeline_views.pipeline_retry, name="pipeline_retry"),
     path(
         "organiser/pipeline/screeners/retry/",

@@ -186,6 +186,7 @@ def film(request, contest_slug, public_id):
             "item": item,
             "og": item.public_film and item.public_announcement,
             "poster_url": _poster_url(item),
+            "screening_viewer": request.user.email if request.user.is_authenticated else "",
             **_opengraph(item, request),
             **_film_context(item, _release_media_urls(item)),
         },
@@ -304,7 +305,7 @@ def share(request, token):
         kind: f"{reverse(f'releases:share_{kind}', kwargs={'token': token})}?{opening}"
         for kind in (*selectors.MEDIA_KINDS, "screener")
     }
-    context = {"contest": contest, "item": item, "shared": True, "og": False}
+    context = {"contest": contest, "item": item, "shared": True, "og": False, "screening_viewer": link.label}
     if item.film:
         context.update(_film_context(item, media_urls))
     if selectors.poster_key(item):
