@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var form = document.getElementById("score-form");
-  var video = document.getElementById("film");
+  var video = document.querySelector("#film[data-watched-url]"); // none once the round is closed: nothing to report
   var texts = document.getElementById("score-messages");
   var csrf = form ? form.querySelector("input[name=csrfmiddlewaretoken]").value : "";
 

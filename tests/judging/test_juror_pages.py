@@ -1,11 +1,13 @@
 """The juror's pages over HTTP: the blind entry page and its player, 404s and conflicts, the queue and the way home."""
 
 import re
+from datetime import timedelta
 from html import unescape
 from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from contest.models import AuditEvent, ContestRole
@@ -302,3 +304,13 @@ def test_with_two_rounds_the_jury_home_lists_them_and_each_queue_leads_back_to_i
         queue = reverse("jury_queue", kwargs={"contest_slug": scene.contest.slug, "round_id": round.pk})
         assert (queue, round.name_en) in links
         assert (home, f"← Jury · {scene.contest.title}") in _links(client.get(queue).content.decode())
+
+
+def test_once_the_round_is_closed_the_player_reports_no_watching(scene, proxy_provider):
+    watched = entry_url(scene, "jury_watched")
+    assert f'data-watched-url="{watched}"' in client_for(scene.juror).get(entry_url(scene)).content.decode()
+    scene.round.closes_at = timezone.now() - timedelta(minutes=1)
+    scene.round.save()
+    html = client_for(scene.juror).get(entry_url(scene)).content.decode()
+    assert "data-watched-url" not in html  # the server would refuse it: the round is closed
+    assert '<video id="film"' in html  # the film still plays
