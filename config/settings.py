@@ -312,6 +312,8 @@ CELERY_BEAT_SCHEDULE = {
     "backfill-screeners": {"task": "media_pipeline.tasks.backfill_screeners", "schedule": 300.0},
     # Aborts multipart uploads left incomplete for 24 h and deletes orphaned objects (media_pipeline).
     "clean-up-uploads": {"task": "media_pipeline.tasks.clean_up_uploads", "schedule": 3600.0},
+    # Makes the plain (unmarked) screener of every film that became public (releases).
+    "queue-public-screeners": {"task": "releases.tasks.queue_public_screeners", "schedule": 300.0},
     # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.
     "notify-release-steps": {"task": "releases.tasks.notify_due_steps", "schedule": 60.0},
     # Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).

@@ -176,8 +176,9 @@ def new_screener_prefix() -> str:
 
 class Screener(models.Model):
     """A film's ladder for adaptive streaming (ladder.py) as stored: rungs of one-second MPEG-TS segments under a
-    random prefix, in variants A and B when marked (every film that is not public), with the reference a copy is
-    read against. Made by its own task once the film is ready: the film plays from its MP4 proxy meanwhile."""
+    random prefix, in variants A and B when marked, with the reference a copy is read against. Every ready film has
+    a marked one, made by its own task (the film plays from its MP4 proxy meanwhile); a film shown to the public has
+    a plain one too, unmarked, that every public session is served."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -185,7 +186,7 @@ class Screener(models.Model):
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
 
-    film = models.OneToOneField(Film, on_delete=models.CASCADE, related_name="screener")
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="screeners")
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
     marked = models.BooleanField(default=True)
     prefix = models.CharField(max_length=200, unique=True, default=new_screener_prefix, editable=False)
@@ -202,6 +203,8 @@ class Screener(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # A film has its marked screener, and once public one plain screener more (every public session's).
+        constraints = [models.UniqueConstraint(fields=["film", "marked"], name="one_screener_per_film_and_kind")]
 
     def __str__(self):
         return f"{self.prefix} ({self.state})"
@@ -255,6 +258,7 @@ class ViewingSession(models.Model):
     browser_hash = models.CharField(max_length=64)
     user_agent = models.CharField(max_length=300, blank=True)
     marked = models.BooleanField(default=True)
+    screener = models.ForeignKey(Screener, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
     last_seen_at = models.DateTimeField(null=True, blank=True)

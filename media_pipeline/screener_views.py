@@ -14,15 +14,15 @@ from contest.models import Contest, Entry
 
 from . import playlists, screeners, viewing
 from .delivery import NO_STORE, signed_media_url
-from .models import ViewingSession
+from .models import Screener, ViewingSession
 from .players import HLS_TYPE
 from .selectors import accepted_film
 
 
 def _screener(request, token):
     session = viewing.session_for(request, token)
-    screener = screeners.ready_screener(session.film) if session is not None else None
-    if screener is None:
+    screener = session.screener if session is not None else None
+    if screener is None or screener.state != Screener.State.READY:
         raise Http404
     return session, screener
 

@@ -47,11 +47,11 @@ def mark_name(film: Film) -> str:
     return film.key
 
 
-def ready_screener(film: Film | None) -> Screener | None:
-    """The film's screener when it can be played, else None."""
+def ready_screener(film: Film | None, *, marked: bool = True) -> Screener | None:
+    """The film's marked (or, with `marked=False`, plain) screener when it can be played, else None."""
     if film is None:
         return None
-    return Screener.objects.filter(film=film, state=Screener.State.READY).first()
+    return Screener.objects.filter(film=film, marked=marked, state=Screener.State.READY).first()
 
 
 # Queueing
@@ -60,7 +60,7 @@ def ready_screener(film: Film | None) -> Screener | None:
 def enqueue(screener: Screener) -> bool:
     """Send the task that makes `screener`. A broker that is down is logged, not raised: `backfill` sends it again."""
     try:
-        signature(TASK, args=(screener.film_id,)).apply_async(queue=QUEUE, retry=False)
+        signature(TASK, args=(screener.film_id, screener.marked)).apply_async(queue=QUEUE, retry=False)
     except Exception:  # kombu/redis raise many types for an unreachable broker
         logger.warning("Could not enqueue the screener of film %s; the backfill will retry", screener.film_id)
         return False
@@ -68,22 +68,23 @@ def enqueue(screener: Screener) -> bool:
 
 
 def queue_screener(film: Film, *, marked: bool = True) -> Screener:
-    """The film's screener, created (state queued) if it had none, and its task sent after commit."""
-    screener, created = Screener.objects.get_or_create(film=film, defaults={"marked": marked})
+    """The film's marked (or plain) screener, created (state queued) if it had none, and its task sent after
+    commit. Idempotent."""
+    screener, created = Screener.objects.get_or_create(film=film, marked=marked)
     if created:
         transaction.on_commit(lambda: enqueue(screener))
     return screener
 
 
 def backfill(*, now=None) -> dict:
-    """Give every current ready film a screener, and send again the task of each screener no worker holds: queued
+    """Give every current ready film its marked screener, and send again the task of each screener no worker holds: queued
     (its message may have been lost), or held by a lease that expired (the worker died). Failed screeners stay
     failed (the pipeline page shows why) until `retry_failed`. Returns the counts."""
     now = now or timezone.now()
-    missing = Film.objects.filter(state=FilmState.READY, replaced_at__isnull=True, screener__isnull=True)
+    missing = Film.objects.filter(state=FilmState.READY, replaced_at__isnull=True).exclude(screeners__marked=True)
     created = 0
     for film in missing.iterator():
-        _, was_created = Screener.objects.get_or_create(film=film)
+        _, was_created = Screener.objects.get_or_create(film=film, marked=True)
         created += was_created
     stuck = Screener.objects.filter(film__state=FilmState.READY, film__replaced_at__isnull=True).filter(
         Q(state=Screener.State.QUEUED) | Q(state=Screener.State.MAKING, lease_until__lt=now)
@@ -107,25 +108,25 @@ def retry_failed(*, contest=None) -> int:
 # Making
 
 
-def _claim(film_id: int, now) -> Screener | None:
+def _claim(film_id: int, marked: bool, now) -> Screener | None:
     free = Q(state=Screener.State.QUEUED) | Q(state=Screener.State.MAKING, lease_until__lt=now)
     mine = Screener.objects.filter(
-        free, film_id=film_id, film__state=FilmState.READY, film__replaced_at__isnull=True
+        free, film_id=film_id, marked=marked, film__state=FilmState.READY, film__replaced_at__isnull=True
     ).update(state=Screener.State.MAKING, lease_until=now + LEASE, attempts=F("attempts") + 1, progress=0.0)
     if not mine:
         return None
-    return Screener.objects.select_related("film").get(film_id=film_id)
+    return Screener.objects.select_related("film").get(film_id=film_id, marked=marked)
 
 
 def _held(screener: Screener) -> Q:
     return Q(pk=screener.pk, state=Screener.State.MAKING, attempts=screener.attempts)
 
 
-def make(film_id: int, *, heartbeat_every: float = 2.0) -> str | None:
+def make(film_id: int, marked: bool = True, *, heartbeat_every: float = 2.0) -> str | None:
     """Claim and make the screener of one ready film: decode its original once, write every rung (both variants
     when marked), store the segments and the reference. Returns the screener's new state, or None when there was
     nothing to do (made, held by a live worker, film replaced). Raises StorageUnavailable (retry later)."""
-    screener = _claim(film_id, timezone.now())
+    screener = _claim(film_id, marked, timezone.now())
     if screener is None:
         return None
     if screener.attempts > settings.PIPELINE_MAX_ATTEMPTS:
@@ -227,7 +228,6 @@ def load_reference(screener: Screener) -> watermark.Reference:
 
 
 def forget(film: Film) -> None:
-    """After commit, delete the stored files of the film's screener (the film was retired or replaced)."""
-    screener = Screener.objects.filter(film=film).first()
-    if screener is not None:
+    """After commit, delete the stored files of the film's screeners (the film was retired or replaced)."""
+    for screener in Screener.objects.filter(film=film):
         storage.delete_after_commit(screener.stored_keys())

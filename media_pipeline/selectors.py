@@ -127,7 +127,7 @@ def screener_overview(ready_films) -> dict:
         counts[state] += 1
     return {
         "counts": [(value, label, counts[value]) for value, label in Screener.State.choices],
-        "missing": ready_films.filter(screener__isnull=True).count(),
+        "missing": ready_films.exclude(screeners__marked=True).count(),
         "making": screeners.filter(state=Screener.State.MAKING),
         "failed": screeners.filter(state=Screener.State.FAILED),
     }

@@ -75,10 +75,10 @@ def transcode_film(self, film_id: int):
     soft_time_limit=settings.PIPELINE_TRANSCODE_TIME_LIMIT - 60,
     time_limit=settings.PIPELINE_TRANSCODE_TIME_LIMIT,
 )
-def make_screener(self, film_id: int):
-    """Decode a ready film once more: its ladder for adaptive streaming, marked when it is not public (minutes)."""
+def make_screener(self, film_id: int, marked: bool = True):
+    """Decode a ready film once more: its ladder for adaptive streaming, marked (or plain, for the public) (minutes)."""
     try:
-        return screeners.make(film_id)
+        return screeners.make(film_id, marked)
     except storage.StorageUnavailable as error:
         logger.warning("Storage unavailable for the screener of film %s (%s); retrying", film_id, error)
         raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error

@@ -49,11 +49,12 @@ def _viewer_user_id(request) -> int | None:
 
 def open_session(request, *, film: Film, viewer: Viewer, now=None) -> tuple[ViewingSession, str]:
     """A new viewing session of `film` for `viewer` in this browser, and its token. Call it only after the page's
-    own visibility check; a screener of a film that is not public is served marked (each session its own
-    sequence)."""
+    own visibility check. A public session is served the film's plain screener once made (variant A of the marked
+    one until then: one sequence for everyone, naming nobody); every other session its own sequence of A and B."""
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
-    screener = screeners.ready_screener(film)
+    public = viewer.kind == ViewingSession.Kind.PUBLIC
+    screener = (public and screeners.ready_screener(film, marked=False)) or screeners.ready_screener(film)
     session = ViewingSession.objects.create(
         film=film,
         kind=viewer.kind,
@@ -63,7 +64,8 @@ def open_session(request, *, film: Film, viewer: Viewer, now=None) -> tuple[View
         token_hash=digest(token),
         browser_hash=browser_of(request),
         user_agent=request.headers.get("User-Agent", "")[:_USER_AGENT_LIMIT],
-        marked=bool(screener and screener.marked) and viewer.kind != ViewingSession.Kind.PUBLIC,
+        marked=bool(screener and screener.marked) and not public,
+        screener=screener,
         started_at=now,
         expires_at=now + timedelta(seconds=settings.SCREENER_SESSION_SECONDS),
     )
@@ -81,7 +83,7 @@ def session_for(request, token: str, *, now=None) -> ViewingSession | None:
     if not request.session.session_key or len(token) > 100:
         return None
     session = (
-        ViewingSession.objects.select_related("film__entry__contest", "user")
+        ViewingSession.objects.select_related("film__entry__contest", "user", "screener")
         .filter(token_hash=digest(token), expires_at__gt=now, browser_hash=digest(request.session.session_key))
         .first()
     )
@@ -135,12 +137,12 @@ def watching(films) -> list[Watching]:
     """Every session of these films with what it was delivered, newest first (organisers' evidence)."""
     sessions = (
         ViewingSession.objects.filter(film__in=films)
-        .select_related("film__screener", "user")
+        .select_related("screener", "user")
         .annotate(seconds=Count("deliveries"), first_at=Min("deliveries__first_at"))
     )
     found = []
     for session in sessions:
-        screener = getattr(session.film, "screener", None)
+        screener = session.screener
         total = len(screener.rungs[0]["segments"]) if screener is not None and screener.rungs else 0
         found.append(Watching(session, session.seconds, total, session.first_at, session.last_seen_at))
     return found

@@ -3,7 +3,7 @@ notifications that follow a step, once."""
 
 from celery import shared_task
 
-from . import services
+from . import screening, services
 from .models import ReleaseStep
 
 
@@ -23,3 +23,9 @@ def notify_step(step_id: int) -> int:
     if step is None:
         return 0
     return services.notify_step(step=step)
+
+
+@shared_task(ignore_result=True)
+def queue_public_screeners() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): the plain screener of every film that became public."""
+    return screening.queue_public_screeners()

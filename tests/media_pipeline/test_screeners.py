@@ -102,13 +102,19 @@ def test_a_film_that_cannot_be_made_into_a_screener_fails_with_the_reason_and_ke
     assert (screener.state, screener.attempts, screener.failure) == ("queued", 0, "")
 
 
-def test_a_public_film_gets_one_plain_ladder_and_no_reference(film):
-    screener = screeners.queue_screener(film, marked=False)
-    assert screeners.make(film.pk) == Screener.State.READY
-    screener.refresh_from_db()
-    assert screener.variants == ("plain",)
-    assert len(screener.stored_keys()) == 2 + 3  # one variant of two segments, the sound's three
-    assert not default_storage.exists(screener.reference_key)
+def test_a_public_film_gets_one_plain_ladder_beside_its_marked_one(film):
+    marked = screeners.queue_screener(film)
+    plain = screeners.queue_screener(film, marked=False)
+    assert screeners.queue_screener(film, marked=False) == plain  # once
+    assert screeners.make(film.pk, False) == Screener.State.READY
+    plain.refresh_from_db()
+    marked.refresh_from_db()
+    assert (plain.state, marked.state) == ("ready", "queued")  # each its own task
+    assert plain.variants == ("plain",)
+    assert len(plain.stored_keys()) == 2 + 3  # one variant of two segments, the sound's three
+    assert all(default_storage.exists(key) for key in plain.stored_keys())
+    assert not default_storage.exists(plain.reference_key)
+    assert screeners.ready_screener(film) is None and screeners.ready_screener(film, marked=False) == plain
 
 
 def test_a_retired_films_screener_is_deleted_and_housekeeping_keeps_the_current_ones(

@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 
 from media_pipeline import accusation, delivery, screeners
-from media_pipeline.models import Film, ViewingSession
-from releases import services
+from media_pipeline.models import Film, Screener, ViewingSession
+from releases import screening, services
 from tests.factories import stored_screener
 
 from .world import T1, T2, build_world
@@ -117,3 +117,30 @@ def test_a_share_links_session_carries_its_label_and_ends_when_the_link_is_revok
         link = world.release.share_links.get()
         services.revoke_share_link(link=link, by=world.users["organiser"])
         assert statuses(holder, base) == [404] * 4
+
+
+def test_once_public_a_film_gets_a_plain_screener_and_public_sessions_are_served_it(django_capture_on_commit_callbacks):
+    world = screened_world()
+    film = Film.objects.get(entry=world.entry)
+    opener = reverse("releases:film_screener", kwargs=world.kwargs)
+    assert screening.queue_public_screeners(now=world.at(T2, -1)) == 0  # not public yet
+    with django_capture_on_commit_callbacks(execute=False):
+        assert screening.queue_public_screeners(now=world.at(T2, 1)) == 1
+    assert screening.queue_public_screeners(now=world.at(T2, 2)) == 0  # once
+    plain = Screener.objects.get(film=film, marked=False)
+    assert plain.state == "queued"
+    with time_machine.travel(world.at(T2, 3), tick=False):
+        anonymous = world.client("anonymous")
+        before = open_session(anonymous, opener)  # the plain one is not made yet: variant A of the marked one
+        assert served_key(anonymous.get(f"{before}360/0.ts")["Location"]).rsplit("/", 2)[1] == "a"
+        Screener.objects.filter(pk=plain.pk).delete()
+        made = stored_screener(film, marked=False)
+        after = open_session(anonymous, opener)
+        keys = [served_key(anonymous.get(f"{after}360/{i}.ts")["Location"]) for i in range(3)]
+        assert keys == [made.segment_key(360, "plain", i) for i in range(3)]
+        assert ViewingSession.objects.get(kind="public", screener=made).marked is False
+        # a session keeps the ladder it started with
+        assert served_key(anonymous.get(f"{before}360/1.ts")["Location"]).rsplit("/", 2)[1] == "a"
+        team = world.client("own_team")  # the film panel: a team session, marked whatever the public sees
+        marked = open_session(team, reverse("media_pipeline:film_screener", kwargs=world.kwargs))
+        assert served_key(team.get(f"{marked}360/0.ts")["Location"]).rsplit("/", 2)[1] in ("a", "b")
