@@ -106,7 +106,7 @@ def test_anonymous_visitor_sees_the_award_then_after_the_step_the_film_plays(liv
         assert not page.locator("#release-player").is_visible()  # behind the warnings until the visitor chooses
         page.click("text=I have read the warnings: show the film")
         player = page.locator("#release-player")
-        assert player.is_visible()
+        player.wait_for(state="visible")  # the warnings' <details> opens on the click; is_visible() alone races it
         page.evaluate("() => { const v = document.getElementById('release-player'); v.muted = true; v.play(); }")
         page.wait_for_function("() => document.getElementById('release-player').readyState >= 2", timeout=30_000)
         page.wait_for_function("() => document.getElementById('release-player').currentTime > 1", timeout=30_000)

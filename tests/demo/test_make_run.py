@@ -107,16 +107,15 @@ def test_make_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         while len(processes := _descendants(server.pid)) < 5:  # web, beat, the worker and its two pool processes
             assert time.monotonic() < deadline, f"only {len(processes)} processes after 60 s"
             time.sleep(0.5)
-        started = time.monotonic()
         server.send_signal(signal.SIGINT)  # what Ctrl-C sends to the foreground process
         output, _ = server.communicate(timeout=30)
-        stopped_in = time.monotonic() - started
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
     assert server.returncode == 0
-    assert stopped_in < 16
     assert output.rstrip().endswith("Stopped.")
+    # Every process stopped on its own before run_all's 15-second deadline (one it had to kill would be named here);
+    # no wall-clock bound beyond that: on a loaded machine the seconds around the deadline are the load's.
     assert "did not stop" not in output and "ERROR" not in output
     assert f"Palmarès is serving at http://127.0.0.1:{port}/ (Ctrl-C stops everything)" in output
     assert [pid for pid in processes if Path(f"/proc/{pid}").exists()] == []
