@@ -84,10 +84,10 @@ def trace(source, *, screener_list=None) -> Trace:
     best = Trace("not_found")
     for screener in candidates:
         reference = screeners.load_reference(screener)
-        if watermark.align(reference, copy).matched < MATCHED:
-            continue
         name = screeners.mark_name(screener.film)
         reading = watermark.read_marks(secret=secret, film=name, reference=reference, copy=copy)
+        if reading.matched < MATCHED:  # the copy does not show this film
+            continue
         sessions = list(ViewingSession.objects.filter(film=screener.film, marked=True).values_list("pk", flat=True))
         codebook = accusation.Codebook(
             secret=secret, film=name, sessions=sessions, segments=len(screener.rungs[0]["segments"])
@@ -137,6 +137,21 @@ def _enqueue(trace: LeakTrace) -> None:
         logger.warning("Could not enqueue the trace %s", trace.public_id)
 
 
+def audit(found: Trace, *, contest, source: str, **data) -> None:
+    """AuditEvent `leak_traced`: the verdict, the session named or the suspects, and where the trace was asked."""
+    record_event(
+        verb="leak_traced",
+        actor=None,
+        contest=contest,
+        entry=found.film.entry if found.film else None,
+        verdict=found.verdict,
+        session=found.session.pk if found.session else None,
+        suspects=[suspect.pk for suspect in found.suspects],
+        source=source,
+        **data,
+    )
+
+
 def run_trace(trace_id: int) -> str | None:
     """Trace one uploaded copy among the marked screeners of its contest, keep the verdict and delete the copy.
     AuditEvent `leak_traced`. Returns the new state, or None when another worker has it."""
@@ -155,17 +170,7 @@ def run_trace(trace_id: int) -> str | None:
         job.state, job.failure = LeakTrace.State.FAILED, gettext("This file is not a video that can be read.")
     else:
         job.state, job.verdict, job.result = LeakTrace.State.DONE, found.verdict, found.as_dict()
-        record_event(
-            verb="leak_traced",
-            actor=None,
-            contest=job.contest,
-            entry=found.film.entry if found.film else None,
-            verdict=found.verdict,
-            session=found.session.pk if found.session else None,
-            suspects=[suspect.pk for suspect in found.suspects],
-            source="page",
-            trace=str(job.public_id),
-        )
+        audit(found, contest=job.contest, source="page", trace=str(job.public_id))
     finally:
         storage.delete_now([job.key])
     job.finished_at = timezone.now()

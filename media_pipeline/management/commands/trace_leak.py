@@ -9,7 +9,6 @@ import sys
 import av
 from django.core.management.base import BaseCommand, CommandParser
 
-from contest.services import record_event
 from media_pipeline import tracing
 
 
@@ -31,16 +30,7 @@ class Command(BaseCommand):
             self.stderr.write(f"trace_leak: not a video that can be read: {path} ({error})")
             sys.exit(2)
         if found.film is not None:
-            record_event(
-                verb="leak_traced",
-                actor=None,
-                contest=found.film.entry.contest,
-                entry=found.film.entry,
-                verdict=found.verdict,
-                session=found.session.pk if found.session else None,
-                suspects=[suspect.pk for suspect in found.suspects],
-                source="command",
-            )
+            tracing.audit(found, contest=found.film.entry.contest, source="command")
         if options["json"]:
             self.stdout.write(json.dumps(found.as_dict(), ensure_ascii=False))
         else:
