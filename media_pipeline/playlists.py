@@ -1,6 +1,7 @@
 """HLS playlists (RFC 8216) as text, written by the app for each viewing session: the master playlist names the rungs
-of the ladder, the sound and the subtitles; a media playlist lists one rendition's segments. Every address comes
-from the caller, so that each is the session's own, short-lived one."""
+of the ladder and the sound; a media playlist lists one rendition's segments. Every address comes from the caller,
+so that each is the session's own, short-lived one. The subtitles are not listed: they stay the player's own
+<track> (the same WebVTT whatever plays the film), which hls.js would otherwise show twice."""
 
 import math
 from collections.abc import Callable, Sequence
@@ -28,15 +29,8 @@ def _quoted(value: str) -> str:
     return f'"{value}"'
 
 
-def master_playlist(
-    variants: Sequence[Variant],
-    *,
-    audio_url: str | None = None,
-    subtitles_url: str | None = None,
-    subtitles_language: str = "",
-    subtitles_name: str = "",
-) -> str:
-    """The master playlist: the rungs from the best down, the sound as one group, the subtitles as another."""
+def master_playlist(variants: Sequence[Variant], *, audio_url: str | None = None) -> str:
+    """The master playlist: the rungs from the best down, the sound as their group."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-INDEPENDENT-SEGMENTS"]
     groups = ""
     if audio_url:
@@ -44,13 +38,6 @@ def master_playlist(
             f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,URI={_quoted(audio_url)}'
         )
         groups += ',AUDIO="audio"'
-    if subtitles_url:
-        language = f",LANGUAGE={_quoted(subtitles_language)}" if subtitles_language else ""
-        lines.append(
-            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subtitles",NAME={_quoted(subtitles_name or "subtitles")}'
-            f"{language},DEFAULT=NO,AUTOSELECT=YES,URI={_quoted(subtitles_url)}"
-        )
-        groups += ',SUBTITLES="subtitles"'
     for variant in sorted(variants, key=lambda v: -v.height * v.width):
         codecs = variant.codec + (f",{AUDIO_CODEC}" if audio_url else "")
         extra = AUDIO_BANDWIDTH if audio_url else 0
@@ -78,8 +65,3 @@ def media_playlist(durations: Sequence[float], segment_url: Callable[[int], str]
         lines += [f"#EXTINF:{duration:.6f},", segment_url(index)]
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
-
-
-def subtitles_playlist(duration_s: float, url: str) -> str:
-    """The subtitles as one WebVTT segment the length of the film."""
-    return media_playlist([duration_s], lambda _: url)
