@@ -258,7 +258,17 @@ def _best_lag(reference: np.ndarray, copy: np.ndarray) -> int:
     error = ref_energy[end] - ref_energy[start] + copy_energy[copy_end] - copy_energy[copy_start] - 2 * products
     least = max(len(copy) // 4, 2 * _FEATURE_RATE)  # an overlap shorter than this proves nothing
     error = np.where(overlap >= min(least, len(copy)), error / np.maximum(overlap, 1), np.inf)
-    return int(lags[int(np.argmin(error))])
+    best = int(np.argmin(error))
+    # A copy is most often the film or a part of it, which lies whole within the film at the right shift. Where the
+    # film repeats itself (a loop, a pattern: the samples' test picture), a shift where only part of the copy
+    # overlaps may fit as well, by chance a little better: prefer the shifts that hold the whole copy (or the whole
+    # film, for a copy that adds to it) unless none fits nearly as well.
+    whole = overlap >= min(len(copy), len(reference)) - 2 * _FEATURE_RATE  # within 2 s
+    if whole.any():
+        best_whole = int(np.argmin(np.where(whole, error, np.inf)))
+        if error[best_whole] <= 2 * error[best] + 1e-9:
+            best = best_whole
+    return int(lags[best])
 
 
 def align(reference: Reference, copy: Copy) -> Alignment:
