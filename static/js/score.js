@@ -21,17 +21,39 @@
   // Watched share: the furthest position reached, reported every 5 seconds of progress and when playing stops.
   var furthest = video ? parseFloat(video.getAttribute("data-watched-seconds")) || 0 : 0;
   var reported = furthest;
-  var started = false;
+  // The server counts no more than the real time since the player's first report: report once as playing starts,
+  // and send progress only once that report was received, else its clock would start at the first progress report
+  // (a lost start report, a connection dropped, would cost the juror everything played before it).
+  var started = null;
+  var startedAt = reported;
+  function start() {
+    if (!started) {
+      started = post(video.getAttribute("data-watched-url"), { position: startedAt }, false)
+        .then(function (response) { if (!response.ok) throw new Error(response.status); })
+        .catch(function (error) {
+          started = null;
+          // While the film plays, try again a second later: the clock starts when the server hears of it.
+          if (!video.paused) window.setTimeout(function () { start().catch(function () {}); }, 1000);
+          throw error;
+        });
+    }
+    return started;
+  }
   function report(keepalive) {
     if (!video || !video.duration || !isFinite(video.duration) || furthest <= reported) return;
-    reported = furthest;
-    post(video.getAttribute("data-watched-url"), { position: furthest, duration: video.duration }, keepalive)
+    var position = furthest;
+    reported = position;
+    var send = function () {
+      return post(video.getAttribute("data-watched-url"), { position: position, duration: video.duration }, keepalive);
+    };
+    // Leaving the page cannot wait for the start report: that last report goes at once.
+    (keepalive ? send() : start().then(send))
       .then(function (response) { return response.json(); })
       .then(function (data) {
         var status = document.getElementById("watched-status");
         if (status && data.ok) status.textContent = data.message;
       })
-      .catch(function () { reported = 0; });
+      .catch(function () { reported = Math.min(reported, startedAt); });
   }
   if (video) {
     video.addEventListener("timeupdate", function () {
@@ -39,12 +61,7 @@
       if (!video.seeking && video.currentTime > furthest && video.currentTime - furthest < 2) furthest = video.currentTime;
       if (furthest - reported >= 5) report(false);
     });
-    // The server counts no more than the real time since the player's first report: report once as playing starts.
-    video.addEventListener("play", function () {
-      if (started) return;
-      started = true;
-      post(video.getAttribute("data-watched-url"), { position: reported }, false).catch(function () { started = false; });
-    });
+    video.addEventListener("play", function () { start().catch(function () {}); });
     video.addEventListener("pause", function () { report(false); });
     video.addEventListener("ended", function () { furthest = video.duration; report(false); });
     document.addEventListener("visibilitychange", function () { if (document.hidden) report(true); });
