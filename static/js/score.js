@@ -26,16 +26,16 @@
   // (a lost start report, a connection dropped, would cost the juror everything played before it).
   var started = null;
   var startedAt = reported;
+  var retries = 0;
   function start() {
     if (!started) {
-      started = post(video.getAttribute("data-watched-url"), { position: startedAt }, false)
-        .then(function (response) { if (!response.ok) throw new Error(response.status); })
-        .catch(function (error) {
-          started = null;
-          // While the film plays, try again a second later: the clock starts when the server hears of it.
-          if (!video.paused) window.setTimeout(function () { start().catch(function () {}); }, 1000);
-          throw error;
-        });
+      // Any answer means the server heard it (one that refuses it refuses the progress too); a request that never
+      // arrived is sent again a second later while the film plays, ten times at most: the clock starts when it does.
+      started = post(video.getAttribute("data-watched-url"), { position: startedAt }, false).catch(function (error) {
+        started = null;
+        if (!video.paused && retries++ < 10) window.setTimeout(function () { start().catch(function () {}); }, 1000);
+        throw error;
+      });
     }
     return started;
   }
