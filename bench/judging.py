@@ -15,21 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+from bench.lib.postgres import SERVER, admin_sql  # noqa: E402 (after the path)
+
 DATABASE = os.environ.get("BENCH_DATABASE", "palmares_bench_judging")
 os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import psycopg  # noqa: E402
-
 ENTRIES, JURORS, K, CRITERIA, CONFLICT_RATE = 2000, 60, 5, 8, 0.05
 TARGETS = {"assign_s": 2.0, "results_page_s": 0.5, "scores_csv_s": 2.0}
-
-
-def admin_sql(statement: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def timed(action, runs: int = 1) -> tuple[float, object]:

@@ -2,8 +2,9 @@
 1080p, 25 frames/s, with sound). The film's bytes go into a multipart upload in local storage; the clock starts
 when the upload is completed and stops when the assigned juror's browser could play the marked screener: the blind
 page's HLS source answers with the master playlist, a rung's playlist and a segment's address. The pipeline's tasks
-run in this process one after the other, as the worker runs them, each with its own figure: checks, the transcode (MP4 proxy, light rendition, posters), the marked screener (every rung, variants
-A and B). Also the storage per minute of film of each. Creates its own database (BENCH_DATABASE, default
+run in this process one after the other, as the worker runs them, each with its own figure: checks, the transcode
+(MP4 proxy, light rendition, posters), the marked screener (every rung, variants A and B). Also the storage per
+minute of film of each. Creates its own database (BENCH_DATABASE, default
 palmares_bench_screener) on BENCH_POSTGRES_URL's server and drops it afterwards. Last line: one JSON object.
 
     .venv/bin/python bench/screener.py [--minutes 10] [--lines 1080]
@@ -21,7 +22,8 @@ from urllib.parse import urljoin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+from bench.lib.postgres import SERVER, admin_sql  # noqa: E402 (after the path)
+
 DATABASE = os.environ.get("BENCH_DATABASE", "palmares_bench_screener")
 WORK = Path(tempfile.mkdtemp(prefix="bench-screener-"))
 os.environ.update(
@@ -35,18 +37,11 @@ os.environ.pop("S3_BUCKET", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import psycopg  # noqa: E402
-
 MIB = 1024 * 1024
 # Upload to a juror-playable marked screener within 2.5 times the film's duration on this 2-core machine: a
 # 10-minute film uploaded at the deadline reaches the jury marked within 25 minutes (its MP4 proxy, made first,
 # plays meanwhile).
 TARGET_REALTIME_FACTOR = 2.5
-
-
-def admin_sql(statement: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def world():

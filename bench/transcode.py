@@ -78,11 +78,12 @@ def ffmpeg_ladder_command(source: Path, folder: Path, *, variants: int) -> list[
     return command + hls(folder / "audio", ladder.SEGMENT_S)
 
 
-def child_cpu(command: list[str]) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def run_child(command: list[str]) -> tuple[float, float]:
+    """Run `command`; its wall-clock and CPU seconds (all its threads)."""
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def segment_count(folder: Path) -> int:
@@ -101,7 +102,7 @@ def ladder_figures(source: Path, folder: Path) -> dict:
             cpu = time.process_time()
             made = ladder.make_ladder(source, folder / "ladder", secret=secret, film="film-bench")
             pyav_cpu.append(time.process_time() - cpu)
-            cli_cpu.append(child_cpu(ffmpeg_ladder_command(source, folder / "cli-ladder", variants=variants)))
+            cli_cpu.append(run_child(ffmpeg_ladder_command(source, folder / "cli-ladder", variants=variants))[1])
         figures[name] = {
             "rungs": [rung.lines for rung in made.rungs],
             "segments": segment_count(folder / "ladder"),
@@ -136,12 +137,9 @@ def main() -> None:
             result = make_proxy(source, folder / "proxy.mp4", max_lines=1080)
             pyav_times.append(time.perf_counter() - started)
             pyav_cpu.append(time.process_time() - cpu)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            subprocess.run(ffmpeg_command(source, folder / "cli.mp4"), check=True, capture_output=True)
-            cli_times.append(time.perf_counter() - started)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cli_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            wall, cpu = run_child(ffmpeg_command(source, folder / "cli.mp4"))
+            cli_times.append(wall)
+            cli_cpu.append(cpu)
         started = time.perf_counter()
         make_proxy(
             source, folder / "full.mp4", max_lines=1080, light_path=folder / "light.mp4", poster_dir=folder / "posters"

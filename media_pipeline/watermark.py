@@ -152,9 +152,7 @@ def signature(frame: av.VideoFrame) -> np.ndarray:
     frame and what a copy is compared on."""
     if frame.format.name not in _EIGHT_BIT_LUMA:
         frame = frame.reformat(format="yuv420p")
-    plane = frame.planes[0]
-    luma = np.frombuffer(plane, np.uint8).reshape(frame.height, plane.line_size)[:, : frame.width]
-    return luma_blocks(luma)
+    return luma_blocks(_plane(frame, 0, frame.height, frame.width))
 
 
 @lru_cache(maxsize=4096)
