@@ -19,6 +19,7 @@ from .reviews import (
     record_watching,
     save_draft,
     save_review,
+    watching_clock,
 )
 from .rounds import ROUND_FIELDS, add_criterion, create_round, update_round
 
@@ -37,6 +38,7 @@ __all__ = [
     "declare_conflict",
     "record_award",
     "record_watching",
+    "watching_clock",
     "remove_assignment",
     "remove_award",
     "remove_round_juror",

@@ -2,9 +2,10 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -227,22 +228,55 @@ def save_review(
     return review
 
 
+def watching_clock(assignment: Assignment, now: datetime | None = None) -> str:
+    """The token the entry page gives its player: when the server served the page, signed for this assignment. The
+    player sends it back with each report (record_watching): no clock can start before it."""
+    return signing.dumps(int((now or timezone.now()).timestamp() * 1000), salt=f"judging.watching:{assignment.pk}")
+
+
+def _served_at(assignment: Assignment, clock: str | None) -> datetime | None:
+    try:
+        milliseconds = signing.loads(clock, salt=f"judging.watching:{assignment.pk}") if clock else None
+    except signing.BadSignature:
+        return None  # another assignment's, a key rotated since the page was served: the report's arrival counts
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC) if isinstance(milliseconds, int) else None
+
+
 @transaction.atomic
-def record_watching(*, assignment: Assignment, by: User, position_s: float, now: datetime | None = None) -> Review:
+def record_watching(
+    *,
+    assignment: Assignment,
+    by: User,
+    position_s: float,
+    clock: str | None = None,
+    playing_for_s: float | None = None,
+    now: datetime | None = None,
+) -> Review:
     """Remember the furthest point the juror's player reached, as the server can vouch for it: clamped to the film's
-    known duration (`selectors.known_duration`, never the player's), to the wall-clock seconds since the player's first
-    report, so that playing cannot be claimed faster than real time, and, when the film plays from its screener, to
-    the seconds of it the server delivered to the juror's sessions of this assignment. Never decreases. Writes Review (no
-    AuditEvent: playing is not a decision). Raises JudgingError("not_yours" | "round_closed" | "bad_position")."""
+    known duration (`selectors.known_duration`, never the player's), to the wall-clock seconds since playing started,
+    so that playing cannot be claimed faster than real time, and, when the film plays from its screener, to the
+    seconds of it the server delivered to the juror's sessions of this assignment. Never decreases.
+
+    Playing started at the first report's arrival, or earlier by the `playing_for_s` the player counted since its
+    first play, but never before the page was served (`clock`, from watching_clock): a report that waited behind the
+    film's download on a slow connection, or that was lost, costs the juror nothing, and no claim reaches before the
+    juror had the page. Writes Review (no AuditEvent: playing is not a decision).
+    Raises JudgingError("not_yours" | "round_closed" | "bad_position")."""
     now = now or timezone.now()
     if assignment.juror_id != by.pk:
         raise JudgingError("not_yours", _("This is not your assignment."))
     _check_round_open(assignment.round, now)
     if not (math.isfinite(position_s) and position_s >= 0):
         raise JudgingError("bad_position", _("The player sent an impossible position."))
+    if playing_for_s is not None and not (math.isfinite(playing_for_s) and playing_for_s >= 0):
+        raise JudgingError("bad_position", _("The player sent an impossible position."))
+    started = now
+    served_at = _served_at(assignment, clock)
+    if served_at is not None and playing_for_s:
+        started = min(now, max(served_at, now - timedelta(seconds=playing_for_s)))
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-    if review.watching_started_at is None:
-        review.watching_started_at = now
+    if review.watching_started_at is None or started < review.watching_started_at:
+        review.watching_started_at = started
     elapsed = max(0.0, (now - review.watching_started_at).total_seconds())
     duration = selectors.known_duration(assignment.entry)
     reached = min(position_s, elapsed, duration if duration is not None else position_s)

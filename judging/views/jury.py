@@ -104,6 +104,7 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
         "show_identity": permissions.show_identity(contest),
         "peers": selectors.peer_reviews(assignment=assignment),
         "is_open": round.is_open(),
+        "watching_clock": services.watching_clock(assignment),
         "required_share": services.WATCHED_SHARE_REQUIRED,
         "error": error,
         "ask_confirmation": ask_confirmation,
@@ -208,12 +209,15 @@ def jury_autosave(request, contest_slug, round_id, code):
 @login_required
 @require_POST
 def jury_watched(request, contest_slug, round_id, code):
-    """The player reports the furthest position reached: {"position": seconds}. A "duration" it sends is ignored:
-    the share is computed from the film's known duration (services.record_watching)."""
+    """The player reports the furthest position reached: {"position": seconds, "clock": the page's watching clock,
+    "playing_for": seconds since it first played}. A "duration" it sends is ignored: the share is computed from the
+    film's known duration (services.record_watching)."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
     try:
-        body = read_json_object(request, {"position": float, "duration": float})  # duration: shape only, never trusted
+        body = read_json_object(
+            request, {"position": float, "duration": float, "clock": str, "playing_for": float}
+        )  # duration: shape only, never trusted
     except MalformedBody as error:
         return error.response()
     if "position" not in body:
@@ -221,7 +225,13 @@ def jury_watched(request, contest_slug, round_id, code):
             {"ok": False, "error": "bad_request", "message": str(_('Send JSON {"position": seconds}.'))}, status=400
         )
     try:
-        review = services.record_watching(assignment=assignment, by=request.user, position_s=body["position"])
+        review = services.record_watching(
+            assignment=assignment,
+            by=request.user,
+            position_s=body["position"],
+            clock=body.get("clock"),
+            playing_for_s=body.get("playing_for"),
+        )
     except services.JudgingError as error:
         return JsonResponse({"ok": False, "error": error.code, "message": str(error.message)}, status=400)
     return JsonResponse(

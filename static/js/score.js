@@ -21,39 +21,42 @@
   // Watched share: the furthest position reached, reported every 5 seconds of progress and when playing stops.
   var furthest = video ? parseFloat(video.getAttribute("data-watched-seconds")) || 0 : 0;
   var reported = furthest;
-  // The server counts no more than the real time since the player's first report: report once as playing starts,
-  // and send progress only once that report was received, else its clock would start at the first progress report
-  // (a lost start report, a connection dropped, would cost the juror everything played before it).
-  var started = null;
-  var startedAt = reported;
-  var retries = 0;
-  function start() {
-    if (!started) {
-      // Any answer means the server heard it (one that refuses it refuses the progress too); a request that never
-      // arrived is sent again a second later while the film plays, ten times at most: the clock starts when it does.
-      started = post(video.getAttribute("data-watched-url"), { position: startedAt }, false).catch(function (error) {
-        started = null;
-        if (!video.paused && retries++ < 10) window.setTimeout(function () { start().catch(function () {}); }, 1000);
-        throw error;
-      });
-    }
-    return started;
-  }
+  // The server counts no more than the real time since playing started, never before it served the page (its
+  // signed clock): each report says how long ago the film first played here, so a report held up behind the film's
+  // download, or lost, costs the juror nothing. One that never arrived is sent again a second later, ten times at
+  // most; any answer, even a refusal, means the server heard it.
+  var firstPlayed = null;
+  var failures = 0;
+  var retry = null;
   function report(keepalive) {
     if (!video || !video.duration || !isFinite(video.duration) || furthest <= reported) return;
     var position = furthest;
+    var previous = reported;
     reported = position;
-    var send = function () {
-      return post(video.getAttribute("data-watched-url"), { position: position, duration: video.duration }, keepalive);
-    };
-    // Leaving the page cannot wait for the start report: that last report goes at once.
-    (keepalive ? send() : start().then(send))
-      .then(function (response) { return response.json(); })
+    post(
+      video.getAttribute("data-watched-url"),
+      {
+        position: position,
+        duration: video.duration,
+        clock: video.getAttribute("data-watching-clock"),
+        playing_for: firstPlayed === null ? 0 : (performance.now() - firstPlayed) / 1000,
+      },
+      keepalive
+    )
+      .then(function (response) {
+        failures = 0;
+        return response.json();
+      })
       .then(function (data) {
         var status = document.getElementById("watched-status");
         if (status && data.ok) status.textContent = data.message;
       })
-      .catch(function () { reported = Math.min(reported, startedAt); });
+      .catch(function () {
+        reported = Math.min(reported, previous);
+        if (!keepalive && !retry && failures++ < 10) {
+          retry = window.setTimeout(function () { retry = null; report(false); }, 1000);
+        }
+      });
   }
   if (video) {
     video.addEventListener("timeupdate", function () {
@@ -61,7 +64,7 @@
       if (!video.seeking && video.currentTime > furthest && video.currentTime - furthest < 2) furthest = video.currentTime;
       if (furthest - reported >= 5) report(false);
     });
-    video.addEventListener("play", function () { start().catch(function () {}); });
+    video.addEventListener("play", function () { if (firstPlayed === null) firstPlayed = performance.now(); });
     video.addEventListener("pause", function () { report(false); });
     video.addEventListener("ended", function () { furthest = video.duration; report(false); });
     document.addEventListener("visibilitychange", function () { if (document.hidden) report(true); });
