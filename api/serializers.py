@@ -176,6 +176,27 @@ class JurorResultSerializer(serializers.Serializer):
     leaning = serializers.ChoiceField(choices=["lenient", "severe", "typical", ""])
 
 
+class MethodRanksSerializer(serializers.Serializer):
+    z_scores = serializers.IntegerField(help_text="the official ranking's")
+    mean = serializers.IntegerField(help_text="by the weighted mean of the totals")
+    median = serializers.IntegerField()
+    trimmed_mean = serializers.IntegerField(help_text="the highest and lowest totals left out from three reviews on")
+
+
+class RankWithoutSerializer(serializers.Serializer):
+    juror = PersonSerializer(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True, help_text="null: no review of the entry is left")
+
+
+class RobustnessSerializer(serializers.Serializer):
+    entry = EntryRefSerializer()
+    rank = serializers.IntegerField()
+    ranks = MethodRanksSerializer()
+    agreeing_methods = serializers.IntegerField(help_text="how many of the four methods give it the same rank")
+    without = RankWithoutSerializer(many=True, help_text="its rank with each juror's reviews left out")
+    summary = serializers.CharField(help_text="the results page's sentence, in the request's language")
+
+
 class ResultsSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     review_count = serializers.IntegerField()
@@ -183,6 +204,7 @@ class ResultsSerializer(serializers.Serializer):
     overall_sd = serializers.FloatField(allow_null=True)
     entries = EntryResultSerializer(many=True)
     jurors = JurorResultSerializer(many=True)
+    robustness = RobustnessSerializer(many=True, help_text="whether the order of the top entries holds")
 
 
 class AwardSerializer(serializers.ModelSerializer):

@@ -225,6 +225,7 @@ class RoundResults(OrganiserView):
         round = _round(self, contest_slug, round_id)
         results = judging_selectors.round_results(round=round, viewer=request.user)
         shortlisted = results["shortlisted"]
+        jurors = {row["result"].juror_id: row["user"] for row in results["jurors"]}
         data = {
             "round": round.pk,
             "review_count": results["review_count"],
@@ -251,6 +252,20 @@ class RoundResults(OrganiserView):
                     "leaning": row["result"].leaning,
                 }
                 for row in results["jurors"]
+            ],
+            "robustness": [
+                {
+                    "entry": _entry_ref(told["entry"]),
+                    "rank": told["item"].rank,
+                    "ranks": told["item"].ranks,
+                    "agreeing_methods": told["item"].agreeing_methods,
+                    "without": [
+                        {"juror": _person(jurors.get(juror)), "rank": rank}
+                        for juror, rank in sorted(told["item"].without.items())
+                    ],
+                    "summary": told["text"],
+                }
+                for told in results["robustness"]
             ],
         }
         return Response(s.ResultsSerializer(data).data)

@@ -13,6 +13,7 @@ from contest.models import Contest
 
 from . import selectors
 from .models import Assignment, Award, Criterion, Round, Score
+from .robustness import ordinal
 
 
 def _number(value) -> str:
@@ -110,6 +111,12 @@ def ranking_rows(*, round: Round, viewer=None) -> Iterable[list]:
         "tie",
         "strong_disagreement",
         "shortlisted",
+        "rank_by_mean",
+        "rank_by_median",
+        "rank_by_trimmed_mean",
+        "best_rank_without_one_juror",
+        "worst_rank_without_one_juror",
+        "does_the_order_hold",
     ]
     results = selectors.round_results(round=round, viewer=viewer)
     for row in results["rows"]:
@@ -128,7 +135,19 @@ def ranking_rows(*, round: Round, viewer=None) -> Iterable[list]:
             int(result.tied),
             int(result.disagreement),
             int(row["entry"]["pk"] in results["shortlisted"]),
+            *_robustness_cells(row["robustness"]),
         ]
+
+
+def _robustness_cells(told: dict | None) -> list:
+    """For a top entry: its ranks by the other methods, its best and worst ranks when one juror is left out (the
+    word "unranked" when leaving one out leaves it no review), and the sentence; blank for the others."""
+    if told is None:
+        return ["", "", "", "", "", ""]
+    item = told["item"]
+    ranks = [rank for rank in item.without.values() if rank is not None] or [item.rank]
+    worst = ordinal(None) if None in item.without.values() else max(ranks)
+    return [item.ranks["mean"], item.ranks["median"], item.ranks["trimmed_mean"], min(ranks), worst, told["text"]]
 
 
 def award_rows(*, contest: Contest) -> Iterable[list]:

@@ -25,6 +25,7 @@ from .models import (
     score_input_value,
 )
 from .results import Results, ReviewTotal, compute_results, weighted_total
+from .robustness import ranking_robustness, robustness_text
 
 # Rounds and entries
 
@@ -346,6 +347,10 @@ def entries_hidden_from(*, round: Round, viewer) -> set[int]:
     return {entry for _, entry in pairs}
 
 
+# The results page, its export and the API say for this many top entries whether their order holds.
+ROBUSTNESS_TOP = 3
+
+
 def round_results(*, round: Round, viewer=None) -> dict:
     """Everything the results page and the ranking export show. A fixed number of queries whatever the size.
     When the viewer is also a juror with conflicts, the entries they are in conflict with are left out."""
@@ -368,8 +373,22 @@ def round_results(*, round: Round, viewer=None) -> dict:
         histogram.setdefault(criterion, {})[value] = count
     criteria = list(round.criteria.all())
     shortlisted = set(Shortlist.objects.filter(round=round).values_list("entry_id", flat=True))
+    juror_names = {pk: str(user) for pk, user in names.items()}
+    missing = {review.juror_id for review in reviews} - juror_names.keys()  # a juror since taken off the round
+    juror_names |= {user.pk: str(user) for user in User.objects.filter(pk__in=missing)} if missing else {}
+    robustness = {
+        item.entry_id: {
+            "item": item,
+            "text": robustness_text(item, title=by_pk[item.entry_id]["title"], jurors=juror_names),
+        }
+        for item in ranking_robustness(results=results, reviews=reviews, top=ROBUSTNESS_TOP)
+    }
     return {
-        "rows": [{"entry": by_pk[result.entry_id], "result": result} for result in results.entries],
+        "rows": [
+            {"entry": by_pk[result.entry_id], "result": result, "robustness": robustness.get(result.entry_id)}
+            for result in results.entries
+        ],
+        "robustness": [{"entry": by_pk[pk], **told} for pk, told in robustness.items()],
         "jurors": [{"user": names.get(juror.juror_id), "result": juror} for juror in results.jurors],
         "overall_mean": results.overall_mean,
         "overall_sd": results.overall_sd,

@@ -54,6 +54,29 @@ def test_results_are_the_results_page_figures(world):
         ("juror@example.org", 2, 62.5),
         ("juror2@example.org", 2, 62.5),
     ]
+    assert [
+        (row["entry"]["title"], row["rank"], row["ranks"], row["agreeing_methods"], row["summary"])
+        for row in data["robustness"]
+    ] == [
+        (
+            "Sans voix",
+            1,
+            {"z_scores": 1, "mean": 1, "median": 1, "trimmed_mean": 1},
+            4,
+            "Sans voix is first by 4 methods of 4 and whichever juror is left out.",
+        ),
+        (
+            "Le silence",
+            2,
+            {"z_scores": 2, "mean": 2, "median": 2, "trimmed_mean": 2},
+            4,
+            "Le silence is second by 4 methods of 4 and whichever juror is left out.",
+        ),
+    ]
+    assert [(item["juror"]["email"], item["rank"]) for item in data["robustness"][1]["without"]] == [
+        ("juror@example.org", 2),
+        ("juror2@example.org", 2),
+    ]
 
 
 def test_scores_include_drafts_with_totals_only_when_complete(world):

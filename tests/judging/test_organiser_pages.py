@@ -143,6 +143,30 @@ def test_ranking_rows_show_exact_figures_in_the_readers_language(small_round):
     assert "<td>0,00</td><td>48,3</td><td>48,3</td><td>41,7</td>\n<td>7–90</td>" in html
 
 
+def test_results_page_says_whether_the_order_holds_in_the_readers_language(small_round):
+    """By hand: z-scores rank Sans voix, Le silence, the third; the means (45, 48.3, 60) the other way round. Without
+    Severe, Le silence's only other review makes it tied first; without Lenient, the third is tied second."""
+    round, _, _ = small_round
+    client, _ = organiser_client(round.contest)
+    html = client.get(results_url(round)).content.decode()
+    section = html[html.index('<section class="card" id="robustness"') : html.index('<table id="ranking">')]
+    assert "<li>Le silence is second by 4 methods of 4; without Severe, first.</li>" in section
+    client.cookies["django_language"] = "fr"
+    html = client.get(results_url(round)).content.decode()
+    section = html[html.index('<section class="card" id="robustness"') : html.index('<table id="ranking">')]
+    # French punctuation has its no-break space (the site's typography filter).
+    assert "Le classement tient-il\xa0?" in section
+    assert (
+        "<li>Sans voix est premier selon 1 méthode sur 4 (moyenne pondérée\xa0: troisième\xa0; médiane\xa0: troisième\xa0; "
+        "moyenne tronquée\xa0: troisième), quel que soit le juré retiré.</li>"
+    ) in section
+    assert "<li>Le silence est deuxième selon 4 méthodes sur 4\xa0; sans Severe, premier.</li>" in section
+    assert (
+        "<li>=cmd|&#x27; /C calc&#x27;!A0 est troisième selon 1 méthode sur 4 (moyenne pondérée\xa0: premier\xa0; "
+        "médiane\xa0: premier\xa0; moyenne tronquée\xa0: premier)\xa0; sans Lenient, deuxième.</li>"
+    ) in section
+
+
 def test_ranking_csv_is_exact(small_round):
     round, (first, second, third), _ = small_round
     client, _ = organiser_client(round.contest)
@@ -163,10 +187,27 @@ def test_ranking_csv_is_exact(small_round):
             "tie",
             "strong_disagreement",
             "shortlisted",
+            "rank_by_mean",
+            "rank_by_median",
+            "rank_by_trimmed_mean",
+            "best_rank_without_one_juror",
+            "worst_rank_without_one_juror",
+            "does_the_order_hold",
         ],
-        ["1", first.code, "Sans voix", "2", "1.0", "45.0", "45.0", "15.0", "30.0", "60.0", "0", "0", "0"],
-        ["2", second.code, "Le silence", "2", "0.0", "48.33", "48.33", "41.67", "6.67", "90.0", "0", "1", "0"],
-        ["3", third.code, "'=cmd|' /C calc'!A0", "2", "-1.0", "60.0", "60.0", "20.0", "40.0", "80.0", "0", "1", "0"],
+        ["1", first.code, "Sans voix", "2", "1.0", "45.0", "45.0", "15.0", "30.0", "60.0", "0", "0", "0"]
+        + ["3", "3", "3", "1", "1"]
+        + [
+            "Sans voix is first by 1 method of 4 (weighted mean: third; median: third; trimmed mean: third), "
+            "whichever juror is left out."
+        ],
+        ["2", second.code, "Le silence", "2", "0.0", "48.33", "48.33", "41.67", "6.67", "90.0", "0", "1", "0"]
+        + ["2", "2", "2", "1", "2", "Le silence is second by 4 methods of 4; without Severe, first."],
+        ["3", third.code, "'=cmd|' /C calc'!A0", "2", "-1.0", "60.0", "60.0", "20.0", "40.0", "80.0", "0", "1", "0"]
+        + ["1", "1", "1", "2", "3"]
+        + [
+            "'=cmd|' /C calc'!A0 is third by 1 method of 4 (weighted mean: first; median: first; trimmed mean: first); "
+            "without Lenient, second."
+        ],
     ]
 
 
