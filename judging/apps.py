@@ -26,6 +26,7 @@ class JudgingConfig(AppConfig):
                 "round_created": _("round created"),
                 "round_updated": _("round changed"),
                 "criterion_added": _("criterion added"),
+                "criterion_anchors_changed": _("a criterion's anchors reworded"),
                 "round_juror_added": _("juror added to a round"),
                 "round_juror_removed": _("juror removed from a round"),
                 "assignment_run": _("jurors assigned"),

@@ -31,12 +31,38 @@ class CriterionForm(forms.Form):
     scale_min = forms.DecimalField(label=_("lowest score"), initial=1, decimal_places=2)
     scale_max = forms.DecimalField(label=_("highest score"), initial=5, decimal_places=2)
     step = forms.DecimalField(label=_("step"), min_value=Decimal("0.01"), initial=1, decimal_places=2)
-    anchors = MultiLineField(
-        label=_("anchors"),
-        help_text=_("One level per line, e.g. “1: does not convey the message”."),
+    anchors_fr = MultiLineField(
+        label=_("anchors (French)"),
+        help_text=_("What a score means, one level per line, e.g. “1: does not convey the message”."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    anchors_en = MultiLineField(
+        label=_("anchors (English)"),
+        help_text=_("The same levels in English, e.g. “1: does not convey the message”."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class CriterionAnchorsForm(forms.Form):
+    """Rewording a criterion's anchors, in both languages."""
+
+    anchors_fr = CriterionForm.base_fields["anchors_fr"]
+    anchors_en = CriterionForm.base_fields["anchors_en"]
+
+    @classmethod
+    def of(cls, criterion, **kwargs) -> "CriterionAnchorsForm":
+        """The form filled with the criterion's anchors as "level: description" lines."""
+        initial = {
+            f"anchors_{language}": "\n".join(
+                f"{level}: {texts[language]}"
+                for level, texts in criterion.anchors.items()
+                if isinstance(texts, dict) and texts.get(language)
+            )
+            for language in ("fr", "en")
+        }
+        return cls(initial=initial, prefix=f"anchors-{criterion.pk}", **kwargs)
 
 
 class ManualAssignmentForm(forms.Form):

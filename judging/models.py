@@ -2,7 +2,7 @@
 
 Rules live in services.py; these models hold data and the invariants the database can enforce."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -78,6 +78,17 @@ def format_score(value) -> str:
 def score_input_value(value) -> str:
     """A score as a number input's value: as many decimals as it needs, with a dot ("4", "13.5", never "4.00")."""
     return f"{Decimal(str(value)).normalize():f}"
+
+
+def score_level(value) -> str | None:
+    """The level a score stands at, as anchors are keyed ("4", "13.5"); None for no score or text that is none."""
+    if value is None or value == "":
+        return None
+    try:
+        level = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    return f"{level.normalize():f}" if level.is_finite() else None
 
 
 class Criterion(models.Model):

@@ -3,7 +3,7 @@
 from django.db.models import Count, F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts.models import User
 from contest.models import Contest, ContestRole, Entry, Prize, TeamMember
@@ -23,6 +23,7 @@ from .models import (
     Score,
     Shortlist,
     score_input_value,
+    score_level,
 )
 from .results import Results, ReviewTotal, compute_results, weighted_total
 from .robustness import ranking_robustness, robustness_text
@@ -399,8 +400,11 @@ def round_results(*, round: Round, viewer=None) -> dict:
 
 
 def entry_reviews(*, round: Round, entry: Entry) -> list[dict]:
-    """Every juror's review of one entry for organisers: scores per criterion, total, watched share, comments."""
+    """Every juror's review of one entry for organisers: scores per criterion with what each score's level means
+    (its anchor, in the reader's language, or None), total, watched share, comments."""
     criteria = list(round.criteria.all())
+    language = (get_language() or "fr")[:2]
+    anchors = {criterion.pk: dict(criterion.anchor_list(language)) for criterion in criteria}
     weights = {
         criterion.pk: (float(criterion.weight), float(criterion.scale_min), float(criterion.scale_max))
         for criterion in criteria
@@ -422,6 +426,10 @@ def entry_reviews(*, round: Round, entry: Entry) -> list[dict]:
                 "juror": assignment.juror,
                 "review": review,
                 "scores": [values.get(criterion.pk) for criterion in criteria],
+                "scored": [
+                    (values.get(criterion.pk), anchors[criterion.pk].get(score_level(values.get(criterion.pk))))
+                    for criterion in criteria
+                ],
                 "total": weighted_total({pk: float(value) for pk, value in values.items()}, weights)
                 if complete
                 else None,

@@ -28,6 +28,11 @@ urlpatterns = [
     path("organiser/judging/conflicts/declare/", organiser.declare_conflict, name="judging_declare_conflict"),
     path(ROUND, organiser.round_detail, name="judging_round"),
     path(ROUND + "criteria/add/", organiser.add_criterion, name="judging_round_add_criterion"),
+    path(
+        ROUND + "criteria/<int:criterion_id>/anchors/",
+        organiser.update_criterion_anchors,
+        name="judging_criterion_anchors",
+    ),
     path(ROUND + "update/", organiser.update_round, name="judging_round_update"),
     path(ROUND + "jurors/seat-all/", organiser.seat_all_jurors, name="judging_round_seat_all_jurors"),
     path(ROUND + "jurors/remove/", organiser.remove_round_juror, name="judging_round_remove_juror"),

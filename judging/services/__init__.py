@@ -21,7 +21,7 @@ from .reviews import (
     save_review,
     watching_clock,
 )
-from .rounds import ROUND_FIELDS, add_criterion, create_round, update_round
+from .rounds import ROUND_FIELDS, add_criterion, create_round, update_criterion_anchors, update_round
 
 __all__ = [
     "ROUND_FIELDS",
@@ -48,5 +48,6 @@ __all__ = [
     "set_content_opt_outs",
     "set_shortlist",
     "shortlist_top",
+    "update_criterion_anchors",
     "update_round",
 ]

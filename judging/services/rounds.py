@@ -54,20 +54,37 @@ def update_round(*, round: Round, by: User, **values) -> Round:
     return round
 
 
-def _parse_anchors(anchors) -> dict:
-    if isinstance(anchors, dict):
-        return anchors
-    result = {}
-    for line in (anchors or "").splitlines():
-        level, separator, text = line.partition(":")
-        if not separator or not text.strip():
+def _anchor_lines(text: str, *, low: Decimal, high: Decimal, step: Decimal) -> dict[str, str]:
+    """ "level: description" lines as {level: description}; a level must be a score of the scale."""
+    anchors = {}
+    for line in (text or "").splitlines():
+        level, separator, description = line.partition(":")
+        if not line.strip():
             continue
-        try:
-            key = f"{Decimal(level.strip()).normalize():f}"
-        except InvalidOperation:
+        if not separator or not description.strip():
             raise JudgingError("anchor_level", _("Write each anchor as “level: description”, e.g. “1: weak”."))
-        result[key] = {"fr": text.strip(), "en": ""}
-    return result
+        try:
+            value = Decimal(level.strip())
+        except InvalidOperation:
+            raise JudgingError(
+                "anchor_level", _("Write each anchor as “level: description”, e.g. “1: weak”.")
+            ) from None
+        if not value.is_finite() or not low <= value <= high or (value - low) % step:
+            raise JudgingError(
+                "anchor_off_scale",
+                _("“%(level)s” is not a score of this scale: an anchor describes one of its scores.")
+                % {"level": level.strip()},
+            )
+        anchors[f"{value.normalize():f}"] = description.strip()
+    return anchors
+
+
+def _anchors(*, anchors_fr: str, anchors_en: str, low: Decimal, high: Decimal, step: Decimal) -> dict:
+    """The French and English lines as the model keeps them: {level: {"fr": ..., "en": ...}}, in scale order."""
+    french = _anchor_lines(anchors_fr, low=low, high=high, step=step)
+    english = _anchor_lines(anchors_en, low=low, high=high, step=step)
+    levels = sorted(french.keys() | english.keys(), key=Decimal)
+    return {level: {"fr": french.get(level, ""), "en": english.get(level, "")} for level in levels}
 
 
 @transaction.atomic
@@ -83,9 +100,12 @@ def add_criterion(
     scale_min: Decimal = Decimal(1),
     scale_max: Decimal = Decimal(5),
     step: Decimal = Decimal(1),
-    anchors=None,
+    anchors: dict | None = None,
+    anchors_fr: str = "",
+    anchors_en: str = "",
 ) -> Criterion:
-    """Add a criterion to a round. Writes Criterion and an AuditEvent `criterion_added`.
+    """Add a criterion to a round. Its anchors (what a score means) come as `anchors`, {level: {"fr", "en"}}, or as
+    "level: description" lines in each language. Writes Criterion and an AuditEvent `criterion_added`.
     Refused once any score is in (scores would stop being comparable)."""
     scale_min, scale_max, step, weight = (Decimal(str(v)) for v in (scale_min, scale_max, step, weight))
     if scale_max <= scale_min:
@@ -107,10 +127,38 @@ def add_criterion(
         scale_min=scale_min,
         scale_max=scale_max,
         step=step,
-        anchors=_parse_anchors(anchors),
+        anchors=anchors
+        if anchors is not None
+        else _anchors(anchors_fr=anchors_fr, anchors_en=anchors_en, low=scale_min, high=scale_max, step=step),
         order=(last or 0) + 1,
     )
     record_event(
         verb="criterion_added", actor=by, contest=round.contest, round=round.pk, criterion=criterion.pk, name=name_fr
     )
+    return criterion
+
+
+@transaction.atomic
+def update_criterion_anchors(*, criterion: Criterion, by: User, anchors_fr: str, anchors_en: str) -> Criterion:
+    """Reword what the criterion's scores mean, in French and English. Allowed while scores are in: the scale does
+    not move, only its words; the change is audited. Writes Criterion.anchors and an AuditEvent
+    `criterion_anchors_changed`. Raises JudgingError("anchor_level" | "anchor_off_scale")."""
+    anchors = _anchors(
+        anchors_fr=anchors_fr,
+        anchors_en=anchors_en,
+        low=criterion.scale_min,
+        high=criterion.scale_max,
+        step=criterion.step,
+    )
+    if anchors != criterion.anchors:
+        criterion.anchors = anchors
+        criterion.save(update_fields=["anchors"])
+        record_event(
+            verb="criterion_anchors_changed",
+            actor=by,
+            contest=criterion.round.contest,
+            round=criterion.round_id,
+            criterion=criterion.pk,
+            name=criterion.name_fr,
+        )
     return criterion

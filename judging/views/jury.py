@@ -20,7 +20,7 @@ from media_pipeline.viewing import Viewer
 
 from .. import permissions, players, selectors, services
 from ..forms import JurorConflictForm, OptOutForm
-from ..models import Review
+from ..models import Review, score_level
 
 
 @login_required
@@ -79,6 +79,7 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
             {
                 "criterion": criterion,
                 "value": values.get(criterion.pk),
+                "level": score_level(values.get(criterion.pk)),
                 "anchors": anchors,
                 "error": field_error,
                 "described_by": " ".join(described_by),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,8 +16,15 @@ from contest.models import Contest, Entry
 from contest.permissions import require_organiser
 
 from .. import charts, exports, permissions, selectors, services, tables
-from ..forms import CriterionForm, ManualAssignmentForm, OrganiserConflictForm, RoundForm, ShortlistForm
-from ..models import Assignment, Round, RoundJuror
+from ..forms import (
+    CriterionAnchorsForm,
+    CriterionForm,
+    ManualAssignmentForm,
+    OrganiserConflictForm,
+    RoundForm,
+    ShortlistForm,
+)
+from ..models import Assignment, Criterion, Round, RoundJuror
 
 # The judging dashboard: rounds and conflicts
 
@@ -92,19 +100,33 @@ def declare_conflict(request, contest_slug):
 # A round: criteria, settings, jury and assignment
 
 
-def _round_page(request, contest, round, *, criterion_form=None, manual_form=None, round_form=None):
+def _round_page(
+    request, contest, round, *, criterion_form=None, manual_form=None, round_form=None, anchors_form=None, status=200
+):
+    language = (get_language() or "fr")[:2]
+    criteria = [
+        {
+            "criterion": criterion,
+            "anchors": criterion.anchor_list(language),
+            "form": anchors_form
+            if anchors_form is not None and anchors_form.prefix == f"anchors-{criterion.pk}"
+            else CriterionAnchorsForm.of(criterion),
+        }
+        for criterion in round.criteria.all()
+    ]
     return render(
         request,
         "judging/round.html",
         {
             "contest": contest,
             "round": round,
-            "criteria": round.criteria.all(),
+            "criteria": criteria,
             "criterion_form": criterion_form or CriterionForm(prefix="criterion"),
             "manual_form": manual_form or ManualAssignmentForm(round=round, prefix="manual"),
             "round_form": round_form or RoundForm(instance=round, prefix="round"),
             **selectors.round_overview(round=round),
         },
+        status=status,
     )
 
 
@@ -135,7 +157,23 @@ def add_criterion(request, contest_slug, round_id):
         form=criterion_form,
         success=_("Criterion added."),
         redirect_to=_back_to_round(contest, round),
-        page=lambda: _round_page(request, contest, round, criterion_form=criterion_form),
+        page=lambda: _round_page(request, contest, round, criterion_form=criterion_form, status=400),
+    )
+
+
+@login_required
+@require_POST
+def update_criterion_anchors(request, contest_slug, round_id, criterion_id):
+    contest, round = _organiser_round(request, contest_slug, round_id)
+    criterion = get_object_or_404(Criterion, round=round, pk=criterion_id)
+    anchors_form = CriterionAnchorsForm.of(criterion, data=request.POST)
+    return perform(
+        request,
+        lambda: services.update_criterion_anchors(criterion=criterion, by=request.user, **anchors_form.cleaned_data),
+        form=anchors_form,
+        success=_("Anchors saved."),
+        redirect_to=_back_to_round(contest, round),
+        page=lambda: _round_page(request, contest, round, anchors_form=anchors_form, status=400),
     )
 
 

@@ -123,6 +123,24 @@
       .catch(function () { status.textContent = texts.dataset.failed; });
   }
 
+  // The anchor of the score being typed stands out beside it (the same levels the server keys them by: "4", "13.5").
+  function level(text) {
+    var value = parseFloat(String(text).trim().replace(",", "."));
+    return isFinite(value) ? String(value) : null;
+  }
+  form.addEventListener("input", function (event) {
+    var input = event.target;
+    var list = input.dataset && input.dataset.criterion && document.getElementById("anchors_" + input.dataset.criterion);
+    if (!list) return;
+    var typed = level(input.value);
+    Array.prototype.forEach.call(list.querySelectorAll("li[data-level]"), function (item) {
+      var current = typed !== null && level(item.dataset.level) === typed;
+      item.classList.toggle("current", current);
+      if (current) item.setAttribute("aria-current", "true");
+      else item.removeAttribute("aria-current");
+    });
+  });
+
   if (!submitted) {
     form.addEventListener("input", function () {
       if (timer) clearTimeout(timer);

@@ -4,6 +4,7 @@ pipeline's signed, Range-capable delivery view: the same path the demo uses."""
 
 import hashlib
 import re
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -47,7 +48,8 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
         state=Film.State.READY,
     )
     round = RoundFactory(contest=contest, name_en="Final", jurors_per_entry=1)
-    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1)
+    anchors = {"1": {"fr": "Absent", "en": "Missing"}, "4": {"fr": "Convaincant", "en": "Convincing"}}
+    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1, anchors=anchors)
     craft = CriterionFactory(round=round, name_en="Craft", scale_min=0, scale_max=20, step="0.5")
     juror = UserFactory(email="juror1@example.org")
     ContestRoleFactory(contest=contest, user=juror, role=ContestRole.Role.JUROR)
@@ -93,7 +95,11 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
         "() => document.getElementById('film').paused && document.getElementById('film').currentTime > 5",
         timeout=30_000,
     )
-    if first_report == "late":
+    if first_report == "late":  # the first report may leave with the pause itself: wait until it is held
+        deadline = time.monotonic() + 15
+        while not touched and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # poll interval; Playwright calls the route handler between waits
+        assert touched, "the player sent no report within 15 s of pausing"
         touched[0].continue_()
     page.wait_for_function("() => /Watched: \\d+ %/.test(document.getElementById('watched-status').textContent)")
     share = Review.objects.get(assignment=assignment).watched_share
@@ -101,6 +107,8 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
     assert len(touched) == (first_report != "received")
 
     page.fill(f"#score_{message.pk}", "4")
+    # What a 4 means stands out beside it as it is typed.
+    assert page.locator(f"#anchors_{message.pk} li[aria-current=true]").inner_text() == "4 — Convincing"
     page.fill(f"#score_{craft.pk}", "13.5")
     page.fill("#private_comment", "Juste et fort.")
     page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Draft saved at')")
@@ -119,7 +127,7 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
     organiser_page = context.new_page()
     login(organiser_page, organiser.email)
     organiser_page.goto(f"{live_server.url}/c/{contest.slug}/organiser/judging/rounds/{round.pk}/results/")
-    organiser_page.click(f"text={entry.title}")
+    organiser_page.locator("#ranking").get_by_role("link", name=entry.title).click()
     row = organiser_page.locator("tr[data-juror='juror1@example.org']")
     # Both weights are 1: ((4 - 1) / 4 + 13.5 / 20) / 2 * 100 = 71.25, shown to one decimal.
     assert row.locator("td.total").inner_text() == "71.3"
@@ -177,7 +185,8 @@ def test_a_phone_plays_the_light_rendition_and_a_desktop_the_proxy(
 def test_an_out_of_range_score_is_marked_beside_its_field_and_the_rest_of_the_draft_is_kept(live_server, page, login):
     entry = EntryFactory(title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True)
     round = RoundFactory(contest=entry.contest, jurors_per_entry=1)
-    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1)
+    anchors = {"1": {"fr": "Absent", "en": "Missing"}, "4": {"fr": "Convaincant", "en": "Convincing"}}
+    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1, anchors=anchors)
     craft = CriterionFactory(round=round, name_en="Craft", scale_min=0, scale_max=20, step="0.5")
     juror = UserFactory(email="juror1@example.org")
     ContestRoleFactory(contest=entry.contest, user=juror, role=ContestRole.Role.JUROR)
