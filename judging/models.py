@@ -88,7 +88,7 @@ def score_level(value) -> str | None:
         level = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
-    return f"{level.normalize():f}" if level.is_finite() else None
+    return score_input_value(level) if level.is_finite() else None
 
 
 class Criterion(models.Model):

@@ -57,8 +57,10 @@ def ranking_robustness(*, results: Results, reviews: list[ReviewTotal], top: int
     if not chosen:
         return []
     by_entry: dict[int, list[ReviewTotal]] = {}
+    reviewed: dict[int, list[int]] = {}  # juror -> the entries they reviewed
     for review in reviews:
         by_entry.setdefault(review.entry_id, []).append(review)
+        reviewed.setdefault(review.juror_id, []).append(review.entry_id)
     method_ranks = {
         "z_scores": {result.entry_id: result.rank for result in ranked},
         "mean": _ranks({entry: statistics.fmean(r.total for r in own) for entry, own in by_entry.items()}),
@@ -79,12 +81,9 @@ def ranking_robustness(*, results: Results, reviews: list[ReviewTotal], top: int
         return bisect.bisect_left(descending, -key)
 
     without: dict[int, dict[int, int | None]] = {result.entry_id: {} for result in chosen}
-    reviewed: dict[int, list[int]] = {}
-    for review in reviews:
-        reviewed.setdefault(review.juror_id, []).append(review.entry_id)
     for juror, entries in sorted(reviewed.items()):
         changed: dict[int, float | None] = {}
-        for entry in set(entries):
+        for entry in entries:  # one review per juror and entry
             rest = [z_score(review) for review in by_entry[entry] if review.juror_id != juror]
             changed[entry] = round(statistics.fmean(rest), TIE_DECIMALS) if rest else None
         for result in chosen:

@@ -266,9 +266,7 @@ def record_watching(
     if assignment.juror_id != by.pk:
         raise JudgingError("not_yours", _("This is not your assignment."))
     _check_round_open(assignment.round, now)
-    if not (math.isfinite(position_s) and position_s >= 0):
-        raise JudgingError("bad_position", _("The player sent an impossible position."))
-    if playing_for_s is not None and not (math.isfinite(playing_for_s) and playing_for_s >= 0):
+    if not all(math.isfinite(seconds) and seconds >= 0 for seconds in (position_s, playing_for_s or 0.0)):
         raise JudgingError("bad_position", _("The player sent an impossible position."))
     started = now
     served_at = _served_at(assignment, clock)

@@ -9,7 +9,7 @@ from accounts.models import User
 from contest.models import Contest
 from contest.services import record_event
 
-from ..models import ROUND_FIELDS, Criterion, Round, Score
+from ..models import ROUND_FIELDS, Criterion, Round, Score, score_input_value
 from .errors import JudgingError
 
 
@@ -61,21 +61,19 @@ def _anchor_lines(text: str, *, low: Decimal, high: Decimal, step: Decimal) -> d
         level, separator, description = line.partition(":")
         if not line.strip():
             continue
-        if not separator or not description.strip():
-            raise JudgingError("anchor_level", _("Write each anchor as “level: description”, e.g. “1: weak”."))
         try:
-            value = Decimal(level.strip())
+            value = Decimal(level.strip()) if separator and description.strip() else None
         except InvalidOperation:
-            raise JudgingError(
-                "anchor_level", _("Write each anchor as “level: description”, e.g. “1: weak”.")
-            ) from None
+            value = None
+        if value is None:
+            raise JudgingError("anchor_level", _("Write each anchor as “level: description”, e.g. “1: weak”."))
         if not value.is_finite() or not low <= value <= high or (value - low) % step:
             raise JudgingError(
                 "anchor_off_scale",
                 _("“%(level)s” is not a score of this scale: an anchor describes one of its scores.")
                 % {"level": level.strip()},
             )
-        anchors[f"{value.normalize():f}"] = description.strip()
+        anchors[score_input_value(value)] = description.strip()
     return anchors
 
 
