@@ -316,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
     "queue-public-screeners": {"task": "releases.tasks.queue_public_screeners", "schedule": 300.0},
     # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.
     "notify-release-steps": {"task": "releases.tasks.notify_due_steps", "schedule": 60.0},
+    # Mails each team member the jury's feedback once the organiser's publication is in force (judging).
+    "mail-team-feedback": {"task": "judging.tasks.mail_due_feedback", "schedule": 60.0},
     # Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).
     "erase-withdrawn-teams": {"task": "privacy.tasks.erase_due_teams", "schedule": 24 * 3600.0},
 }

@@ -104,6 +104,29 @@ def team_notices(entry: Entry, *, user, now: datetime) -> list[TeamNotice]:
     return [notice for provider in _TEAM_NOTICE_PROVIDERS for notice in provider(entry, user=user, now=now)]
 
 
+@dataclass(frozen=True)
+class EntrySection:
+    """A part of the team's entry page written by a later app (judging: the jury's feedback): a template and what
+    it needs, included as `section`."""
+
+    template: str
+    context: dict
+
+
+_ENTRY_SECTION_PROVIDERS: list[Callable[..., list[EntrySection]]] = []
+
+
+def register_entry_sections(provider: Callable[..., list[EntrySection]]) -> None:
+    """Add `provider(entry, *, user, now) -> list[EntrySection]`; called for the team's page of each entry."""
+    if provider not in _ENTRY_SECTION_PROVIDERS:
+        _ENTRY_SECTION_PROVIDERS.append(provider)
+
+
+def entry_sections(entry: Entry, *, user, now: datetime) -> list[EntrySection]:
+    """What the registered apps add to the team's page of `entry` at `now`."""
+    return [section for provider in _ENTRY_SECTION_PROVIDERS for section in provider(entry, user=user, now=now)]
+
+
 def team_overview(*, teams: list[Team], now: datetime, user=None) -> list[dict]:
     """Each team with its members and its entries, each entry with what is missing in plain words and, for `user`,
     the notices of later apps (film state, prize, approval waited for)."""

@@ -232,6 +232,7 @@ def entry_detail(request, contest_slug, public_id):
             "warnings": entry.content_warnings.all(),
             "events": entry.audit_events.select_related("actor")[:20],
             "notices": selectors.team_notices(entry, user=request.user, now=now),
+            "sections": selectors.entry_sections(entry, user=request.user, now=now),
         },
     )
 

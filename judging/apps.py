@@ -8,19 +8,21 @@ class JudgingConfig(AppConfig):
 
     def ready(self):
         from contest.models import EVENT_LABELS
-        from contest.selectors import register_withdrawal_stake
+        from contest.selectors import register_entry_sections, register_team_notices, register_withdrawal_stake
         from media_pipeline.delivery import signed_player
         from media_pipeline.models import ViewingSession
         from media_pipeline.replacement_locks import register_replacement_lock
         from media_pipeline.viewing_rights import register_viewing_right
 
-        from . import permissions, players, selectors
+        from . import permissions, players, selectors, team_feedback
 
         players.register_player_provider(signed_player)
         register_viewing_right(ViewingSession.Kind.JUROR, permissions.juror_may_still_view)
         register_replacement_lock("judged", selectors.judged_lock)
         register_replacement_lock("awarded", selectors.awarded_lock)
         register_withdrawal_stake(selectors.award_stake)
+        register_entry_sections(team_feedback.entry_sections)
+        register_team_notices(team_feedback.team_notices)
         EVENT_LABELS.update(
             {
                 "round_created": _("round created"),
@@ -41,5 +43,10 @@ class JudgingConfig(AppConfig):
                 "award_recorded": _("prize awarded"),
                 "award_changed": _("prize changed"),
                 "award_removed": _("prize withdrawn"),
+                "feedback_scheduled": _("publication of the jury's feedback planned"),
+                "feedback_unscheduled": _("publication of the jury's feedback cancelled"),
+                "feedback_edited": _("a comment to a team reworded"),
+                "feedback_held": _("a comment to a team held back"),
+                "feedback_restored": _("a comment to a team restored as the juror wrote it"),
             }
         )

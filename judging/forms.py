@@ -143,3 +143,37 @@ class AwardForm(forms.Form):
             raise forms.ValidationError(_("No entry has this code."))
         self.cleaned_data["entry"] = entry
         return code
+
+
+class FeedbackPublicationForm(forms.Form):
+    """When the teams read the jury's feedback (in the contest's time zone), and with what."""
+
+    publish_at = forms.DateTimeField(
+        label=_("published from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the contest's time zone; at the earliest when the last round closes."),
+    )
+    show_scores = forms.BooleanField(
+        label=_("teams also see their scores per criterion beside the round's average"), required=False
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I have read the comments below: from that time on, each team reads them as shown and each member gets "
+            "a mail, which cannot be taken back."
+        ),
+        error_messages={"required": _("Tick this box once you have read the comments below.")},
+    )
+
+
+class FeedbackModerationForm(forms.Form):
+    """The organiser's rewording of one comment to a team, or holding it back; a reason either way."""
+
+    ACTIONS = ("edit", "hold", "restore")
+
+    text = MultiLineField(label=_("what the team reads"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = MultiLineField(
+        label=_("reason (kept in the jury's record, never shown to the team)"),
+        widget=forms.TextInput(),
+        required=False,
+    )
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])

@@ -316,3 +316,51 @@ class Award(models.Model):
     @property
     def citation(self) -> str:
         return localized(self, "citation")
+
+
+class FeedbackPublication(models.Model):
+    """When the teams of a contest may read the jury's feedback, and whether their scores per criterion with it.
+    Pages compare `publish_at` with the request's time; the mails follow it (`mailed_at`, once every mail went out)."""
+
+    contest = models.OneToOneField(Contest, on_delete=models.CASCADE, related_name="feedback_publication")
+    publish_at = models.DateTimeField(_("published from"))
+    show_scores = models.BooleanField(_("teams also see their scores per criterion beside the round's average"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.contest_id} · {self.publish_at:%Y-%m-%d %H:%M}"
+
+    def is_published(self, now=None) -> bool:
+        return self.publish_at <= (now or timezone.now())
+
+
+class FeedbackModeration(models.Model):
+    """The organiser's word on one review's feedback before teams read it: reworded (`text`), or held back, always
+    with a reason. The juror's own words stay in Review.team_feedback."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="moderation")
+    held = models.BooleanField(default=False)
+    text = MultiLineTextField(_("what the team reads"), blank=True)
+    reason = MultiLineTextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.review_id} · {'held' if self.held else 'edited'}"
+
+
+class FeedbackMail(models.Model):
+    """One "the jury's feedback is published" mail about one entry to one team member. The unique constraint is the
+    claim that makes sending idempotent, whatever number of schedulers run."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "recipient"], name="unique_feedback_mail")]
+
+    def __str__(self):
+        return f"{self.entry_id} → {self.recipient_id}"

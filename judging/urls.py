@@ -3,7 +3,7 @@ each action posts to its own URL, named after its verb."""
 
 from django.urls import path
 
-from .views import awards, jury, organiser
+from .views import awards, feedback, jury, organiser
 
 ROUND = "organiser/judging/rounds/<int:round_id>/"
 
@@ -47,4 +47,8 @@ urlpatterns = [
     path("organiser/judging/awards/record/", awards.record_award, name="judging_record_award"),
     path("organiser/judging/awards/remove/", awards.remove_award, name="judging_remove_award"),
     path("organiser/judging/awards.<str:fmt>", awards.awards_export, name="judging_awards_export"),
+    path("organiser/judging/feedback/", feedback.feedback, name="judging_feedback"),
+    path("organiser/judging/feedback/schedule/", feedback.schedule_feedback, name="judging_schedule_feedback"),
+    path("organiser/judging/feedback/cancel/", feedback.cancel_feedback, name="judging_cancel_feedback"),
+    path("organiser/judging/feedback/moderate/", feedback.moderate_feedback, name="judging_moderate_feedback"),
 ]

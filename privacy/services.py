@@ -19,7 +19,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, Invitation, Team, TeamMember
 from contest.services import ContestError, record_event
-from judging.models import Assignment, Award, Conflict, ContentOptOut, Review, RoundJuror, Score
+from judging.models import (
+    Assignment,
+    Award,
+    Conflict,
+    ContentOptOut,
+    FeedbackModeration,
+    Review,
+    RoundJuror,
+    Score,
+)
 from media_pipeline import storage
 from media_pipeline.models import Film, Rendition, Screener, Upload, ViewingSession
 from releases.models import CommunityMember, NotificationSent, Release, ReleaseSubscription
@@ -275,6 +284,7 @@ def erase_team(*, team: Team, by: User | None, now: datetime | None = None) -> E
     Film.objects.filter(entry__in=entries).delete()
     Upload.objects.filter(entry__in=entries).delete()
     Review.objects.filter(assignment__in=assignments).update(private_comment="", team_feedback="")
+    FeedbackModeration.objects.filter(review__assignment__in=assignments).delete()
     EntryEdit.objects.filter(entry__in=entries).delete()
     for entry in entries:
         entry.title = str(_("Erased entry %(code)s") % {"code": entry.code})

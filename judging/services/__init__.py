@@ -1,7 +1,8 @@
 """Every change of state in judging. Views call these; nothing else writes judging rows.
 
 One module per part of judging: `rounds` (rounds and criteria), `jury` (seats, conflicts, opt-outs), `assignment`
-(who judges what), `reviews` (scores, submission, watching), `awards` (shortlist and prizes). The names below are
+(who judges what), `reviews` (scores, submission, watching), `awards` (shortlist and prizes), `feedback` (the
+jury's feedback to the teams: its publication and moderation). The names below are
 the public ones: `from judging import services; services.assign_jurors(...)`.
 
 Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
@@ -10,6 +11,7 @@ their film (or how) is none of their business. The entry's id and code go in the
 from .assignment import add_assignment, assign_jurors, remove_assignment
 from .awards import record_award, remove_award, set_shortlist, shortlist_top
 from .errors import JudgingError
+from .feedback import cancel_feedback, mail_published_feedback, moderate_feedback, restore_feedback, schedule_feedback
 from .jury import add_round_juror, declare_conflict, remove_round_juror, seat_all_jurors, set_content_opt_outs
 from .reviews import (
     WATCHED_SHARE_REQUIRED,
@@ -34,16 +36,21 @@ __all__ = [
     "add_criterion",
     "add_round_juror",
     "assign_jurors",
+    "cancel_feedback",
     "create_round",
     "declare_conflict",
+    "mail_published_feedback",
+    "moderate_feedback",
     "record_award",
     "record_watching",
     "watching_clock",
     "remove_assignment",
     "remove_award",
     "remove_round_juror",
+    "restore_feedback",
     "save_draft",
     "save_review",
+    "schedule_feedback",
     "seat_all_jurors",
     "set_content_opt_outs",
     "set_shortlist",

@@ -128,8 +128,7 @@
     var value = parseFloat(String(text).trim().replace(",", "."));
     return isFinite(value) ? String(value) : null;
   }
-  form.addEventListener("input", function (event) {
-    var input = event.target;
+  function highlight(input) {
     var list = input.dataset && input.dataset.criterion && document.getElementById("anchors_" + input.dataset.criterion);
     if (!list) return;
     var typed = level(input.value);
@@ -139,7 +138,8 @@
       if (current) item.setAttribute("aria-current", "true");
       else item.removeAttribute("aria-current");
     });
-  });
+  }
+  form.addEventListener("input", function (event) { highlight(event.target); });
 
   if (!submitted) {
     form.addEventListener("input", function () {
@@ -147,6 +147,16 @@
       timer = setTimeout(save, 800);
     });
   }
+
+  // On a slow connection the form shows before this script arrives, and what the juror typed meanwhile fired no
+  // event here: it is marked and saved now, as if typed after.
+  var typedEarly = false;
+  form.querySelectorAll("input[data-criterion], textarea").forEach(function (field) {
+    if (field.value === field.defaultValue) return;
+    typedEarly = true;
+    highlight(field);
+  });
+  if (typedEarly && !submitted) timer = setTimeout(save, 0);
 
   form.addEventListener("submit", function (event) {
     var confirmField = document.getElementById("confirm_unwatched");

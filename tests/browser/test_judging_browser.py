@@ -182,6 +182,37 @@ def test_a_phone_plays_the_light_rendition_and_a_desktop_the_proxy(
     context.close()
 
 
+def test_scores_typed_before_the_page_script_arrives_are_saved_once_it_runs(live_server, page, login):
+    """On a slow connection the form shows before score.js arrives: what the juror typed meanwhile is saved too."""
+    entry = EntryFactory(title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True)
+    round = RoundFactory(contest=entry.contest, jurors_per_entry=1)
+    anchors = {"1": {"fr": "Absent", "en": "Missing"}, "4": {"fr": "Convaincant", "en": "Convincing"}}
+    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1, anchors=anchors)
+    juror = UserFactory(email="juror1@example.org")
+    ContestRoleFactory(contest=entry.contest, user=juror, role=ContestRole.Role.JUROR)
+    RoundJuror.objects.create(round=round, user=juror)
+    assignment = Assignment.objects.create(round=round, juror=juror, entry=entry)
+
+    login(page, juror.email)
+    page.goto(f"{live_server.url}/c/{entry.contest.slug}/jury/")
+    held = []
+    page.route("**/js/score*.js", lambda route: held.append(route))
+    page.click("text=Sans voix")
+    page.fill(f"#score_{message.pk}", "4")
+    page.fill("#private_comment", "Typed while the script was on its way.")
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # poll interval; Playwright calls the route handler between waits
+    assert held, "the page never asked for score.js"
+    assert not Review.objects.filter(assignment=assignment).exists()  # typed, but nothing listened yet
+    held[0].continue_()
+    page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Draft saved at ')")
+    review = Review.objects.get(assignment=assignment)
+    assert review.private_comment == "Typed while the script was on its way."
+    assert {s.criterion_id: str(s.value) for s in review.assignment.scores.all()} == {message.pk: "4.00"}
+    assert page.locator(f"#anchors_{message.pk} li[aria-current=true]").inner_text().startswith("4")
+
+
 def test_an_out_of_range_score_is_marked_beside_its_field_and_the_rest_of_the_draft_is_kept(live_server, page, login):
     entry = EntryFactory(title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True)
     round = RoundFactory(contest=entry.contest, jurors_per_entry=1)
