@@ -305,6 +305,9 @@ CELERY_TASK_ROUTES = {
     "media_pipeline.tasks.transcode_film": {"queue": "transcode"},
     "media_pipeline.tasks.make_screener": {"queue": "transcode"},
 }
+# Days before a round closes when jurors with reviews left get a reminder (the other one comes 24 h before).
+JUROR_REMINDER_DAYS = int(env("JUROR_REMINDER_DAYS", "3"))
+
 CELERY_BEAT_SCHEDULE = {
     # Re-sends pipeline work whose message was lost or whose worker died (media_pipeline).
     "sweep-pipeline": {"task": "media_pipeline.tasks.sweep_pipeline", "schedule": PIPELINE_SWEEP_EVERY},
@@ -316,6 +319,8 @@ CELERY_BEAT_SCHEDULE = {
     "queue-public-screeners": {"task": "releases.tasks.queue_public_screeners", "schedule": 300.0},
     # Mails people whom a release step now lets see more (releases); visibility itself never waits for it.
     "notify-release-steps": {"task": "releases.tasks.notify_due_steps", "schedule": 60.0},
+    # Mails jurors their films, the round's opening and reminders before it closes, each once (judging).
+    "mail-jurors": {"task": "judging.tasks.mail_jurors", "schedule": 60.0},
     # Mails each team member the jury's feedback once the organiser's publication is in force (judging).
     "mail-team-feedback": {"task": "judging.tasks.mail_due_feedback", "schedule": 60.0},
     # Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).

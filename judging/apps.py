@@ -43,6 +43,7 @@ class JudgingConfig(AppConfig):
                 "award_recorded": _("prize awarded"),
                 "award_changed": _("prize changed"),
                 "award_removed": _("prize withdrawn"),
+                "juror_mail_preference_set": _("jury reminders turned on or off"),
                 "feedback_scheduled": _("publication of the jury's feedback planned"),
                 "feedback_unscheduled": _("publication of the jury's feedback cancelled"),
                 "feedback_edited": _("a comment to a team reworded"),

@@ -116,6 +116,15 @@ class OptOutForm(forms.Form):
         self.fields["warnings"].queryset = ContentWarning.objects.filter(contest=contest)
 
 
+class JurorMailForm(forms.Form):
+    """The jury's mails a juror may turn off (the films assigned and the round's opening always come)."""
+
+    reminders = forms.BooleanField(
+        label=_("Remind me by mail of reviews not submitted, a few days and 24 hours before a round closes"),
+        required=False,
+    )
+
+
 class ShortlistForm(forms.Form):
     top = forms.IntegerField(label=_("shortlist the top"), min_value=1)
 

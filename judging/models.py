@@ -364,3 +364,42 @@ class FeedbackMail(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} → {self.recipient_id}"
+
+
+class JurorMailPreference(models.Model):
+    """What a juror chose about the jury's non-essential mails in a contest (reminders before a round closes).
+    No row: every mail."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reminders = models.BooleanField(_("remind me of unfinished reviews before a round closes"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contest", "juror"], name="unique_juror_mail_preference")]
+
+    def __str__(self):
+        return f"{self.juror_id} · {self.contest_id}"
+
+
+class JurorMail(models.Model):
+    """One mail of the jury's kind to one juror for one round. The unique constraint is the claim that makes
+    sending idempotent, whatever number of schedulers run; a row without a mail (`sent=False`) says it was not
+    needed (assigned once the round was open: the assignment's mail says so)."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("films assigned")
+        OPENED = "opened", _("round open")
+        REMINDER = "reminder", _("reminder, days before the close")
+        LAST_DAY = "last_day", _("reminder, 24 hours before the close")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent = models.BooleanField(default=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "juror", "kind"], name="unique_juror_mail")]
+
+    def __str__(self):
+        return f"{self.round_id} · {self.juror_id} · {self.kind}"

@@ -17,6 +17,7 @@ from .models import (
     Conflict,
     ContentOptOut,
     Criterion,
+    JurorMailPreference,
     Review,
     Round,
     RoundJuror,
@@ -502,3 +503,9 @@ def award_stake(entry: Entry) -> list[str]:
         gettext("This entry holds the prize “%(prize)s”.") % {"prize": award.prize.name}
         for award in Award.objects.filter(entry=entry).select_related("prize")
     ]
+
+
+def juror_wants_reminders(*, contest: Contest, juror: User) -> bool:
+    """Whether the juror gets the reminders before a round closes (yes unless they turned them off)."""
+    choice = JurorMailPreference.objects.filter(contest=contest, juror=juror).values_list("reminders", flat=True)
+    return next(iter(choice), True)

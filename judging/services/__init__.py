@@ -2,7 +2,7 @@
 
 One module per part of judging: `rounds` (rounds and criteria), `jury` (seats, conflicts, opt-outs), `assignment`
 (who judges what), `reviews` (scores, submission, watching), `awards` (shortlist and prizes), `feedback` (the
-jury's feedback to the teams: its publication and moderation). The names below are
+jury's feedback to the teams: its publication and moderation), `juror_mails` (the mails that keep a jury moving). The names below are
 the public ones: `from judging import services; services.assign_jurors(...)`.
 
 Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
@@ -12,6 +12,7 @@ from .assignment import add_assignment, assign_jurors, remove_assignment
 from .awards import record_award, remove_award, set_shortlist, shortlist_top
 from .errors import JudgingError
 from .feedback import cancel_feedback, mail_published_feedback, moderate_feedback, restore_feedback, schedule_feedback
+from .juror_mails import mail_jurors, mail_round_jurors, set_juror_mail_preference
 from .jury import add_round_juror, declare_conflict, remove_round_juror, seat_all_jurors, set_content_opt_outs
 from .reviews import (
     WATCHED_SHARE_REQUIRED,
@@ -39,7 +40,9 @@ __all__ = [
     "cancel_feedback",
     "create_round",
     "declare_conflict",
+    "mail_jurors",
     "mail_published_feedback",
+    "mail_round_jurors",
     "moderate_feedback",
     "record_award",
     "record_watching",
@@ -53,6 +56,7 @@ __all__ = [
     "schedule_feedback",
     "seat_all_jurors",
     "set_content_opt_outs",
+    "set_juror_mail_preference",
     "set_shortlist",
     "shortlist_top",
     "update_criterion_anchors",

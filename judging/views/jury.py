@@ -1,5 +1,6 @@
-"""The juror's pages: their rounds, queue, the blind entry page and its score form, conflicts and opt-outs."""
+"""The juror's pages: their rounds, queue, the blind entry page and its score form, conflicts, opt-outs and mails."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -19,7 +20,7 @@ from media_pipeline.selectors import accepted_film
 from media_pipeline.viewing import Viewer
 
 from .. import permissions, players, selectors, services
-from ..forms import JurorConflictForm, OptOutForm
+from ..forms import JurorConflictForm, JurorMailForm, OptOutForm
 from ..models import Review, score_level
 
 
@@ -253,6 +254,7 @@ def jury_entry_conflict(request, contest_slug, round_id, code):
 
 def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
     current = selectors.opt_out_warning_ids(contest=contest, juror=request.user)
+    reminders = selectors.juror_wants_reminders(contest=contest, juror=request.user)
     return render(
         request,
         "judging/jury_conflicts.html",
@@ -263,6 +265,8 @@ def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
             or OptOutForm(contest=contest, prefix="optout", initial={"warnings": list(current)}),
             "conflicts": selectors.juror_conflicts(contest=contest, juror=request.user),
             "only_round": selectors.juror_only_round(request.user, contest),
+            "mail_form": JurorMailForm(initial={"reminders": reminders}, prefix="mails"),
+            "reminder_days": settings.JUROR_REMINDER_DAYS,
         },
     )
 
@@ -310,4 +314,22 @@ def jury_set_opt_outs(request, contest_slug):
         success=_("Your choices are saved."),
         redirect_to=redirect("jury_conflicts", contest_slug=contest.slug),
         page=lambda: _conflicts_page(request, contest, opt_out_form=opt_out_form),
+    )
+
+
+@login_required
+@require_POST
+def jury_set_mails(request, contest_slug):
+    """The juror turns the reminders before a round closes on or off."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    form = JurorMailForm(request.POST, prefix="mails")
+    return perform(
+        request,
+        lambda: services.set_juror_mail_preference(
+            contest=contest, juror=request.user, reminders=form.cleaned_data["reminders"]
+        ),
+        form=form,
+        success=lambda preference: _("Reminders on.") if preference.reminders else _("Reminders off."),
+        redirect_to=redirect(reverse("jury_conflicts", args=[contest.slug]) + "#mails"),
     )

@@ -1,0 +1,149 @@
+"""The mails that keep a jury moving: to each juror of a round when films are assigned to them, when the round
+opens, and, for reviews not submitted yet, JUROR_REMINDER_DAYS days and 24 hours before it closes (the reminders
+are the ones a juror can turn off). Each in the juror's language and the contest's time zone, each sent once: a
+JurorMail (round, juror, kind) row is the claim, inserted with the sending, as for release notifications."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import User
+from accounts.text import one_line
+from contest.models import Contest
+from contest.services import record_event
+
+from ..models import Assignment, JurorMail, JurorMailPreference, Review, Round
+
+LAST_DAY = timedelta(hours=24)
+
+
+def reminder_lead() -> timedelta:
+    return timedelta(days=settings.JUROR_REMINDER_DAYS)
+
+
+@dataclass(frozen=True)
+class Workload:
+    assigned: int  # the juror's films in the round
+    unfinished: int  # of them, reviews not submitted yet
+
+
+def _workloads(round: Round) -> dict[int, Workload]:
+    """Per seated (active) juror of the round with at least one film: their counts."""
+    seated = round.jurors.filter(active=True).values("user_id")
+    rows = (
+        Assignment.objects.filter(round=round, juror__in=seated)
+        .values("juror")
+        .annotate(
+            assigned=Count("id"),
+            unfinished=Count("id", filter=~Q(review__status=Review.Status.SUBMITTED)),
+        )
+        .values_list("juror", "assigned", "unfinished")
+    )
+    return {juror: Workload(assigned, unfinished) for juror, assigned, unfinished in rows}
+
+
+def _send(kind: str, round: Round, juror: User, workload: Workload, now: datetime) -> None:
+    contest = round.contest
+    with translation.override(juror.preferred_language or settings.LANGUAGE_CODE), timezone.override(contest.tzinfo):
+        context = {
+            "kind": kind,
+            "round": round,
+            "contest": contest,
+            "workload": workload,
+            "is_open": round.opens_at <= now,
+            "reminder_days": settings.JUROR_REMINDER_DAYS,
+            "site_url": settings.SITE_URL,
+        }
+        subject = one_line(render_to_string("judging/mail/juror_subject.txt", context))
+        body = render_to_string("judging/mail/juror_body.txt", context)
+    send_mail(subject, body, None, [juror.email])
+
+
+def _claim_and_send(kind: str, round: Round, juror: User, workload: Workload, now: datetime) -> bool:
+    """Insert the (round, juror, kind) row and send in one transaction: a second scheduler waits on the unique index
+    and then finds the row (no second mail); a mail server that refuses rolls the claim back for the next sweep."""
+    try:
+        with transaction.atomic():
+            JurorMail.objects.create(round=round, juror=juror, kind=kind, at=now)
+            _send(kind, round, juror, workload, now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _skip(round: Round, juror: User, kinds: list[str], now: datetime) -> None:
+    """Mark mails that are no longer needed (the round opened before the juror's first mail) so that no sweep sends
+    them."""
+    JurorMail.objects.bulk_create(
+        [JurorMail(round=round, juror=juror, kind=kind, sent=False, at=now) for kind in kinds], ignore_conflicts=True
+    )
+
+
+def _due_kinds(round: Round, workload: Workload, done: dict[str, datetime], reminders: bool, now: datetime):
+    """The mails this juror is owed now for this round, of those not claimed yet. A reminder is owed only if the
+    juror's first mail came before its time (else that mail gave the closing time itself)."""
+    if JurorMail.Kind.ASSIGNED not in done:
+        return [JurorMail.Kind.ASSIGNED]
+    due = []
+    is_open = round.opens_at <= now
+    if is_open and JurorMail.Kind.OPENED not in done:
+        due.append(JurorMail.Kind.OPENED)
+    first = done[JurorMail.Kind.ASSIGNED]
+    if is_open and reminders and workload.unfinished:
+        last_day = round.closes_at - LAST_DAY
+        if now >= last_day:
+            if JurorMail.Kind.LAST_DAY not in done and first < last_day:
+                due.append(JurorMail.Kind.LAST_DAY)
+        elif first < round.closes_at - reminder_lead() <= now and JurorMail.Kind.REMINDER not in done:
+            due.append(JurorMail.Kind.REMINDER)
+    return due
+
+
+def mail_round_jurors(*, round: Round, now: datetime | None = None) -> int:
+    """Send each seated juror of `round` the mails they are owed at `now` and have not had. Writes JurorMail rows;
+    returns the number of mails sent (a mail server that fails propagates: the next sweep sends the rest)."""
+    now = now or timezone.now()
+    if now >= round.closes_at:
+        return 0
+    workloads = _workloads(round)
+    if not workloads:
+        return 0
+    done: dict[int, dict[str, datetime]] = {}
+    for juror_id, kind, at in JurorMail.objects.filter(round=round).values_list("juror", "kind", "at"):
+        done.setdefault(juror_id, {})[kind] = at
+    quiet = set(
+        JurorMailPreference.objects.filter(contest=round.contest_id, reminders=False).values_list("juror", flat=True)
+    )
+    sent = 0
+    for juror in User.objects.filter(pk__in=workloads).order_by("pk"):
+        kinds = _due_kinds(round, workloads[juror.pk], done.get(juror.pk, {}), juror.pk not in quiet, now)
+        for kind in kinds:
+            if _claim_and_send(kind, round, juror, workloads[juror.pk], now):
+                sent += 1
+        if JurorMail.Kind.ASSIGNED in kinds and round.opens_at <= now:
+            _skip(round, juror, [JurorMail.Kind.OPENED], now)  # the assignment's mail said the round is open
+    return sent
+
+
+def mail_jurors(*, now: datetime | None = None) -> int:
+    """Every round not closed yet: mail_round_jurors. Returns the number of mails sent."""
+    now = now or timezone.now()
+    rounds = Round.objects.filter(closes_at__gt=now).select_related("contest").order_by("pk")
+    return sum(mail_round_jurors(round=round, now=now) for round in rounds)
+
+
+@transaction.atomic
+def set_juror_mail_preference(*, contest: Contest, juror: User, reminders: bool) -> JurorMailPreference:
+    """The juror's choice about reminders in `contest`. Writes JurorMailPreference and an AuditEvent
+    `juror_mail_preference_set`."""
+    preference, _created = JurorMailPreference.objects.update_or_create(
+        contest=contest, juror=juror, defaults={"reminders": reminders}
+    )
+    record_event(verb="juror_mail_preference_set", actor=juror, contest=contest, reminders=reminders)
+    return preference
