@@ -1,7 +1,8 @@
 """Bench: judging at the size of a big contest on PostgreSQL. 2,000 entries, 60 jurors, 5 jurors per entry,
 8 criteria (80,000 scores), 5 % of (juror, entry) pairs in conflict. Measures the assignment (the whole service:
 reads, planning, writes), the results page (computed and rendered through the real view) and the scores CSV export
-(80,000 rows, through the real view). Creates its own database (BENCH_DATABASE, default palmares_bench_judging) on the
+(80,000 rows, through the real view), and the final vote's count of 60 ballots over 20 finalists by each method
+(plain data: judging.voting). Creates its own database (BENCH_DATABASE, default palmares_bench_judging) on the
 server of BENCH_POSTGRES_URL and drops it afterwards. Last line: one JSON object."""
 
 import json
@@ -23,7 +24,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 ENTRIES, JURORS, K, CRITERIA, CONFLICT_RATE = 2000, 60, 5, 8, 0.05
-TARGETS = {"assign_s": 2.0, "results_page_s": 0.5, "scores_csv_s": 2.0}
+BALLOTS, FINALISTS = 60, 20
+TARGETS = {"assign_s": 2.0, "results_page_s": 0.5, "scores_csv_s": 2.0, "vote_count_s": 0.1}
 
 
 def timed(action, runs: int = 1) -> tuple[float, object]:
@@ -33,6 +35,29 @@ def timed(action, runs: int = 1) -> tuple[float, object]:
         result = action()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+def vote_figures() -> dict:
+    """The slowest of the three counts (median of 5) of 60 full ballots over 20 finalists, seeded."""
+    from judging import voting
+
+    rng = random.Random(2026)
+    finalists = list(range(FINALISTS))
+    ballots = [rng.sample(finalists, FINALISTS) for _ in range(BALLOTS)]
+    counts = {
+        "schulze": lambda: voting.count_schulze(finalists=finalists, ballots=ballots, tiebreak=finalists),
+        "ranked_pairs": lambda: voting.count_ranked_pairs(finalists=finalists, ballots=ballots, tiebreak=finalists),
+        "stv_3_seats": lambda: voting.count_single_transferable_vote(
+            finalists=finalists, ballots=ballots, tiebreak=finalists, seats=3
+        ),
+    }
+    times = {name: timed(count, runs=5)[0] for name, count in counts.items()}
+    return {
+        "vote_ballots": BALLOTS,
+        "vote_finalists": FINALISTS,
+        **{f"vote_{name}_s": round(seconds, 4) for name, seconds in times.items()},
+        "vote_count_s": round(max(times.values()), 4),
+    }
 
 
 def main() -> dict:
@@ -165,6 +190,7 @@ def main() -> dict:
         "results_page_bytes": len(client.get(results_url).content),
         "scores_csv_s": round(csv_s, 3),
         "scores_csv_rows": csv_rows,
+        **vote_figures(),
     }
     connection.close()
     return figures

@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.text import MultiLineField, SingleLineField
 from contest.models import ContentWarning, Entry, Institution, Prize, Team
 
-from .models import ROUND_FIELDS, Round
+from .models import ROUND_FIELDS, FinalVote, Round
 
 
 class RoundForm(forms.ModelForm):
@@ -186,3 +186,67 @@ class FeedbackModerationForm(forms.Form):
         required=False,
     )
     action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+
+
+class FinalVoteForm(forms.Form):
+    """The organiser's final vote: how it is counted, what it decides, among which entries."""
+
+    method = forms.ChoiceField(label=_("counting method"), choices=FinalVote.Method.choices)
+    prizes = forms.ModelMultipleChoiceField(
+        label=_("prizes this vote decides (in the prizes' order: the first goes to the winner)"),
+        queryset=Prize.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    finalists = forms.ModelMultipleChoiceField(
+        label=_("finalists"), queryset=Entry.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, round, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prizes"].queryset = Prize.objects.filter(contest=round.contest).order_by("order", "name_fr")
+        self.fields["finalists"].queryset = entries.order_by("code")
+        self.fields["finalists"].label_from_instance = lambda entry: f"{entry.code} · {entry.title}"
+
+
+class ConfirmForm(forms.Form):
+    """A box to tick before something that cannot be undone."""
+
+    confirm = forms.BooleanField(error_messages={"required": _("Tick the box to confirm.")})
+
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
+
+
+class BallotForm(forms.Form):
+    """A juror's ballot: a rank for each finalist on it (1 = the one they prefer), or none."""
+
+    def __init__(self, *args, finalists, ranking=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finalists = finalists
+        choices = [("", "—")] + [(str(rank), str(rank)) for rank in range(1, len(finalists) + 1)]
+        current = {pk: position for position, pk in enumerate(ranking, start=1)}
+        for entry in finalists:
+            self.fields[f"rank_{entry.pk}"] = forms.ChoiceField(
+                label=f"{entry.code} · {entry.title}",
+                choices=choices,
+                required=False,
+                initial=str(current[entry.pk]) if entry.pk in current else "",
+            )
+
+    def clean(self):
+        ranks = {}
+        for entry in self.finalists:
+            value = self.cleaned_data.get(f"rank_{entry.pk}")
+            if value:
+                ranks.setdefault(int(value), []).append(entry)
+        shared = [entries for entries in ranks.values() if len(entries) > 1]
+        if shared:
+            raise forms.ValidationError(
+                _("Give each finalist its own rank: %(titles)s share one.")
+                % {"titles": ", ".join(entry.title for entry in shared[0])}
+            )
+        if not ranks:
+            raise forms.ValidationError(_("Rank at least one finalist."))
+        self.cleaned_data["ranking"] = [ranks[rank][0].pk for rank in sorted(ranks)]
+        return self.cleaned_data

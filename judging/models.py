@@ -403,3 +403,53 @@ class JurorMail(models.Model):
 
     def __str__(self):
         return f"{self.round_id} · {self.juror_id} · {self.kind}"
+
+
+class FinalVote(models.Model):
+    """The jury's secret ballot for prizes among a round's finalists, counted by a method fixed before it opens.
+    The round's active jurors vote; nobody sees a ballot but its own juror's, nor any count, before `closed_at`."""
+
+    class Method(models.TextChoices):
+        SCHULZE = "schulze", _("Schulze (beatpath)")
+        RANKED_PAIRS = "ranked_pairs", _("ranked pairs")
+        STV = "stv", _("single transferable vote (instant-runoff for one prize)")
+
+    class TieBreak(models.TextChoices):
+        ZSCORE = "zscore", _("the round's ranking (per-juror z-scores)")
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="final_vote")
+    method = models.CharField(_("counting method"), max_length=20, choices=Method.choices, default=Method.SCHULZE)
+    tiebreak = models.CharField(_("tie-break"), max_length=20, choices=TieBreak.choices, default=TieBreak.ZSCORE)
+    prizes = models.ManyToManyField(Prize, related_name="+", verbose_name=_("prizes decided"))
+    finalists = models.ManyToManyField(Entry, related_name="+", verbose_name=_("finalists"))
+    # The tie-break as a strict order of the finalists' ids, written when the ballot opens.
+    tiebreak_order = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.round} · {self.method}"
+
+    def state(self) -> str:
+        """ "draft" (the organiser prepares it), "open" (jurors vote) or "closed" (the count is shown)."""
+        if self.closed_at is not None:
+            return "closed"
+        return "open" if self.opened_at is not None else "draft"
+
+
+class BallotPaper(models.Model):
+    """One juror's ranking of the finalists (entry ids, most preferred first; those left out come after, tied).
+    Changeable until the close; read by nobody but its juror, and by the count once the vote is closed."""
+
+    vote = models.ForeignKey(FinalVote, on_delete=models.CASCADE, related_name="ballots")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ranking = models.JSONField(default=list)
+    cast_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "juror"], name="unique_ballot_paper")]
+
+    def __str__(self):
+        return f"{self.vote_id} · {self.juror_id}"

@@ -3,7 +3,7 @@ each action posts to its own URL, named after its verb."""
 
 from django.urls import path
 
-from .views import awards, feedback, jury, organiser
+from .views import awards, feedback, final_vote, jury, organiser
 
 ROUND = "organiser/judging/rounds/<int:round_id>/"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path(
         "jury/rounds/<int:round_id>/entries/<str:code>/conflict/", jury.jury_entry_conflict, name="jury_entry_conflict"
     ),
+    path("jury/rounds/<int:round_id>/vote/", final_vote.jury_vote, name="jury_vote"),
+    path("jury/rounds/<int:round_id>/vote/cast/", final_vote.jury_cast_ballot, name="jury_cast_ballot"),
     # Organisers
     path("organiser/judging/", organiser.judging_dashboard, name="judging_dashboard"),
     path("organiser/judging/rounds/create/", organiser.create_round, name="judging_create_round"),
@@ -43,6 +45,10 @@ urlpatterns = [
     path(ROUND + "results/", organiser.round_results, name="judging_results"),
     path(ROUND + "results/shortlist/", organiser.shortlist_top, name="judging_round_shortlist"),
     path(ROUND + "entries/<str:code>/", organiser.round_entry, name="judging_round_entry"),
+    path(ROUND + "vote/", final_vote.vote_page, name="judging_vote"),
+    path(ROUND + "vote/prepare/", final_vote.prepare_vote, name="judging_prepare_vote"),
+    path(ROUND + "vote/open/", final_vote.open_vote, name="judging_open_vote"),
+    path(ROUND + "vote/close/", final_vote.close_vote, name="judging_close_vote"),
     path(ROUND + "<str:what>.<str:fmt>", organiser.round_export, name="judging_round_export"),
     path("organiser/judging/awards/", awards.awards, name="judging_awards"),
     path("organiser/judging/awards/record/", awards.record_award, name="judging_record_award"),

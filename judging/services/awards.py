@@ -8,7 +8,7 @@ from accounts.models import User
 from contest.models import Entry, Prize
 from contest.services import record_event
 
-from .. import selectors
+from .. import final_vote, selectors
 from ..models import Award, Round, Shortlist
 from .errors import JudgingError
 
@@ -38,18 +38,20 @@ def record_award(
     citation_en: str = "",
     reason_if_not_ranking: str = "",
 ) -> Award:
-    """Record the jury's decision: `prize` goes to `entry`. A choice other than the ranking's needs a reason.
-    Writes Award and an AuditEvent `award_recorded` (or `award_changed`)."""
+    """Record the jury's decision: `prize` goes to `entry`. A choice other than the closed final vote's for this
+    prize (without one, the ranking's) needs a reason. Writes Award and an AuditEvent `award_recorded` (or
+    `award_changed`)."""
     if entry.contest_id != prize.contest_id or entry.status != Entry.Status.SUBMITTED:
         raise JudgingError("entry_not_eligible", _("This entry cannot receive a prize in this contest."))
-    expected = selectors.ranking_choice(prize=prize)
+    voted = final_vote.vote_choice(prize=prize)
+    expected = voted or selectors.ranking_choice(prize=prize)
     reason = reason_if_not_ranking.strip()
     if expected is not None and expected.pk != entry.pk and not reason:
-        raise JudgingError(
-            "reason_required",
-            _("The ranking points to %(code)s for this prize. Say why the jury chose otherwise.")
-            % {"code": expected.code},
-        )
+        if voted is not None:
+            message = _("The final vote gives this prize to %(code)s. Say why the jury chose otherwise.")
+        else:
+            message = _("The ranking points to %(code)s for this prize. Say why the jury chose otherwise.")
+        raise JudgingError("reason_required", message % {"code": expected.code})
     if expected is not None and expected.pk == entry.pk:
         reason = ""
     award = Award.objects.filter(prize=prize, entry=entry).first()

@@ -13,7 +13,7 @@ from accounts.request_body import posted_id
 from contest.models import Contest
 from contest.permissions import require_organiser
 
-from .. import exports, selectors, services
+from .. import exports, final_vote, selectors, services
 from ..forms import AwardForm
 from ..models import Award
 from .organiser import download
@@ -26,17 +26,33 @@ def _organiser_contest(request, contest_slug) -> Contest:
 
 
 def _awards_page(request, contest, *, form=None):
-    prizes = [{"prize": prize, "suggested": selectors.ranking_choice(prize=prize)} for prize in contest.prizes.all()]
+    prizes = [
+        {
+            "prize": prize,
+            "suggested": selectors.ranking_choice(prize=prize),
+            "voted": final_vote.vote_choice(prize=prize),
+        }
+        for prize in contest.prizes.all()
+    ]
     return render(
         request,
         "judging/awards.html",
         {
             "contest": contest,
-            "form": form or AwardForm(contest=contest),
+            "form": form or AwardForm(contest=contest, initial=_proposal(prizes, contest)),
             "prizes": prizes,
             "awards": selectors.contest_awards(contest),
         },
     )
+
+
+def _proposal(prizes, contest) -> dict | None:
+    """The award form filled with the first prize a closed final vote gave and no decision has recorded yet."""
+    decided = set(Award.objects.filter(contest=contest).values_list("prize_id", flat=True))
+    for item in prizes:
+        if item["voted"] is not None and item["prize"].pk not in decided:
+            return {"prize": item["prize"].pk, "code": item["voted"].code}
+    return None
 
 
 @login_required

@@ -19,7 +19,7 @@ from media_pipeline.screener_views import open_screener
 from media_pipeline.selectors import accepted_film
 from media_pipeline.viewing import Viewer
 
-from .. import permissions, players, selectors, services
+from .. import final_vote, permissions, players, selectors, services
 from ..forms import JurorConflictForm, JurorMailForm, OptOutForm
 from ..models import Review, score_level
 
@@ -50,6 +50,7 @@ def jury_queue(request, contest_slug, round_id):
             "rounds": selectors.juror_rounds(request.user, contest),
             "is_open": round.is_open(),
             "is_jury_home": selectors.juror_only_round(request.user, contest) == round,
+            "vote": final_vote.juror_vote(round, request.user),
             **selectors.juror_queue(round=round, user=request.user),
         },
     )

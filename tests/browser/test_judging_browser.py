@@ -83,6 +83,11 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
             route.abort("connectionreset")
 
     page.route("**/watched/", first_report_is)
+    sent = []  # what the player sent and when, for the failure message
+    page.on(
+        "request",
+        lambda request: request.url.endswith("/watched/") and sent.append((time.monotonic(), request.post_data)),
+    )
     page.evaluate(
         """() => {
           const v = document.getElementById('film');
@@ -102,8 +107,12 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
         assert touched, "the player sent no report within 15 s of pausing"
         touched[0].continue_()
     page.wait_for_function("() => /Watched: \\d+ %/.test(document.getElementById('watched-status').textContent)")
-    share = Review.objects.get(assignment=assignment).watched_share
-    assert 0.4 < share < 0.8
+    review = Review.objects.get(assignment=assignment)
+    told = page.locator("#watched-status").inner_text()
+    assert 0.4 < (review.watched_share or 0) < 0.8, (
+        f"share {review.watched_share} (watched {review.watched_seconds} s from {review.watching_started_at}), "
+        f"page says {told!r}, reports sent: {sent}"
+    )
     assert len(touched) == (first_report != "received")
 
     page.fill(f"#score_{message.pk}", "4")
