@@ -321,6 +321,8 @@ CELERY_BEAT_SCHEDULE = {
     "notify-release-steps": {"task": "releases.tasks.notify_due_steps", "schedule": 60.0},
     # Mails jurors their films, the round's opening and reminders before it closes, each once (judging).
     "mail-jurors": {"task": "judging.tasks.mail_jurors", "schedule": 60.0},
+    # Mails each juror, once a day at most, the new messages in the discussions they take part in (judging).
+    "mail-discussion-digests": {"task": "judging.tasks.mail_digests", "schedule": 3600.0},
     # Mails each team member the jury's feedback once the organiser's publication is in force (judging).
     "mail-team-feedback": {"task": "judging.tasks.mail_due_feedback", "schedule": 60.0},
     # Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).

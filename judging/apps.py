@@ -43,6 +43,7 @@ class JudgingConfig(AppConfig):
                 "award_recorded": _("prize awarded"),
                 "award_changed": _("prize changed"),
                 "award_removed": _("prize withdrawn"),
+                "discussion_posted": _("message in a jury discussion"),
                 "vote_prepared": _("final vote prepared"),
                 "vote_opened": _("final vote opened"),
                 "ballot_cast": _("ballot cast"),

@@ -123,6 +123,10 @@ class JurorMailForm(forms.Form):
         label=_("Remind me by mail of reviews not submitted, a few days and 24 hours before a round closes"),
         required=False,
     )
+    digest = forms.BooleanField(
+        label=_("Once a day at most, mail me the new messages in the discussions of the films I reviewed"),
+        required=False,
+    )
 
 
 class ShortlistForm(forms.Form):

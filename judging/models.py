@@ -51,7 +51,8 @@ class Round(models.Model):
         _("a juror from a team's institution is in conflict with its entries"), default=True
     )
     show_scores_after_own = models.BooleanField(
-        _("jurors see the other scores of an entry once they have submitted their own"), default=False
+        _("jurors see the other reviews of an entry, and discuss it, once they have submitted their own"),
+        default=False,
     )
 
     class Meta:
@@ -373,6 +374,7 @@ class JurorMailPreference(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
     juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reminders = models.BooleanField(_("remind me of unfinished reviews before a round closes"), default=True)
+    digest = models.BooleanField(_("a daily digest of new messages in the discussions I take part in"), default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contest", "juror"], name="unique_juror_mail_preference")]
@@ -453,3 +455,38 @@ class BallotPaper(models.Model):
 
     def __str__(self):
         return f"{self.vote_id} · {self.juror_id}"
+
+
+class DiscussionMessage(models.Model):
+    """A juror's message in the discussion of one entry in one round, read by the jurors who submitted their review
+    of it and by organisers; never by the team."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = MultiLineTextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["round", "entry", "created_at"])]
+
+    def __str__(self):
+        return f"{self.round_id} · {self.entry_id} · {self.author_id}"
+
+
+class DigestMail(models.Model):
+    """One day's digest of new discussion messages to one juror in one contest. The unique constraint is the claim:
+    at most one a day, whatever number of schedulers run. `up_to`: the newest message it told of."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    up_to = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contest", "juror", "day"], name="unique_digest_mail")]
+
+    def __str__(self):
+        return f"{self.juror_id} · {self.contest_id} · {self.day}"

@@ -11,6 +11,7 @@ from media_pipeline.models import Film
 from media_pipeline.problems import format_duration
 from media_pipeline.selectors import accepted_film
 
+from . import discussion
 from .models import (
     Assignment,
     Award,
@@ -220,24 +221,31 @@ def scores_of(assignment: Assignment) -> dict[int, str]:
 
 
 def peer_reviews(*, assignment: Assignment) -> list[dict]:
-    """Other jurors' submitted scores for the same entry, only when the round allows it and the juror's own
-    review is submitted. Jurors are not named."""
-    review = getattr(assignment, "review", None)
-    if not assignment.round.show_scores_after_own or review is None or review.status != Review.Status.SUBMITTED:
+    """Other jurors' submitted reviews of the same entry (scores and comments to the jury), once the juror may
+    discuss it (judging.discussion.can_discuss). Jurors are numbered, never named."""
+    if not discussion.can_discuss(assignment):
         return []
+    numbers = discussion.juror_numbers(assignment)
     others = (
         Assignment.objects.filter(
             round=assignment.round, entry=assignment.entry, review__status=Review.Status.SUBMITTED
         )
         .exclude(pk=assignment.pk)
+        .select_related("review")
         .prefetch_related("scores")
         .order_by("pk")
     )
     criteria = {criterion.pk: criterion for criterion in assignment.round.criteria.all()}
     result = []
-    for number, other in enumerate(others, start=1):
+    for other in others:
         values = {score.criterion_id: score.value for score in other.scores.all()}
-        result.append({"label": number, "scores": [(criteria[pk], values.get(pk)) for pk in criteria if pk in values]})
+        result.append(
+            {
+                "label": numbers[other.juror_id],
+                "scores": [(criteria[pk], values.get(pk)) for pk in criteria if pk in values],
+                "comment": other.review.private_comment,
+            }
+        )
     return result
 
 
@@ -505,7 +513,8 @@ def award_stake(entry: Entry) -> list[str]:
     ]
 
 
-def juror_wants_reminders(*, contest: Contest, juror: User) -> bool:
-    """Whether the juror gets the reminders before a round closes (yes unless they turned them off)."""
-    choice = JurorMailPreference.objects.filter(contest=contest, juror=juror).values_list("reminders", flat=True)
-    return next(iter(choice), True)
+def juror_mail_preference(*, contest: Contest, juror: User) -> JurorMailPreference:
+    """The juror's choices about the non-essential mails (an unsaved row with every mail on if they made none)."""
+    return JurorMailPreference.objects.filter(contest=contest, juror=juror).first() or JurorMailPreference(
+        contest=contest, juror=juror
+    )

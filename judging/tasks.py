@@ -5,6 +5,7 @@ from celery import shared_task
 
 from . import services
 from .services.feedback import due_publications
+from .services.juror_mails import mail_discussion_digests
 from .services.juror_mails import mail_jurors as mail_every_round
 
 
@@ -20,3 +21,10 @@ def mail_jurors() -> int:
     """Periodic, every minute (CELERY_BEAT_SCHEDULE): each juror's mails now owed (films assigned, round open,
     reminders). Safe to run twice, or in two schedulers at once: each (round, juror, kind) is claimed before sending."""
     return mail_every_round()
+
+
+@shared_task(ignore_result=True)
+def mail_digests() -> int:
+    """Periodic, every hour (CELERY_BEAT_SCHEDULE): the day's discussion digest of each juror with new messages.
+    Safe to run twice at once: each (contest, juror, day) is claimed before sending."""
+    return mail_discussion_digests()

@@ -23,6 +23,11 @@ urlpatterns = [
     path(
         "jury/rounds/<int:round_id>/entries/<str:code>/conflict/", jury.jury_entry_conflict, name="jury_entry_conflict"
     ),
+    path(
+        "jury/rounds/<int:round_id>/entries/<str:code>/discussion/",
+        jury.jury_post_message,
+        name="jury_post_message",
+    ),
     path("jury/rounds/<int:round_id>/vote/", final_vote.jury_vote, name="jury_vote"),
     path("jury/rounds/<int:round_id>/vote/cast/", final_vote.jury_cast_ballot, name="jury_cast_ballot"),
     # Organisers

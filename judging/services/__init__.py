@@ -2,7 +2,7 @@
 
 One module per part of judging: `rounds` (rounds and criteria), `jury` (seats, conflicts, opt-outs), `assignment`
 (who judges what), `reviews` (scores, submission, watching), `awards` (shortlist and prizes), `feedback` (the
-jury's feedback to the teams: its publication and moderation), `juror_mails` (the mails that keep a jury moving), `final_vote` (the secret ballot for prizes). The names below are
+jury's feedback to the teams: its publication and moderation), `juror_mails` (the mails that keep a jury moving), `final_vote` (the secret ballot for prizes), `discussion` (the jury's messages about an entry). The names below are
 the public ones: `from judging import services; services.assign_jurors(...)`.
 
 Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
@@ -10,10 +10,11 @@ their film (or how) is none of their business. The entry's id and code go in the
 
 from .assignment import add_assignment, assign_jurors, remove_assignment
 from .awards import record_award, remove_award, set_shortlist, shortlist_top
+from .discussion import post_message
 from .errors import JudgingError
 from .feedback import cancel_feedback, mail_published_feedback, moderate_feedback, restore_feedback, schedule_feedback
 from .final_vote import cast_ballot, close_vote, open_vote, prepare_vote
-from .juror_mails import mail_jurors, mail_round_jurors, set_juror_mail_preference
+from .juror_mails import mail_discussion_digests, mail_jurors, mail_round_jurors, set_juror_mail_preference
 from .jury import add_round_juror, declare_conflict, remove_round_juror, seat_all_jurors, set_content_opt_outs
 from .reviews import (
     WATCHED_SHARE_REQUIRED,
@@ -43,11 +44,13 @@ __all__ = [
     "close_vote",
     "create_round",
     "declare_conflict",
+    "mail_discussion_digests",
     "mail_jurors",
     "mail_published_feedback",
     "mail_round_jurors",
     "moderate_feedback",
     "open_vote",
+    "post_message",
     "prepare_vote",
     "record_award",
     "record_watching",

@@ -1,6 +1,6 @@
 """The mails that keep a jury moving: to each juror of a round when films are assigned to them, when the round
 opens, and, for reviews not submitted yet, JUROR_REMINDER_DAYS days and 24 hours before it closes (the reminders
-are the ones a juror can turn off). Each in the juror's language and the contest's time zone, each sent once: a
+are the ones a juror can turn off), and the daily digest of new messages in their discussions. Each in the juror's language and the contest's time zone, each sent once: a
 JurorMail (round, juror, kind) row is the claim, inserted with the sending, as for release notifications."""
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -18,7 +18,8 @@ from accounts.text import one_line
 from contest.models import Contest
 from contest.services import record_event
 
-from ..models import Assignment, JurorMail, JurorMailPreference, Review, Round
+from .. import discussion, selectors
+from ..models import Assignment, DigestMail, DiscussionMessage, JurorMail, JurorMailPreference, Review, Round
 
 LAST_DAY = timedelta(hours=24)
 
@@ -139,11 +140,94 @@ def mail_jurors(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def set_juror_mail_preference(*, contest: Contest, juror: User, reminders: bool) -> JurorMailPreference:
-    """The juror's choice about reminders in `contest`. Writes JurorMailPreference and an AuditEvent
-    `juror_mail_preference_set`."""
+def set_juror_mail_preference(
+    *, contest: Contest, juror: User, reminders: bool, digest: bool = True
+) -> JurorMailPreference:
+    """The juror's choice about the non-essential mails in `contest` (reminders, the discussion digest). Writes
+    JurorMailPreference and an AuditEvent `juror_mail_preference_set`."""
     preference, _created = JurorMailPreference.objects.update_or_create(
-        contest=contest, juror=juror, defaults={"reminders": reminders}
+        contest=contest, juror=juror, defaults={"reminders": reminders, "digest": digest}
     )
-    record_event(verb="juror_mail_preference_set", actor=juror, contest=contest, reminders=reminders)
+    record_event(verb="juror_mail_preference_set", actor=juror, contest=contest, reminders=reminders, digest=digest)
     return preference
+
+
+# The discussion digest: at most one a day per juror and contest, none when nothing is new.
+
+DIGEST_LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DigestThread:
+    assignment: Assignment
+    messages: list  # judging.discussion.Message, the new ones only
+
+
+def _digest_threads(contest: Contest, juror: User, since: datetime | None, window_start: datetime):
+    """The juror's discussions (entries they may discuss, in rounds of `contest`) with messages by others newer
+    than `since` (and than the look-back window)."""
+    threads = []
+    assignments = (
+        Assignment.objects.filter(
+            round__contest=contest,
+            juror=juror,
+            round__show_scores_after_own=True,
+            review__status=Review.Status.SUBMITTED,
+            round__jurors__user=juror,
+            round__jurors__active=True,
+        )
+        .select_related("round", "entry", "review")
+        .order_by("entry__code", "round__order")
+    )
+    for assignment in assignments:
+        if selectors.is_conflicted(round=assignment.round, juror_id=juror.pk, entry=assignment.entry):
+            continue  # declared since the review: the entry is out of the juror's reach
+        start = max(since, window_start) if since else window_start
+        new = [message for message in discussion.thread(assignment) if not message.mine and message.at > start]
+        if new:
+            threads.append(DigestThread(assignment=assignment, messages=new))
+    return threads
+
+
+def mail_discussion_digests(*, now: datetime | None = None) -> int:
+    """Send each juror, per contest, one mail a day listing the new messages in the discussions they take part in
+    (none when nothing is new; none for a juror who turned digests off). A DigestMail (contest, juror, day) row is
+    the claim; its `up_to` is where the next digest starts. Returns the number of mails sent."""
+    now = now or timezone.now()
+    window_start = now - DIGEST_LOOKBACK
+    sent = 0
+    recent = DiscussionMessage.objects.filter(created_at__gt=window_start)
+    for contest in Contest.objects.filter(pk__in=recent.values("round__contest")).order_by("pk"):
+        quiet = set(JurorMailPreference.objects.filter(contest=contest, digest=False).values_list("juror", flat=True))
+        jurors = User.objects.filter(
+            pk__in=Assignment.objects.filter(round__contest=contest, review__status=Review.Status.SUBMITTED).values(
+                "juror"
+            )
+        ).exclude(pk__in=quiet)
+        day = timezone.localtime(now, contest.tzinfo).date()
+        for juror in jurors.order_by("pk"):
+            if DigestMail.objects.filter(contest=contest, juror=juror, day=day).exists():
+                continue
+            since = DigestMail.objects.filter(contest=contest, juror=juror).aggregate(last=Max("up_to"))["last"]
+            threads = _digest_threads(contest, juror, since, window_start)
+            if threads and _claim_and_send_digest(contest, juror, day, threads):
+                sent += 1
+    return sent
+
+
+def _claim_and_send_digest(contest: Contest, juror: User, day, threads: list[DigestThread]) -> bool:
+    up_to = max(message.at for thread in threads for message in thread.messages)
+    try:
+        with transaction.atomic():
+            DigestMail.objects.create(contest=contest, juror=juror, day=day, up_to=up_to)
+            with (
+                translation.override(juror.preferred_language or settings.LANGUAGE_CODE),
+                timezone.override(contest.tzinfo),
+            ):
+                context = {"contest": contest, "threads": threads, "site_url": settings.SITE_URL}
+                subject = one_line(render_to_string("judging/mail/digest_subject.txt", context))
+                body = render_to_string("judging/mail/digest_body.txt", context)
+            send_mail(subject, body, None, [juror.email])
+    except IntegrityError:
+        return False
+    return True

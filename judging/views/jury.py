@@ -19,7 +19,7 @@ from media_pipeline.screener_views import open_screener
 from media_pipeline.selectors import accepted_film
 from media_pipeline.viewing import Viewer
 
-from .. import final_vote, permissions, players, selectors, services
+from .. import discussion, final_vote, permissions, players, selectors, services
 from ..forms import JurorConflictForm, JurorMailForm, OptOutForm
 from ..models import Review, score_level
 
@@ -56,7 +56,18 @@ def jury_queue(request, contest_slug, round_id):
     )
 
 
-def _entry_context(request, contest, assignment, *, error=None, posted=None, ask_confirmation=False, field_errors=None):
+def _entry_context(
+    request,
+    contest,
+    assignment,
+    *,
+    error=None,
+    posted=None,
+    ask_confirmation=False,
+    field_errors=None,
+    message_error="",
+    message_text="",
+):
     round = assignment.round
     entry = assignment.entry
     review = Review.objects.filter(assignment=assignment).first()
@@ -106,6 +117,9 @@ def _entry_context(request, contest, assignment, *, error=None, posted=None, ask
         ),
         "show_identity": permissions.show_identity(contest),
         "peers": selectors.peer_reviews(assignment=assignment),
+        "discussion": discussion.thread(assignment) if discussion.can_discuss(assignment) else None,
+        "message_error": message_error,
+        "message_text": message_text,
         "is_open": round.is_open(),
         "watching_clock": services.watching_clock(assignment),
         "required_share": services.WATCHED_SHARE_REQUIRED,
@@ -255,7 +269,7 @@ def jury_entry_conflict(request, contest_slug, round_id, code):
 
 def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
     current = selectors.opt_out_warning_ids(contest=contest, juror=request.user)
-    reminders = selectors.juror_wants_reminders(contest=contest, juror=request.user)
+    preference = selectors.juror_mail_preference(contest=contest, juror=request.user)
     return render(
         request,
         "judging/jury_conflicts.html",
@@ -266,7 +280,9 @@ def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
             or OptOutForm(contest=contest, prefix="optout", initial={"warnings": list(current)}),
             "conflicts": selectors.juror_conflicts(contest=contest, juror=request.user),
             "only_round": selectors.juror_only_round(request.user, contest),
-            "mail_form": JurorMailForm(initial={"reminders": reminders}, prefix="mails"),
+            "mail_form": JurorMailForm(
+                initial={"reminders": preference.reminders, "digest": preference.digest}, prefix="mails"
+            ),
             "reminder_days": settings.JUROR_REMINDER_DAYS,
         },
     )
@@ -321,16 +337,37 @@ def jury_set_opt_outs(request, contest_slug):
 @login_required
 @require_POST
 def jury_set_mails(request, contest_slug):
-    """The juror turns the reminders before a round closes on or off."""
+    """The juror turns the reminders before a round closes, and the discussion digest, on or off."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
     form = JurorMailForm(request.POST, prefix="mails")
     return perform(
         request,
         lambda: services.set_juror_mail_preference(
-            contest=contest, juror=request.user, reminders=form.cleaned_data["reminders"]
+            contest=contest,
+            juror=request.user,
+            reminders=form.cleaned_data["reminders"],
+            digest=form.cleaned_data["digest"],
         ),
         form=form,
-        success=lambda preference: _("Reminders on.") if preference.reminders else _("Reminders off."),
+        success=_("Your choices are saved."),
         redirect_to=redirect(reverse("jury_conflicts", args=[contest.slug]) + "#mails"),
+    )
+
+
+@login_required
+@require_POST
+def jury_post_message(request, contest_slug, round_id, code):
+    """A juror who submitted their review writes to the others in the entry's discussion."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    text = request.POST.get("message", "")
+    try:
+        services.post_message(assignment=assignment, by=request.user, text=text)
+    except services.JudgingError as error:
+        context = _entry_context(request, contest, assignment, message_error=error.message, message_text=text)
+        return render(request, "judging/jury_entry.html", context, status=400)
+    messages.success(request, _("Message sent to the other jurors of this film."))
+    return redirect(
+        reverse("jury_entry", kwargs={"contest_slug": contest.slug, "round_id": round_id, "code": code}) + "#discussion"
     )

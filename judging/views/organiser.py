@@ -15,7 +15,7 @@ from accounts.request_body import posted_id
 from contest.models import Contest, Entry
 from contest.permissions import require_organiser
 
-from .. import charts, exports, permissions, selectors, services, tables
+from .. import charts, discussion, exports, permissions, selectors, services, tables
 from ..forms import (
     CriterionAnchorsForm,
     CriterionForm,
@@ -342,6 +342,7 @@ def round_entry(request, contest_slug, round_id, code):
             "entry": entry,
             "criteria": list(round.criteria.all()),
             "reviews": selectors.entry_reviews(round=round, entry=entry),
+            "discussion": discussion.organiser_thread(round=round, entry=entry),
         },
     )
 
