@@ -10,6 +10,7 @@ from .common import (
     mail_team,
     record_account_event,
     record_event,
+    send_claimed_mail,
 )
 from .edits import (
     approve_entry_edit,
@@ -59,6 +60,7 @@ __all__ = [
     "record_event",
     "refuse_entry_edit",
     "refuse_team",
+    "send_claimed_mail",
     "reinstate_entry",
     "reopen_registration",
     "set_film_accepted",

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -44,6 +44,29 @@ def _mail_each(*, recipients: list, contest: Contest, subject_template: str, bod
             send_mail(subject, body, None, [email])
 
     transaction.on_commit(send)
+
+
+def send_claimed_mail(
+    claim, *, user: User, contest: Contest, subject_template: str, body_template: str, context: dict
+) -> bool:
+    """Send one mail that must go once: `claim()` inserts the row whose unique constraint says it was sent, in the
+    same transaction as the sending, in `user`'s language and the contest's time zone. A second scheduler waits on
+    the unique index, then finds the row: False, nothing sent. A mail server that refuses rolls the claim back for
+    the next sweep (the error propagates). Used for the mails that follow a time (jury, feedback)."""
+    try:
+        with transaction.atomic():
+            claim()
+            with (
+                translation.override(user.preferred_language or settings.LANGUAGE_CODE),
+                timezone.override(contest.tzinfo),
+            ):
+                full_context = {"site_url": settings.SITE_URL, "contest": contest, **context}
+                subject = one_line(render_to_string(subject_template, full_context))
+                body = render_to_string(body_template, full_context)
+            send_mail(subject, body, None, [user.email])
+    except IntegrityError:
+        return False
+    return True
 
 
 def mail_team(*, team: Team, subject_template: str, body_template: str, context: dict) -> None:

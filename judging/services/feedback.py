@@ -6,19 +6,15 @@ entry itself (teams read their entry's events)."""
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.text import one_line
 from contest.models import Contest
-from contest.services import record_event
+from contest.services import record_event, send_claimed_mail
 
 from .. import team_feedback
 from ..models import FeedbackMail, FeedbackModeration, FeedbackPublication, Review, Round
@@ -164,26 +160,14 @@ def due_publications(*, now: datetime | None = None):
 
 
 def _claim_and_send(feedback: team_feedback.TeamFeedback, user: User) -> bool:
-    """Insert the (entry, person) row and send in one transaction: a second scheduler waits on the unique index and
-    then finds the row (no second mail); a mail server that refuses rolls the claim back for the next sweep."""
-    try:
-        with transaction.atomic():
-            FeedbackMail.objects.create(entry=feedback.entry, recipient=user)
-            contest = feedback.entry.team.contest
-            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                with timezone.override(contest.tzinfo):
-                    context = {
-                        "feedback": feedback,
-                        "entry": feedback.entry,
-                        "contest": contest,
-                        "site_url": settings.SITE_URL,
-                    }
-                    subject = one_line(render_to_string("judging/mail/feedback_subject.txt", context))
-                    body = render_to_string("judging/mail/feedback_body.txt", context)
-            send_mail(subject, body, None, [user.email])
-    except IntegrityError:
-        return False
-    return True
+    return send_claimed_mail(
+        lambda: FeedbackMail.objects.create(entry=feedback.entry, recipient=user),
+        user=user,
+        contest=feedback.entry.team.contest,
+        subject_template="judging/mail/feedback_subject.txt",
+        body_template="judging/mail/feedback_body.txt",
+        context={"feedback": feedback, "entry": feedback.entry},
+    )
 
 
 def mail_published_feedback(*, publication: FeedbackPublication, now: datetime | None = None) -> int:

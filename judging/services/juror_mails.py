@@ -1,22 +1,20 @@
 """The mails that keep a jury moving: to each juror of a round when films are assigned to them, when the round
-opens, and, for reviews not submitted yet, JUROR_REMINDER_DAYS days and 24 hours before it closes (the reminders
-are the ones a juror can turn off), and the daily digest of new messages in their discussions. Each in the juror's language and the contest's time zone, each sent once: a
-JurorMail (round, juror, kind) row is the claim, inserted with the sending, as for release notifications."""
+opens, and, for reviews not submitted yet, JUROR_REMINDER_DAYS days and 24 hours before it closes; and the daily
+digest of new messages in their discussions (the reminders and the digest are what a juror can turn off). Each in
+the juror's language and the contest's time zone, each sent once: a JurorMail (round, juror, kind) or DigestMail
+(contest, juror, day) row is the claim, inserted with the sending (contest.services.send_claimed_mail)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import User
-from accounts.text import one_line
 from contest.models import Contest
-from contest.services import record_event
+from contest.services import record_event, send_claimed_mail
 
 from .. import discussion, selectors
 from ..models import Assignment, DigestMail, DiscussionMessage, JurorMail, JurorMailPreference, Review, Round
@@ -49,33 +47,21 @@ def _workloads(round: Round) -> dict[int, Workload]:
     return {juror: Workload(assigned, unfinished) for juror, assigned, unfinished in rows}
 
 
-def _send(kind: str, round: Round, juror: User, workload: Workload, now: datetime) -> None:
-    contest = round.contest
-    with translation.override(juror.preferred_language or settings.LANGUAGE_CODE), timezone.override(contest.tzinfo):
-        context = {
+def _claim_and_send(kind: str, round: Round, juror: User, workload: Workload, now: datetime) -> bool:
+    return send_claimed_mail(
+        lambda: JurorMail.objects.create(round=round, juror=juror, kind=kind, at=now),
+        user=juror,
+        contest=round.contest,
+        subject_template="judging/mail/juror_subject.txt",
+        body_template="judging/mail/juror_body.txt",
+        context={
             "kind": kind,
             "round": round,
-            "contest": contest,
             "workload": workload,
             "is_open": round.opens_at <= now,
             "reminder_days": settings.JUROR_REMINDER_DAYS,
-            "site_url": settings.SITE_URL,
-        }
-        subject = one_line(render_to_string("judging/mail/juror_subject.txt", context))
-        body = render_to_string("judging/mail/juror_body.txt", context)
-    send_mail(subject, body, None, [juror.email])
-
-
-def _claim_and_send(kind: str, round: Round, juror: User, workload: Workload, now: datetime) -> bool:
-    """Insert the (round, juror, kind) row and send in one transaction: a second scheduler waits on the unique index
-    and then finds the row (no second mail); a mail server that refuses rolls the claim back for the next sweep."""
-    try:
-        with transaction.atomic():
-            JurorMail.objects.create(round=round, juror=juror, kind=kind, at=now)
-            _send(kind, round, juror, workload, now)
-    except IntegrityError:
-        return False
-    return True
+        },
+    )
 
 
 def _skip(round: Round, juror: User, kinds: list[str], now: datetime) -> None:
@@ -217,17 +203,11 @@ def mail_discussion_digests(*, now: datetime | None = None) -> int:
 
 def _claim_and_send_digest(contest: Contest, juror: User, day, threads: list[DigestThread]) -> bool:
     up_to = max(message.at for thread in threads for message in thread.messages)
-    try:
-        with transaction.atomic():
-            DigestMail.objects.create(contest=contest, juror=juror, day=day, up_to=up_to)
-            with (
-                translation.override(juror.preferred_language or settings.LANGUAGE_CODE),
-                timezone.override(contest.tzinfo),
-            ):
-                context = {"contest": contest, "threads": threads, "site_url": settings.SITE_URL}
-                subject = one_line(render_to_string("judging/mail/digest_subject.txt", context))
-                body = render_to_string("judging/mail/digest_body.txt", context)
-            send_mail(subject, body, None, [juror.email])
-    except IntegrityError:
-        return False
-    return True
+    return send_claimed_mail(
+        lambda: DigestMail.objects.create(contest=contest, juror=juror, day=day, up_to=up_to),
+        user=juror,
+        contest=contest,
+        subject_template="judging/mail/digest_subject.txt",
+        body_template="judging/mail/digest_body.txt",
+        context={"threads": threads},
+    )

@@ -10,18 +10,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
 from accounts.request_body import posted_id
-from contest.models import Contest
-from contest.permissions import require_organiser
 
 from .. import services, team_feedback
 from ..forms import FeedbackModerationForm, FeedbackPublicationForm
 from ..models import Review
-
-
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest
+from .organiser import _organiser_contest
 
 
 def _feedback_page(request, contest, *, form=None, refused=None, status=200):

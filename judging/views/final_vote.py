@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
 from contest.models import Contest
-from contest.permissions import require_organiser
 
 from .. import final_vote, permissions, selectors, services
 from ..forms import BallotForm, ConfirmForm, FinalVoteForm
-from ..models import FinalVote, Round
+from ..models import FinalVote
+from .organiser import _organiser_round
 
 OPEN_LABEL = gettext_lazy(
     "Once open, the method, the prizes and the finalists are fixed, and the round's jurors can vote."
@@ -25,12 +25,6 @@ CLOSE_LABEL = gettext_lazy(
 )
 
 # The organiser's side
-
-
-def _organiser_round(request, contest_slug, round_id) -> tuple[Contest, Round]:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest, get_object_or_404(Round, contest=contest, pk=round_id)
 
 
 def _vote_of(round) -> FinalVote | None:
