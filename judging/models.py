@@ -176,6 +176,8 @@ class RoundJuror(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     active = models.BooleanField(default=True)
     joined_at = models.DateTimeField(default=timezone.now)
+    max_entries = models.PositiveSmallIntegerField(_("at most this many films"), null=True, blank=True)
+    min_entries = models.PositiveSmallIntegerField(_("at least this many films"), null=True, blank=True)
 
     class Meta:
         ordering = ["round", "user__email"]
@@ -217,6 +219,26 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"{self.juror_id} · {self.kind} · {self.entry_id or self.team_id or self.institution_id}"
+
+
+class AssignmentWish(models.Model):
+    """A juror's wish about judging one entry of a round, given on its title and synopsis (blind): +1 "I would like
+    to", -1 "rather not". The planner uses it only between jurors of equal load."""
+
+    class Wish(models.IntegerChoices):
+        LIKE = 1, _("I would like to judge it")
+        RATHER_NOT = -1, _("rather not")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    wish = models.SmallIntegerField(choices=Wish.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "juror", "entry"], name="unique_assignment_wish")]
+
+    def __str__(self):
+        return f"{self.round_id} · {self.juror_id} · {self.entry_id} · {self.wish}"
 
 
 class ContentOptOut(models.Model):

@@ -513,6 +513,17 @@ def award_stake(entry: Entry) -> list[str]:
     ]
 
 
+def wishable_entries(*, round: Round, juror) -> list[Entry]:
+    """The round's entries a juror may say they would like, or rather not, to judge: all but those they are in
+    conflict with (or opted out of), by code."""
+    entries = round_entries(round).order_by("code")
+    hidden = {
+        entry
+        for _, entry in forbidden_pairs(contest_id=round.contest_id, round=round, juror_ids=[juror.pk], entries=entries)
+    }
+    return [entry for entry in entries if entry.pk not in hidden]
+
+
 def juror_mail_preference(*, contest: Contest, juror: User) -> JurorMailPreference:
     """The juror's choices about the non-essential mails (an unsaved row with every mail on if they made none)."""
     return JurorMailPreference.objects.filter(contest=contest, juror=juror).first() or JurorMailPreference(

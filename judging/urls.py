@@ -28,6 +28,8 @@ urlpatterns = [
         jury.jury_post_message,
         name="jury_post_message",
     ),
+    path("jury/rounds/<int:round_id>/wishes/", jury.jury_wishes, name="jury_wishes"),
+    path("jury/rounds/<int:round_id>/wishes/save/", jury.jury_set_wishes, name="jury_set_wishes"),
     path("jury/rounds/<int:round_id>/vote/", final_vote.jury_vote, name="jury_vote"),
     path("jury/rounds/<int:round_id>/vote/cast/", final_vote.jury_cast_ballot, name="jury_cast_ballot"),
     # Organisers
@@ -44,6 +46,7 @@ urlpatterns = [
     path(ROUND + "update/", organiser.update_round, name="judging_round_update"),
     path(ROUND + "jurors/seat-all/", organiser.seat_all_jurors, name="judging_round_seat_all_jurors"),
     path(ROUND + "jurors/remove/", organiser.remove_round_juror, name="judging_round_remove_juror"),
+    path(ROUND + "jurors/capacity/", organiser.set_juror_capacity, name="judging_round_juror_capacity"),
     path(ROUND + "assign/", organiser.assign_jurors, name="judging_round_assign_jurors"),
     path(ROUND + "assignments/add/", organiser.add_assignment, name="judging_round_add_assignment"),
     path(ROUND + "assignments/remove/", organiser.remove_assignment, name="judging_round_remove_assignment"),

@@ -8,7 +8,13 @@ the public ones: `from judging import services; services.assign_jurors(...)`.
 Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
 their film (or how) is none of their business. The entry's id and code go in the event's data instead."""
 
-from .assignment import add_assignment, assign_jurors, remove_assignment
+from .assignment import (
+    add_assignment,
+    assign_jurors,
+    remove_assignment,
+    set_assignment_wishes,
+    set_juror_capacity,
+)
 from .awards import record_award, remove_award, set_shortlist, shortlist_top
 from .discussion import post_message
 from .errors import JudgingError
@@ -63,7 +69,9 @@ __all__ = [
     "save_review",
     "schedule_feedback",
     "seat_all_jurors",
+    "set_assignment_wishes",
     "set_content_opt_outs",
+    "set_juror_capacity",
     "set_juror_mail_preference",
     "set_shortlist",
     "shortlist_top",

@@ -10,7 +10,7 @@ from contest.services import record_event
 
 from .. import selectors
 from ..assignment import plan_assignment
-from ..models import Assignment, Review, Round, RoundJuror
+from ..models import Assignment, AssignmentWish, Review, Round, RoundJuror
 from .errors import JudgingError
 
 
@@ -28,7 +28,9 @@ def _locked_pairs(round: Round) -> set[tuple[int, int]]:
 def assign_jurors(*, round: Round, by: User, seed: int = 0) -> dict:
     """Give every entry of the round `k` jurors with even loads, respecting conflicts and opt-outs and keeping
     assignments with scores or placed by hand. Deletes and creates Assignments; writes one AuditEvent
-    `assignment_run` listing the pairs added and removed. Returns {"added", "removed", "short", "loads"}."""
+    `assignment_run` listing the pairs added and removed. Each juror's maximum holds and their minimum is met where
+    the loads allow; their wishes only choose between jurors of equal load (judging.assignment).
+    Returns {"added", "removed", "short", "loads", "below_minimum"}."""
     round = Round.objects.select_for_update().get(pk=round.pk)
     entries = selectors.round_entries(round)
     entry_ids = list(entries.values_list("pk", flat=True))
@@ -43,6 +45,7 @@ def assign_jurors(*, round: Round, by: User, seed: int = 0) -> dict:
     covered: dict[int, int] = {}
     for _juror, entry in inactive_locked:
         covered[entry] = covered.get(entry, 0) + 1
+    seats = RoundJuror.objects.filter(round=round, active=True)
     plan = plan_assignment(
         entries=entry_ids,
         jurors=juror_ids,
@@ -51,6 +54,12 @@ def assign_jurors(*, round: Round, by: User, seed: int = 0) -> dict:
         existing=existing - inactive_locked,
         locked=locked - inactive_locked - forbidden,
         covered=covered,
+        capacity=dict(seats.exclude(max_entries=None).values_list("user_id", "max_entries")),
+        minimum=dict(seats.exclude(min_entries=None).values_list("user_id", "min_entries")),
+        wishes={
+            (juror, entry): wish
+            for juror, entry, wish in AssignmentWish.objects.filter(round=round).values_list("juror", "entry", "wish")
+        },
         seed=seed,
     )
     removed = set(plan.removed) - inactive_locked
@@ -66,8 +75,15 @@ def assign_jurors(*, round: Round, by: User, seed: int = 0) -> dict:
         added=[list(pair) for pair in plan.added],
         removed=[list(pair) for pair in sorted(removed)],
         short={str(entry): missing for entry, missing in plan.short.items()},
+        below_minimum={str(juror): missing for juror, missing in plan.below_minimum.items()},
     )
-    return {"added": len(plan.added), "removed": len(removed), "short": plan.short, "loads": plan.loads}
+    return {
+        "added": len(plan.added),
+        "removed": len(removed),
+        "short": plan.short,
+        "loads": plan.loads,
+        "below_minimum": plan.below_minimum,
+    }
 
 
 def _insert_assignments(*, round: Round, pairs: list[tuple[int, int]], by: User | None) -> None:
@@ -144,3 +160,51 @@ def remove_assignment(*, assignment: Assignment, by: User) -> None:
         scores={str(pk): str(value) for pk, value in assignment.scores.values_list("criterion_id", "value")},
     )
     assignment.delete()
+
+
+@transaction.atomic
+def set_juror_capacity(
+    *, round: Round, juror: User, max_entries: int | None, min_entries: int | None, by: User
+) -> RoundJuror:
+    """How many films `juror` takes in `round`, at most and at least (None: no bound); the next automatic
+    assignment follows it. Writes RoundJuror and an AuditEvent `juror_capacity_set`.
+    Raises JudgingError("not_seated" | "min_above_max")."""
+    seat = RoundJuror.objects.select_for_update().filter(round=round, user=juror, active=True).first()
+    if seat is None:
+        raise JudgingError("not_seated", _("This juror does not sit on this round."))
+    if max_entries is not None and min_entries is not None and min_entries > max_entries:
+        raise JudgingError("min_above_max", _("The minimum is above the maximum: lower one or raise the other."))
+    seat.max_entries, seat.min_entries = max_entries, min_entries
+    seat.save(update_fields=["max_entries", "min_entries"])
+    record_event(
+        verb="juror_capacity_set",
+        actor=by,
+        contest=round.contest,
+        round=round.pk,
+        juror=juror.pk,
+        max_entries=max_entries,
+        min_entries=min_entries,
+    )
+    return seat
+
+
+@transaction.atomic
+def set_assignment_wishes(*, round: Round, juror: User, wishes: dict[int, int]) -> int:
+    """The juror's wishes for the round's entries they may be given (entry id -> +1, -1, or 0 for none), from their
+    titles and synopses. Replaces those entries' wishes; writes AssignmentWish rows and an AuditEvent
+    `assignment_wishes_set` (counts only). Raises JudgingError("not_seated" | "unknown_entry"). Returns the count."""
+    if not RoundJuror.objects.filter(round=round, user=juror, active=True).exists():
+        raise JudgingError("not_seated", _("You do not sit on this round."))
+    allowed = {entry.pk for entry in selectors.wishable_entries(round=round, juror=juror)}
+    if not set(wishes) <= allowed:
+        raise JudgingError("unknown_entry", _("Give wishes only for the films listed."))
+    AssignmentWish.objects.filter(round=round, juror=juror, entry_id__in=wishes).delete()
+    AssignmentWish.objects.bulk_create(
+        AssignmentWish(round=round, juror=juror, entry_id=entry, wish=wish) for entry, wish in wishes.items() if wish
+    )
+    counts = {
+        "like": sum(1 for wish in wishes.values() if wish > 0),
+        "rather_not": sum(1 for w in wishes.values() if w < 0),
+    }
+    record_event(verb="assignment_wishes_set", actor=juror, contest=round.contest, round=round.pk, **counts)
+    return counts["like"] + counts["rather_not"]

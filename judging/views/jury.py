@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from media_pipeline.viewing import Viewer
 
 from .. import discussion, final_vote, permissions, players, selectors, services
 from ..forms import JurorConflictForm, JurorMailForm, OptOutForm
-from ..models import Review, score_level
+from ..models import AssignmentWish, Review, score_level
 
 
 @login_required
@@ -370,4 +371,58 @@ def jury_post_message(request, contest_slug, round_id, code):
     messages.success(request, _("Message sent to the other jurors of this film."))
     return redirect(
         reverse("jury_entry", kwargs={"contest_slug": contest.slug, "round_id": round_id, "code": code}) + "#discussion"
+    )
+
+
+def _wishes_page(request, contest, round, *, error="", status=200):
+    current = dict(AssignmentWish.objects.filter(round=round, juror=request.user).values_list("entry_id", "wish"))
+    return render(
+        request,
+        "judging/jury_wishes.html",
+        {
+            "contest": contest,
+            "round": round,
+            "entries": [
+                {"entry": entry, "wish": current.get(entry.pk, 0)}
+                for entry in selectors.wishable_entries(round=round, juror=request.user)
+            ],
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def jury_wishes(request, contest_slug, round_id):
+    """The round's films by title and synopsis (blind): the juror says which they would like, or rather not, to
+    judge; the automatic assignment follows it between jurors of equal load."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    round = selectors.get_juror_round_or_404(request.user, contest, round_id)
+    return _wishes_page(request, contest, round)
+
+
+@login_required
+@require_POST
+def jury_set_wishes(request, contest_slug, round_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    round = selectors.get_juror_round_or_404(request.user, contest, round_id)
+    wishes = {}
+    for name, value in request.POST.items():
+        if not name.startswith("wish_"):
+            continue
+        entry = name.removeprefix("wish_")
+        if not (entry.isascii() and entry.isdigit()) or value not in ("1", "0", "-1"):
+            raise BadRequest(f"{name}: not a wish")
+        wishes[int(entry)] = int(value)
+    refused = {}
+    return perform(
+        request,
+        lambda: services.set_assignment_wishes(round=round, juror=request.user, wishes=wishes),
+        success=_("Your wishes are saved: the assignment follows them where the loads allow."),
+        redirect_to=redirect("jury_wishes", contest_slug=contest.slug, round_id=round.pk),
+        show_error=lambda error: refused.update(error=error.message),
+        page=lambda: _wishes_page(request, contest, round, error=refused.get("error", ""), status=400),
     )

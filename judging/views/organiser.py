@@ -3,6 +3,7 @@ to its own URL and view; the pages themselves answer GET only."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -230,11 +231,48 @@ def assign_jurors(request, contest_slug, round_id):
         request,
         lambda: services.assign_jurors(round=round, by=request.user),
         success=lambda outcome: (
-            _("Assignment done: %(added)d added, %(removed)d removed, %(short)d entries short of jurors.")
-            % {"added": outcome["added"], "removed": outcome["removed"], "short": len(outcome["short"])}
+            _(
+                "Assignment done: %(added)d added, %(removed)d removed, %(short)d entries short of jurors, "
+                "%(below)d jurors below their minimum."
+            )
+            % {
+                "added": outcome["added"],
+                "removed": outcome["removed"],
+                "short": len(outcome["short"]),
+                "below": len(outcome["below_minimum"]),
+            }
         ),
         redirect_to=_back_to_round(contest, round),
         page=lambda: _round_page(request, contest, round),
+    )
+
+
+def _bound(request, name: str) -> int | None:
+    """A capacity the form posted: blank is no bound; anything but a whole number from 0 to 999 is a bad request."""
+    value = request.POST.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and int(value) <= 999):
+        raise BadRequest(f"{name}: not a number of films")
+    return int(value)
+
+
+@login_required
+@require_POST
+def set_juror_capacity(request, contest_slug, round_id):
+    contest, round = _organiser_round(request, contest_slug, round_id)
+    seat = get_object_or_404(RoundJuror, round=round, active=True, user_id=posted_id(request.POST, "user"))
+    return perform(
+        request,
+        lambda: services.set_juror_capacity(
+            round=round,
+            juror=seat.user,
+            max_entries=_bound(request, "max_entries"),
+            min_entries=_bound(request, "min_entries"),
+            by=request.user,
+        ),
+        success=_("Saved: the next automatic assignment follows it."),
+        redirect_to=_back_to_round(contest, round),
     )
 
 
