@@ -65,6 +65,16 @@
       if (furthest - reported >= 5) report(false);
     });
     video.addEventListener("play", function () { if (firstPlayed === null) firstPlayed = performance.now(); });
+    // On a slow connection the film can start before this script arrives: its "play" was missed. What the browser
+    // says was played (its played ranges; only the one from the start counts towards the furthest point, as a jump
+    // ahead does not) stands for it, and a film already paused is reported now.
+    if (video.played.length) {
+      var played = 0;
+      for (var i = 0; i < video.played.length; i++) played += video.played.end(i) - video.played.start(i);
+      firstPlayed = performance.now() - played * 1000;
+      if (video.played.start(0) < 0.5) furthest = Math.max(furthest, video.played.end(0));
+      if (video.paused) report(false);
+    }
     video.addEventListener("pause", function () { report(false); });
     video.addEventListener("ended", function () { furthest = video.duration; report(false); });
     document.addEventListener("visibilitychange", function () { if (document.hidden) report(true); });

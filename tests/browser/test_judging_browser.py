@@ -27,7 +27,7 @@ from tests.judging.factories import CriterionFactory, RoundFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("first_report", ["received", "lost", "late"])
+@pytest.mark.parametrize("first_report", ["received", "lost", "late", "before_script"])
 def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_and_watched_share(
     live_server, browser, page, login, tmp_path, first_report
 ):
@@ -59,7 +59,14 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
 
     login(page, "juror1@example.org")
     page.goto(f"{live_server.url}/c/{contest.slug}/jury/")
-    page.click("text=Sans voix")
+    # The page's script is what reports playing: the film plays once it has run (the page's load), or, in the
+    # "before_script" case, while the script is held on its way (a slow connection) and it arrives after the pause.
+    held_script = []
+    if first_report == "before_script":
+        page.route("**/js/score*.js", lambda route: held_script.append(route))
+    with page.expect_navigation(wait_until="commit" if first_report == "before_script" else "load"):
+        page.click("text=Sans voix")
+    page.wait_for_selector("#film")
     html = page.content()
     for text in ("Les Voix Cachées", "Olympe", "Camille", "Riviere", "FINAL.webm", "3f9c2b7e"):
         assert text not in html
@@ -75,7 +82,7 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
     touched = []
 
     def first_report_is(route):
-        if touched or first_report == "received":
+        if touched or first_report in ("received", "before_script"):
             route.continue_()
             return
         touched.append(route)
@@ -100,6 +107,9 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
         "() => document.getElementById('film').paused && document.getElementById('film').currentTime > 5",
         timeout=30_000,
     )
+    if first_report == "before_script":
+        assert held_script and not sent  # nothing could report yet
+        held_script[0].continue_()
     if first_report == "late":  # the first report may leave with the pause itself: wait until it is held
         deadline = time.monotonic() + 15
         while not touched and time.monotonic() < deadline:
@@ -113,7 +123,7 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
         f"share {review.watched_share} (watched {review.watched_seconds} s from {review.watching_started_at}), "
         f"page says {told!r}, reports sent: {sent}"
     )
-    assert len(touched) == (first_report != "received")
+    assert len(touched) == (first_report not in ("received", "before_script"))
 
     page.fill(f"#score_{message.pk}", "4")
     # What a 4 means stands out beside it as it is typed.
