@@ -73,6 +73,11 @@ def _check(finalists: Sequence[Finalist], ballots: Sequence[Ballot], tiebreak: S
             raise BallotError(f"Ballot {number} ranks someone who is not a finalist.")
 
 
+def _positions(tiebreak: Sequence[Finalist]) -> dict[Finalist, int]:
+    """Each finalist's place in the tie-break order: earlier wins a tie."""
+    return {finalist: position for position, finalist in enumerate(tiebreak)}
+
+
 def pairwise_matrix(finalists: Sequence[Finalist], ballots: Sequence[Ballot]) -> dict[Finalist, dict[Finalist, int]]:
     """`matrix[a][b]`: how many ballots rank a above b (a ranked finalist is above every one left out)."""
     matrix = {a: {b: 0 for b in finalists if b != a} for a in finalists}
@@ -87,7 +92,7 @@ def pairwise_matrix(finalists: Sequence[Finalist], ballots: Sequence[Ballot]) ->
 def _order(finalists, beats, tiebreak) -> list[Finalist]:
     """The finalists as the count's relation orders them (a transitive "beats"), ties by the tie-break order:
     repeatedly the first, in tie-break order, of those that nobody left beats."""
-    rank = {finalist: position for position, finalist in enumerate(tiebreak)}
+    rank = _positions(tiebreak)
     left = sorted(finalists, key=rank.__getitem__)
     ranking = []
     while left:
@@ -119,7 +124,7 @@ def count_ranked_pairs(
 ) -> PairwiseCount:
     _check(finalists, ballots, tiebreak)
     matrix = pairwise_matrix(finalists, ballots)
-    rank = {finalist: position for position, finalist in enumerate(tiebreak)}
+    rank = _positions(tiebreak)
     pairs = [(a, b) for a in finalists for b in matrix[a] if matrix[a][b] > matrix[b][a]]
     # Strongest first: more ballots for the winner, then fewer against; equal pairs in the tie-break order.
     pairs.sort(key=lambda pair: (-matrix[pair[0]][pair[1]], matrix[pair[1]][pair[0]], rank[pair[0]], rank[pair[1]]))
@@ -145,7 +150,7 @@ def count_single_transferable_vote(
     _check(finalists, ballots, tiebreak)
     if not 1 <= seats <= len(finalists):
         raise BallotError("There must be between one prize and as many prizes as finalists.")
-    rank = {finalist: position for position, finalist in enumerate(tiebreak)}
+    rank = _positions(tiebreak)
     quota = len(ballots) // (seats + 1) + 1
     # Each ballot travels with its weight: 1, then less after a share of it helped elect someone.
     piles: dict[Finalist, list[tuple[Ballot, Fraction]]] = {finalist: [] for finalist in finalists}

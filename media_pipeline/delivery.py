@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 
 from contest.models import Entry
 
-from . import storage
-from .models import Rendition, Screener
+from . import screeners, storage
+from .models import Rendition
 from .players import HLS_TYPE, Player, Source, Track
 from .selectors import accepted_film
 
@@ -105,7 +105,7 @@ def signed_player(entry: Entry, *, screener_url: str | None = None) -> Player | 
     if found is None:
         return None
     sources = []
-    if screener_url and Screener.objects.filter(film_id=found.film_id, state=Screener.State.READY).exists():
+    if screener_url and screeners.has_ready_screener(found.film_id):
         sources.append(Source(url=screener_url, type=HLS_TYPE))
     if found.light_key:
         url = signed_media_url(key=found.light_key, content_type="video/mp4")

@@ -54,6 +54,11 @@ def ready_screener(film: Film | None, *, marked: bool = True) -> Screener | None
     return Screener.objects.filter(film=film, marked=marked, state=Screener.State.READY).first()
 
 
+def has_ready_screener(film_id: int) -> bool:
+    """Whether any screener of the film (marked or plain) can be played: the players offer HLS then."""
+    return Screener.objects.filter(film_id=film_id, state=Screener.State.READY).exists()
+
+
 # Queueing
 
 
