@@ -512,3 +512,52 @@ class DigestMail(models.Model):
 
     def __str__(self):
         return f"{self.juror_id} · {self.contest_id} · {self.day}"
+
+
+class JuryPresident(models.Model):
+    """The juror who chairs the contest's jury: opens and leads each round's deliberation (named by an organiser)."""
+
+    contest = models.OneToOneField(Contest, on_delete=models.CASCADE, related_name="jury_president")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    named_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.contest_id} · {self.user_id}"
+
+
+class Deliberation(models.Model):
+    """The jury's meeting on a round, led by the president: the entry being discussed and the decisions taken, which
+    every juror of the round follows live on their own screen."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="deliberation")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    current_entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)  # what the followers' screens compare
+
+    def __str__(self):
+        return f"{self.round_id} · {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class DeliberationDecision(models.Model):
+    """One decision recorded in a deliberation, with who and when."""
+
+    class Kind(models.TextChoices):
+        SHORTLIST = "shortlist", _("shortlisted")
+        PRIZE = "prize", _("proposed for a prize")
+        NO_PRIZE = "no_prize", _("no prize awarded")
+
+    deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    prize = models.ForeignKey(Prize, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.deliberation_id} · {self.kind}"

@@ -3,7 +3,7 @@ each action posts to its own URL, named after its verb."""
 
 from django.urls import path
 
-from .views import awards, feedback, final_vote, jury, organiser
+from .views import awards, deliberation, feedback, final_vote, jury, organiser
 
 ROUND = "organiser/judging/rounds/<int:round_id>/"
 
@@ -28,6 +28,16 @@ urlpatterns = [
         jury.jury_post_message,
         name="jury_post_message",
     ),
+    path("jury/rounds/<int:round_id>/deliberation/", deliberation.deliberation_page, name="deliberation"),
+    path(
+        "jury/rounds/<int:round_id>/deliberation/state.json",
+        deliberation.deliberation_state,
+        name="deliberation_state",
+    ),
+    path("jury/rounds/<int:round_id>/deliberation/open/", deliberation.open_deliberation, name="deliberation_open"),
+    path("jury/rounds/<int:round_id>/deliberation/discuss/", deliberation.discuss_entry, name="deliberation_discuss"),
+    path("jury/rounds/<int:round_id>/deliberation/decide/", deliberation.record_decision, name="deliberation_decide"),
+    path("jury/rounds/<int:round_id>/deliberation/close/", deliberation.close_deliberation, name="deliberation_close"),
     path("jury/rounds/<int:round_id>/wishes/", jury.jury_wishes, name="jury_wishes"),
     path("jury/rounds/<int:round_id>/wishes/save/", jury.jury_set_wishes, name="jury_set_wishes"),
     path("jury/rounds/<int:round_id>/vote/", final_vote.jury_vote, name="jury_vote"),
@@ -36,6 +46,7 @@ urlpatterns = [
     path("organiser/judging/", organiser.judging_dashboard, name="judging_dashboard"),
     path("organiser/judging/rounds/create/", organiser.create_round, name="judging_create_round"),
     path("organiser/judging/conflicts/declare/", organiser.declare_conflict, name="judging_declare_conflict"),
+    path("organiser/judging/president/", deliberation.name_president, name="judging_name_president"),
     path(ROUND, organiser.round_detail, name="judging_round"),
     path(ROUND + "criteria/add/", organiser.add_criterion, name="judging_round_add_criterion"),
     path(

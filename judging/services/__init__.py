@@ -2,7 +2,7 @@
 
 One module per part of judging: `rounds` (rounds and criteria), `jury` (seats, conflicts, opt-outs), `assignment`
 (who judges what), `reviews` (scores, submission, watching), `awards` (shortlist and prizes), `feedback` (the
-jury's feedback to the teams: its publication and moderation), `juror_mails` (the mails that keep a jury moving), `final_vote` (the secret ballot for prizes), `discussion` (the jury's messages about an entry). The names below are
+jury's feedback to the teams: its publication and moderation), `juror_mails` (the mails that keep a jury moving), `final_vote` (the secret ballot for prizes), `discussion` (the jury's messages about an entry), `deliberation` (the president's meeting). The names below are
 the public ones: `from judging import services; services.assign_jurors(...)`.
 
 Audit events written here never carry the `entry` foreign key: teams read their entry's events, and who judged
@@ -16,6 +16,7 @@ from .assignment import (
     set_juror_capacity,
 )
 from .awards import record_award, remove_award, set_shortlist, shortlist_top
+from .deliberation import close_deliberation, discuss_entry, name_president, open_deliberation, record_decision
 from .discussion import post_message
 from .errors import JudgingError
 from .feedback import cancel_feedback, mail_published_feedback, moderate_feedback, restore_feedback, schedule_feedback
@@ -47,18 +48,23 @@ __all__ = [
     "assign_jurors",
     "cancel_feedback",
     "cast_ballot",
+    "close_deliberation",
     "close_vote",
     "create_round",
     "declare_conflict",
+    "discuss_entry",
     "mail_discussion_digests",
     "mail_jurors",
     "mail_published_feedback",
     "mail_round_jurors",
     "moderate_feedback",
+    "name_president",
+    "open_deliberation",
     "open_vote",
     "post_message",
     "prepare_vote",
     "record_award",
+    "record_decision",
     "record_watching",
     "watching_clock",
     "remove_assignment",

@@ -20,9 +20,9 @@ from media_pipeline.screener_views import open_screener
 from media_pipeline.selectors import accepted_film
 from media_pipeline.viewing import Viewer
 
-from .. import discussion, final_vote, permissions, players, selectors, services
+from .. import deliberation, discussion, final_vote, permissions, players, selectors, services
 from ..forms import JurorConflictForm, JurorMailForm, OptOutForm
-from ..models import AssignmentWish, Review, score_level
+from ..models import AssignmentWish, Deliberation, Review, score_level
 
 
 @login_required
@@ -52,6 +52,9 @@ def jury_queue(request, contest_slug, round_id):
             "is_open": round.is_open(),
             "is_jury_home": selectors.juror_only_round(request.user, contest) == round,
             "vote": final_vote.juror_vote(round, request.user),
+            "deliberation": Deliberation.objects.filter(round=round).first(),
+            "leads": deliberation.is_president(contest, request.user),
+            "scoring_closed": timezone.now() > round.closes_at,
             **selectors.juror_queue(round=round, user=request.user),
         },
     )

@@ -16,7 +16,7 @@ from accounts.request_body import posted_id
 from contest.models import Contest, Entry
 from contest.permissions import require_organiser
 
-from .. import charts, discussion, exports, permissions, selectors, services, tables
+from .. import charts, deliberation, discussion, exports, permissions, selectors, services, tables
 from ..forms import (
     CriterionAnchorsForm,
     CriterionForm,
@@ -50,6 +50,8 @@ def _dashboard_page(request, contest, *, form=None, conflict_form=None):
             "form": form or RoundForm(prefix="round"),
             "conflict_form": conflict_form or _conflict_form(contest),
             "conflicts": selectors.contest_conflicts(contest),
+            "jurors": selectors.contest_jurors(contest),
+            "president": deliberation.president_of(contest),
         },
     )
 
