@@ -10,7 +10,7 @@ from accounts.models import User
 from contest.models import Entry, Prize
 
 from . import voting
-from .models import BallotPaper, FinalVote
+from .models import BallotPaper, FinalVote, JuryPresident
 from .selectors import forbidden_pairs, round_results
 
 
@@ -49,6 +49,18 @@ def zscore_order(vote: FinalVote) -> list[int]:
     order = [pk for pk in ranked if pk in finalist_ids]
     rest = vote.finalists.exclude(pk__in=order).order_by("code").values_list("pk", flat=True)
     return order + list(rest)
+
+
+def tiebreak_order(vote: FinalVote) -> list[int]:
+    """The strict order ties go by: the round's z-score ranking fixed at the opening, or, with the president's
+    casting vote, the president's own ballot first (read at the count, after the close) and that ranking after."""
+    order = list(vote.tiebreak_order) or sorted(vote.finalists.values_list("pk", flat=True))
+    if vote.tiebreak != FinalVote.TieBreak.PRESIDENT:
+        return order
+    president = JuryPresident.objects.filter(contest=vote.round.contest_id).values_list("user", flat=True).first()
+    casting = next(iter(vote.ballots.filter(juror=president).values_list("ranking", flat=True)), [])
+    first = [pk for pk in casting if pk in order]
+    return first + [pk for pk in order if pk not in first]
 
 
 def ballot_of(vote: FinalVote, juror) -> BallotPaper | None:
@@ -104,7 +116,7 @@ def count(vote: FinalVote) -> Count | None:
     if vote.state() != "closed":
         return None
     entries = {entry.pk: entry for entry in vote.finalists.all()}
-    finalists = list(vote.tiebreak_order) or sorted(entries)
+    finalists = tiebreak_order(vote)
     ballots = [paper.ranking for paper in vote.ballots.order_by("pk")]
     prizes = vote_prizes(vote)
     matrix = paths = []

@@ -196,6 +196,7 @@ class FinalVoteForm(forms.Form):
     """The organiser's final vote: how it is counted, what it decides, among which entries."""
 
     method = forms.ChoiceField(label=_("counting method"), choices=FinalVote.Method.choices)
+    tiebreak = forms.ChoiceField(label=_("tie-break"), choices=FinalVote.TieBreak.choices)
     prizes = forms.ModelMultipleChoiceField(
         label=_("prizes this vote decides (in the prizes' order: the first goes to the winner)"),
         queryset=Prize.objects.none(),

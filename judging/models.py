@@ -440,6 +440,7 @@ class FinalVote(models.Model):
 
     class TieBreak(models.TextChoices):
         ZSCORE = "zscore", _("the round's ranking (per-juror z-scores)")
+        PRESIDENT = "president", _("the jury president's casting vote (their own ballot), then the round's ranking")
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="final_vote")
     method = models.CharField(_("counting method"), max_length=20, choices=Method.choices, default=Method.SCHULZE)

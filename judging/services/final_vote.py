@@ -13,7 +13,7 @@ from contest.models import Entry, Prize
 from contest.services import record_event
 
 from .. import final_vote, selectors
-from ..models import BallotPaper, FinalVote, Round
+from ..models import BallotPaper, FinalVote, JuryPresident, Round
 from .errors import JudgingError
 
 
@@ -22,12 +22,23 @@ def _locked(vote: FinalVote) -> FinalVote:
 
 
 @transaction.atomic
-def prepare_vote(*, round: Round, method: str, prizes: list[Prize], finalists: list[Entry], by: User) -> FinalVote:
-    """Create or change the round's final vote while it is not open: its counting method, the prizes it decides (in
-    the prizes' order) and its finalists (entries of the round). Writes FinalVote and an AuditEvent `vote_prepared`.
-    Raises JudgingError("already_open" | "unknown_method" | "finalists" | "prizes")."""
-    if method not in FinalVote.Method.values:
+def prepare_vote(
+    *,
+    round: Round,
+    method: str,
+    prizes: list[Prize],
+    finalists: list[Entry],
+    by: User,
+    tiebreak: str = FinalVote.TieBreak.ZSCORE,
+) -> FinalVote:
+    """Create or change the round's final vote while it is not open: its counting method and tie-break rule, the
+    prizes it decides (in the prizes' order) and its finalists (entries of the round). Writes FinalVote and an
+    AuditEvent `vote_prepared`. Raises JudgingError("already_open" | "unknown_method" | "no_president" |
+    "finalists" | "prizes")."""
+    if method not in FinalVote.Method.values or tiebreak not in FinalVote.TieBreak.values:
         raise JudgingError("unknown_method", _("Choose a counting method from the list."))
+    if tiebreak == FinalVote.TieBreak.PRESIDENT and not JuryPresident.objects.filter(contest=round.contest).exists():
+        raise JudgingError("no_president", _("Name the jury president before giving them the casting vote."))
     allowed = set(selectors.round_entries(round).values_list("pk", flat=True))
     finalist_ids = {entry.pk for entry in finalists}
     if len(finalist_ids) < 2 or not finalist_ids <= allowed:
@@ -41,14 +52,22 @@ def prepare_vote(*, round: Round, method: str, prizes: list[Prize], finalists: l
     if vote is not None and vote.state() != "draft":
         raise JudgingError("already_open", _("The ballot is open: its method and finalists are fixed."))
     if vote is None:
-        vote = FinalVote.objects.create(round=round, method=method, created_by=by)
+        vote = FinalVote.objects.create(round=round, method=method, tiebreak=tiebreak, created_by=by)
     else:
-        vote.method = method
-        vote.save(update_fields=["method"])
+        vote.method, vote.tiebreak = method, tiebreak
+        vote.save(update_fields=["method", "tiebreak"])
     vote.prizes.set(prize_ids)
     vote.finalists.set(finalist_ids)
     codes = sorted(Entry.objects.filter(pk__in=finalist_ids).values_list("code", flat=True))
-    record_event(verb="vote_prepared", actor=by, contest=round.contest, round=round.pk, method=method, finalists=codes)
+    record_event(
+        verb="vote_prepared",
+        actor=by,
+        contest=round.contest,
+        round=round.pk,
+        method=method,
+        tiebreak=tiebreak,
+        finalists=codes,
+    )
     return vote
 
 

@@ -50,6 +50,7 @@ def _vote_page(request, contest, round, *, form=None, confirm=None, status=200):
         if vote is not None:
             initial = {
                 "method": vote.method,
+                "tiebreak": vote.tiebreak,
                 "prizes": list(vote.prizes.values_list("pk", flat=True)),
                 "finalists": list(vote.finalists.values_list("pk", flat=True)),
             }
@@ -92,6 +93,7 @@ def prepare_vote(request, contest_slug, round_id):
         lambda: services.prepare_vote(
             round=round,
             method=form.cleaned_data["method"],
+            tiebreak=form.cleaned_data["tiebreak"],
             prizes=list(form.cleaned_data["prizes"]),
             finalists=list(form.cleaned_data["finalists"]),
             by=request.user,

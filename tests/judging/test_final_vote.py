@@ -287,14 +287,55 @@ def test_the_organiser_prepares_the_vote_from_the_page_with_the_shortlist_or_the
     assert set(page.context["form"].initial["finalists"]) == {world.a.pk, world.b.pk, world.c.pk, world.d.pk}
     response = client.post(
         reverse("judging_prepare_vote", args=[world.contest.slug, world.round.pk]),
-        {"vote-method": "ranked_pairs", "vote-prizes": [world.first.pk], "vote-finalists": [world.a.pk, world.b.pk]},
+        {
+            "vote-method": "ranked_pairs",
+            "vote-tiebreak": "zscore",
+            "vote-prizes": [world.first.pk],
+            "vote-finalists": [world.a.pk, world.b.pk],
+        },
     )
     assert response.status_code == 302
     vote = FinalVote.objects.get(round=world.round)
     assert (vote.method, set(vote.finalists.values_list("pk", flat=True))) == ("ranked_pairs", {world.a.pk, world.b.pk})
     refused = client.post(
         reverse("judging_prepare_vote", args=[world.contest.slug, world.round.pk]),
-        {"vote-method": "schulze", "vote-prizes": [world.first.pk], "vote-finalists": [world.a.pk]},
+        {
+            "vote-method": "schulze",
+            "vote-tiebreak": "zscore",
+            "vote-prizes": [world.first.pk],
+            "vote-finalists": [world.a.pk],
+        },
     )
     assert refused.status_code == 400
     assert "Choose at least two finalists among the entries of this round." in refused.content.decode()
+
+
+@pytest.mark.parametrize("tiebreak, winner", [("zscore", "a"), ("president", "b")])
+def test_a_tie_goes_by_the_rule_fixed_before_the_opening(world, tiebreak, winner):
+    services.name_president(contest=world.contest, user=world.jurors[1], by=world.organiser)
+    vote = services.prepare_vote(
+        round=world.round,
+        method="schulze",
+        tiebreak=tiebreak,
+        prizes=[world.first],
+        finalists=[world.a, world.b],
+        by=world.organiser,
+    )
+    vote = services.open_vote(vote=vote, by=world.organiser)
+    world.cast(vote, world.jurors[0], world.a, world.b)
+    world.cast(vote, world.jurors[1], world.b, world.a)  # the president's ballot: their casting vote
+    vote = services.close_vote(vote=vote, by=world.organiser)
+    assert final_vote.count(vote).proposals[0][1] == getattr(world, winner)  # A leads the round's ranking
+
+
+def test_the_casting_vote_needs_a_president(world):
+    with pytest.raises(JudgingError) as refused:
+        services.prepare_vote(
+            round=world.round,
+            method="schulze",
+            tiebreak="president",
+            prizes=[world.first],
+            finalists=[world.a, world.b],
+            by=world.organiser,
+        )
+    assert refused.value.code == "no_president"
