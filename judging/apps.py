@@ -43,6 +43,8 @@ class JudgingConfig(AppConfig):
                 "award_recorded": _("prize awarded"),
                 "award_changed": _("prize changed"),
                 "award_removed": _("prize withdrawn"),
+                "juror_capacity_set": _("a juror's number of films set"),
+                "assignment_wishes_set": _("a juror's wishes about films given"),
                 "president_named": _("jury president named"),
                 "deliberation_opened": _("deliberation opened"),
                 "deliberation_entry": _("film put up for discussion"),
