@@ -3,10 +3,12 @@ round that allows it, they read the other submitted reviews (scores, comments to
 its other jurors; jurors who have not submitted, or are in conflict, never read either; organisers always do; the
 team never. New messages reach the others by a digest, at most one a day, none when nothing is new."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,3 +162,27 @@ def test_a_juror_who_turned_the_digest_off_gets_none(world):
     _message(world, world.first, "What about the sound?", timezone.now() - timedelta(minutes=5))
     assert services.mail_discussion_digests() == 0
     assert JurorMailPreference.objects.get(juror=world.second).reminders is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_send_the_days_digest_once():
+    world = World()
+    _message(world, world.first, "What about the sound?", timezone.now() - timedelta(minutes=5))
+    barrier = threading.Barrier(2)
+    counts = []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=10)
+            counts.append(services.mail_discussion_digests())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(counts) == [0, 1]
+    assert [message.to for message in mail.outbox] == [[world.second.email]]
+    assert DigestMail.objects.count() == 1
