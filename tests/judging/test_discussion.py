@@ -3,18 +3,17 @@ round that allows it, they read the other submitted reviews (scores, comments to
 its other jurors; jurors who have not submitted, or are in conflict, never read either; organisers always do; the
 team never. New messages reach the others by a digest, at most one a day, none when nothing is new."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from contest.models import AuditEvent, ContestRole
 from judging import services
 from judging.models import Conflict, DigestMail, DiscussionMessage, JurorMailPreference, Review
+from tests.concurrency import run_at_once
 from tests.factories import ContestRoleFactory, TeamMemberFactory
 
 from .factories import CriterionFactory, RoundFactory, assign, seated_juror, submitted_entry, submitted_review
@@ -168,21 +167,7 @@ def test_a_juror_who_turned_the_digest_off_gets_none(world):
 def test_two_schedulers_at_once_send_the_days_digest_once():
     world = World()
     _message(world, world.first, "What about the sound?", timezone.now() - timedelta(minutes=5))
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            counts.append(services.mail_discussion_digests())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = run_at_once(lambda: services.mail_discussion_digests())
     assert sorted(counts) == [0, 1]
     assert [message.to for message in mail.outbox] == [[world.second.email]]
     assert DigestMail.objects.count() == 1

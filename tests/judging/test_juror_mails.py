@@ -2,18 +2,17 @@
 them, when the round opens, and, for reviews not submitted, JUROR_REMINDER_DAYS days and 24 hours before it closes;
 each once, in the juror's language and the contest's time zone; a juror can turn the reminders off."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from contest.models import AuditEvent
 from judging import services, tasks
 from judging.models import JurorMail, JurorMailPreference, Review, RoundJuror
+from tests.concurrency import run_at_once
 from tests.factories import TeamMemberFactory, UserFactory
 
 from .factories import RoundFactory, assign, seated_juror, submitted_entry
@@ -168,21 +167,7 @@ def test_the_periodic_task_mails_every_round_not_closed(world):
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_send_each_mail_once():
     world = World()
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            counts.append(services.mail_jurors(now=world.start))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = run_at_once(lambda: services.mail_jurors(now=world.start))
     assert sum(counts) == 2
     assert len(mail.outbox) == 2
     assert JurorMail.objects.count() == 2

@@ -3,13 +3,11 @@ the results; each team then reads on its entry page, and in one mail per member,
 by a letter, never a name, as the organiser reworded or held them back; and, if chosen, its scores per criterion
 beside the round's average. Before the publication, not a second before, the team reads nothing of it."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,7 @@ from contest.models import AuditEvent, ContestRole
 from judging import services, tasks, team_feedback
 from judging.models import FeedbackMail, FeedbackModeration, FeedbackPublication, Review, Score
 from judging.services import JudgingError
+from tests.concurrency import run_at_once
 from tests.factories import ContestRoleFactory, TeamMemberFactory, UserFactory
 
 from .factories import CriterionFactory, RoundFactory, assign, seated_juror, submitted_entry, submitted_review
@@ -399,21 +398,7 @@ def test_nothing_is_mailed_before_the_publication(world):
 def test_two_schedulers_at_once_send_each_mail_once():
     world = World()
     world.publish()
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=10)
-            counts.append(tasks.mail_due_feedback())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = run_at_once(lambda: tasks.mail_due_feedback())
     assert sorted(counts) in ([0, 3], [1, 2])  # whichever claims first; never 4 or more
     assert sum(counts) == 3
     assert len(mail.outbox) == 3
