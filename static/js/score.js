@@ -121,16 +121,48 @@
     });
   }
 
+  // One draft on its way at a time: two in flight could arrive in either order and the older one, written last,
+  // would undo the newer. What is typed meanwhile leaves when the answer is back. The form's data-autosave says
+  // where the draft is ("pending": typed, not sent; "saving"; "saved"; "failed"), and the status is busy until
+  // the last keystroke is saved.
+  var inflight = false;
+  var again = false;
+  function state(name) {
+    form.dataset.autosave = name;
+    status.setAttribute("aria-busy", name === "pending" || name === "saving" ? "true" : "false");
+  }
+  function schedule(delay) {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, delay);
+    if (!inflight) state("pending");
+  }
   function save() {
     timer = null;
+    if (inflight) { again = true; return; }
+    inflight = true;
+    state("saving");
+    var outcome = "failed";
     post(form.dataset.autosaveUrl, draft(), false)
       .then(function (response) { return response.json(); })
       .then(function (data) {
         status.textContent = data.message;
         status.classList.toggle("missing", !data.ok);
         if (data.fields) mark(data.fields);
+        outcome = "saved";
       })
-      .catch(function () { status.textContent = texts.dataset.failed; });
+      .catch(function () { status.textContent = texts.dataset.failed; })
+      .then(function () {
+        inflight = false;
+        if (again) { again = false; save(); }
+        else state(timer ? "pending" : outcome);
+      });
+  }
+  // Leaving the page (a link, a reload, a closed tab) within the pause after typing sends the draft on its way.
+  function flush() {
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = null;
+    post(form.dataset.autosaveUrl, draft(), true);
   }
 
   // The anchor of the score being typed stands out beside it (the same levels the server keys them by: "4", "13.5").
@@ -152,10 +184,11 @@
   form.addEventListener("input", function (event) { highlight(event.target); });
 
   if (!submitted) {
-    form.addEventListener("input", function () {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(save, 800);
+    form.addEventListener("input", function () { schedule(800); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden && timer) { clearTimeout(timer); save(); }
     });
+    window.addEventListener("pagehide", flush);
   }
 
   // On a slow connection the form shows before this script arrives, and what the juror typed meanwhile fired no
@@ -166,17 +199,20 @@
     typedEarly = true;
     highlight(field);
   });
-  if (typedEarly && !submitted) timer = setTimeout(save, 0);
+  if (typedEarly && !submitted) schedule(0);
 
   form.addEventListener("submit", function (event) {
     var confirmField = document.getElementById("confirm_unwatched");
-    if (!confirmField) return;
-    var required = parseFloat(form.dataset.requiredShare) || 0.8;
-    var share = video && video.duration ? furthest / video.duration : 0;
-    if (share < required) {
-      if (!window.confirm(texts.dataset.confirm)) { event.preventDefault(); return; }
-      confirmField.value = "1";
+    if (confirmField) {
+      var required = parseFloat(form.dataset.requiredShare) || 0.8;
+      var share = video && video.duration ? furthest / video.duration : 0;
+      if (share < required) {
+        if (!window.confirm(texts.dataset.confirm)) { event.preventDefault(); return; }
+        confirmField.value = "1";
+      }
+      report(true);
     }
-    report(true);
+    // The submitted form carries every field: no draft is to follow it.
+    if (timer) { clearTimeout(timer); timer = null; }
   });
 })();

@@ -14,6 +14,7 @@ from judging.models import Assignment, Review, RoundJuror, Score
 from media_pipeline.models import Film, Rendition, new_rendition_key
 from media_pipeline.probe import MediaRules, probe_path
 from media_pipeline.samples import make_film
+from tests.browser.drafts import wait_for_draft_saved
 from tests.factories import PASSWORD, ContestRoleFactory, EntryFactory, UserFactory
 from tests.judging.factories import CriterionFactory, RoundFactory
 
@@ -94,9 +95,7 @@ def test_a_juror_logs_in_reads_the_warning_watches_scores_reloads_and_submits(jo
     page.fill(f"#score_{message.pk}", "4")
     page.fill(f"#score_{craft.pk}", "13.5")
     page.fill("#private_comment", "Juste et fort.")
-    page.wait_for_function(
-        "() => document.getElementById('autosave-status').textContent.startsWith('Brouillon enregistré à')"
-    )
+    wait_for_draft_saved(page, "Brouillon enregistré à ")
     assert page.get_by_text("Note de 0 à 20, par pas de 0,5").is_visible()
     journey.check("brouillon enregistré")
 

@@ -2,6 +2,7 @@
 watched share. The film is a small VP9 WebM made by PyAV, stored as the entry's Film and served through the media
 pipeline's signed, Range-capable delivery view: the same path the demo uses."""
 
+import datetime
 import hashlib
 import re
 import time
@@ -14,6 +15,7 @@ from contest.models import ContestRole, Entry
 from judging.models import Assignment, Review, RoundJuror
 from media_pipeline.models import Film, Rendition, new_rendition_key
 from media_pipeline.samples import make_film
+from tests.browser.drafts import wait_for_draft_saved
 from tests.factories import (
     ContestRoleFactory,
     EntryFactory,
@@ -130,7 +132,7 @@ def test_a_juror_watches_part_of_a_film_scores_it_and_the_organiser_sees_score_a
     assert page.locator(f"#anchors_{message.pk} li[aria-current=true]").inner_text() == "4 — Convincing"
     page.fill(f"#score_{craft.pk}", "13.5")
     page.fill("#private_comment", "Juste et fort.")
-    page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Draft saved at')")
+    wait_for_draft_saved(page, "Draft saved at ")
     assert Review.objects.get(assignment=assignment).status == "draft"
 
     dialogs = []
@@ -225,11 +227,83 @@ def test_scores_typed_before_the_page_script_arrives_are_saved_once_it_runs(live
     assert held, "the page never asked for score.js"
     assert not Review.objects.filter(assignment=assignment).exists()  # typed, but nothing listened yet
     held[0].continue_()
-    page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Draft saved at ')")
+    wait_for_draft_saved(page, "Draft saved at ")
     review = Review.objects.get(assignment=assignment)
     assert review.private_comment == "Typed while the script was on its way."
     assert {s.criterion_id: str(s.value) for s in review.assignment.scores.all()} == {message.pk: "4.00"}
     assert page.locator(f"#anchors_{message.pk} li[aria-current=true]").inner_text().startswith("4")
+
+
+def _juror_on_an_entry_page(live_server, page, login):
+    """A juror of a one-criterion round, signed in, on the entry's page with its script run and the page's clock
+    paused: the autosave's pause after typing (800 ms) passes only when the test says so."""
+    entry = EntryFactory(title="Sans voix", status=Entry.Status.SUBMITTED, film_accepted=True)
+    round = RoundFactory(contest=entry.contest, jurors_per_entry=1)
+    message = CriterionFactory(round=round, name_en="Message", scale_min=1, scale_max=5, step=1)
+    juror = UserFactory(email="juror1@example.org")
+    ContestRoleFactory(contest=entry.contest, user=juror, role=ContestRole.Role.JUROR)
+    RoundJuror.objects.create(round=round, user=juror)
+    assignment = Assignment.objects.create(round=round, juror=juror, entry=entry)
+    login(page, juror.email)
+    # Counts the drafts the page sends (an init script runs before the page's own, outside its CSP).
+    page.add_init_script(
+        """const send = window.fetch; window.autosaves = 0;
+        window.fetch = function (url) { if (String(url).endsWith('/autosave/')) window.autosaves++;
+          return send.apply(this, arguments); };"""
+    )
+    start = datetime.datetime.now()
+    page.clock.install(time=start)
+    page.goto(f"{live_server.url}/c/{entry.contest.slug}/jury/rounds/{round.pk}/entries/{entry.code}/")
+    page.wait_for_load_state("load")
+    page.clock.pause_at(start + datetime.timedelta(minutes=1))
+    return round, message, assignment
+
+
+def test_a_draft_typed_while_the_last_one_is_on_its_way_leaves_once_its_answer_is_back(live_server, page, login):
+    """Two drafts in flight could arrive in either order, and the older, written last, would undo the newer."""
+    _, message, assignment = _juror_on_an_entry_page(live_server, page, login)
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/autosave/", hold_the_first)
+    page.fill(f"#score_{message.pk}", "4")
+    page.clock.run_for(1_000)
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # poll interval; Playwright calls the route handler between waits
+    assert held, "the page sent no draft after the pause"
+    page.fill("#private_comment", "Écrit pendant l’envoi.")
+    page.clock.run_for(1_000)
+    assert page.evaluate("() => [window.autosaves, document.getElementById('score-form').dataset.autosave]") == [
+        1,
+        "saving",
+    ]
+    held[0].continue_()
+    wait_for_draft_saved(page, "Draft saved at ")
+    assert page.evaluate("() => window.autosaves") == 2
+    review = Review.objects.get(assignment=assignment)
+    assert review.private_comment == "Écrit pendant l’envoi."
+    assert {s.criterion_id: str(s.value) for s in assignment.scores.all()} == {message.pk: "4.00"}
+
+
+def test_a_comment_typed_just_before_leaving_the_page_is_saved(live_server, page, login):
+    """A juror who types and follows a link within the autosave's pause loses nothing: the draft leaves with them."""
+    round, message, assignment = _juror_on_an_entry_page(live_server, page, login)
+    page.fill(f"#score_{message.pk}", "3")
+    page.fill("#private_comment", "Dernière pensée avant de partir.")
+    assert page.evaluate("() => window.autosaves") == 0  # the clock is paused: no draft has left yet
+    page.goto(f"{live_server.url}/c/{round.contest.slug}/jury/rounds/{round.pk}/")
+    deadline = time.monotonic() + 15
+    while not Review.objects.filter(assignment=assignment).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # poll interval while the draft sent on leaving reaches the server
+    review = Review.objects.get(assignment=assignment)
+    assert review.private_comment == "Dernière pensée avant de partir."
+    assert {s.criterion_id: str(s.value) for s in assignment.scores.all()} == {message.pk: "3.00"}
 
 
 def test_an_out_of_range_score_is_marked_beside_its_field_and_the_rest_of_the_draft_is_kept(live_server, page, login):
@@ -250,9 +324,9 @@ def test_an_out_of_range_score_is_marked_beside_its_field_and_the_rest_of_the_dr
     page.fill(f"#score_{message.pk}", "6")
     page.fill("#private_comment", "Juste et fort.")
     field = page.locator(f"#score_{message.pk}")
-    page.wait_for_function(
-        f"() => document.getElementById('score_{message.pk}').getAttribute('aria-invalid') === 'true'"
-    )
+    # The mark can come with a draft that left before the comment was typed: wait for the last one.
+    wait_for_draft_saved(page, "Draft saved at ")
+    assert field.get_attribute("aria-invalid") == "true"
     error = page.locator(f"#error_{message.pk}")
     assert error.is_visible()
     assert error.inner_text() == "The score must be a whole number from 1 to 5."
@@ -269,5 +343,6 @@ def test_an_out_of_range_score_is_marked_beside_its_field_and_the_rest_of_the_dr
 
     page.fill(f"#score_{message.pk}", "4")
     page.wait_for_function(f"() => !document.getElementById('score_{message.pk}').hasAttribute('aria-invalid')")
+    wait_for_draft_saved(page, "Draft saved at ")
     assert not error.is_visible()
     assert page.locator("#autosave-status").inner_text().startswith("Draft saved at ")

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from judging.models import Score
+from tests.browser.drafts import wait_for_draft_saved
 from tests.factories import EntryFactory, team_with_member
 from tests.judging.factories import CriterionFactory, RoundFactory, assign, seated_juror, submitted_entry
 
@@ -43,7 +44,7 @@ def test_a_juror_scores_with_the_keyboard_alone_and_the_draft_is_saved(live_serv
     page.keyboard.press("ArrowUp")
     tab_to(page, "private_comment", limit=5)
     page.keyboard.type("Belle lumière.")
-    page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Draft saved at')")
+    wait_for_draft_saved(page, "Draft saved at ")
     values = dict(Score.objects.filter(assignment__juror=juror).values_list("criterion_id", "value"))
     assert values == {first.pk: Decimal("4.00"), second.pk: Decimal("2.00")}
     assert tab_to(page, "submit-review", limit=10) <= 3
