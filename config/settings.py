@@ -5,6 +5,7 @@ switches to the real services. PALMARES_ENV=production turns on the production c
 production needs and that has no safe default raises ImproperlyConfigured with the variable's name.
 """
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "judging",
     "releases",
+    "audience",
     "operations",
     "rest_framework",
     "drf_spectacular",
@@ -293,6 +295,17 @@ PIPELINE_WORK_DIR = env("PIPELINE_WORK_DIR") or None
 # The key of the screeners' forensic mark (media_pipeline.screeners); derived from SECRET_KEY when unset. Keep it
 # for as long as copies of a film may need tracing: changing it makes earlier screeners' marks unreadable.
 WATERMARK_SECRET = env("WATERMARK_SECRET")
+# The audience vote (audience/): voters are known by a keyed hash of their address; the pepper is derived from
+# SECRET_KEY when unset. Changing it makes every voter new (their votes stay, but a second one would be possible).
+AUDIENCE_ADDRESS_PEPPER = (
+    env("AUDIENCE_ADDRESS_PEPPER") or hashlib.sha256(f"audience:{SECRET_KEY}".encode()).hexdigest()
+)
+AUDIENCE_LINK_MINUTES = int(env("AUDIENCE_LINK_MINUTES", "30"))  # a verification link works this long, once
+AUDIENCE_LINKS_PER_ADDRESS_PER_HOUR = int(env("AUDIENCE_LINKS_PER_ADDRESS_PER_HOUR", "3"))
+# A school's pupils share one address: the limit per IP is for scripts, not classes.
+AUDIENCE_LINKS_PER_IP_PER_HOUR = int(env("AUDIENCE_LINKS_PER_IP_PER_HOUR", "200"))
+AUDIENCE_BALLOTS_PER_IP_PER_MINUTE = int(env("AUDIENCE_BALLOTS_PER_IP_PER_MINUTE", "120"))
+AUDIENCE_THROWAWAY_DOMAINS = env_list("AUDIENCE_THROWAWAY_DOMAINS")
 SCREENER_SESSION_SECONDS = int(env("SCREENER_SESSION_SECONDS", "7200"))  # a viewing session's addresses live this long
 SCREENER_SEGMENT_URL_SECONDS = int(
     env("SCREENER_SEGMENT_URL_SECONDS", "30")

@@ -38,5 +38,6 @@ urlpatterns = [
     path("c/<slug:contest_slug>/", include("judging.urls")),  # jury/ and organiser/judging/, before contest
     path("c/<slug:contest_slug>/", include("contest.urls")),
     path("c/<slug:contest_slug>/", include("media_pipeline.urls")),
+    path("c/<slug:contest_slug>/", include("audience.urls")),  # vote/ and organiser/audience/
     path("c/<slug:contest_slug>/", include("privacy.urls")),  # organiser/personal-data/
 ]

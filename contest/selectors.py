@@ -266,7 +266,9 @@ NOTHING_SHOWN = {"palmares": False, "films": False, "winners": {}}
 
 
 def showcase(user, contest: Contest, *, at: datetime) -> dict:
-    """What `user` may see of the contest's releases at `at` (NOTHING_SHOWN without the releases app)."""
+    """What `user` may see of the contest's releases and votes at `at` (NOTHING_SHOWN without the apps above): each
+    registered rule adds its keys (releases: "palmares", "films", "winners"; audience: "votes")."""
+    shown = dict(NOTHING_SHOWN)
     for rule in _SHOWCASE:
-        return rule(user, contest, at=at)
-    return NOTHING_SHOWN
+        shown.update(rule(user, contest, at=at))
+    return shown

@@ -161,3 +161,21 @@ def delivered_seconds(*, film: Film | None, user, grant: str) -> float | None:
         .distinct()
     )
     return float(sum(durations[index] for index in segments if index < len(durations)))
+
+
+def delivered_share(*, film: Film | None, user, browser_hash: str) -> float | None:
+    """The share of `film` the server delivered to one viewer: the sessions of `user` when signed in, else those of
+    the browser session `browser_hash`, any kind (distinct seconds of the picture over the film's). None when the
+    film has no ready screener (its MP4 plays: nothing is counted)."""
+    screener = screeners.ready_screener(film, marked=False) or screeners.ready_screener(film)
+    if screener is None or not screener.rungs:
+        return None
+    durations = screener.rungs[0]["segments"]
+    sessions = ViewingSession.objects.filter(film=film)
+    if user is not None and user.is_authenticated:
+        sessions = sessions.filter(user=user)
+    else:
+        sessions = sessions.filter(user__isnull=True, browser_hash=browser_hash)
+    segments = SegmentDelivery.objects.filter(session__in=sessions).values_list("segment", flat=True).distinct()
+    total = sum(durations)
+    return float(sum(durations[index] for index in segments if index < len(durations)) / total) if total else None

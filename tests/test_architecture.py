@@ -17,6 +17,7 @@ LAYERS = [
     {"media_pipeline"},
     {"judging"},
     {"releases"},
+    {"audience"},
     {"api", "privacy", "operations"},
     {"config", "demo"},  # the wiring: settings, URLs, Celery, and the demo's orchestration
 ]

@@ -8,7 +8,7 @@ from accounts.models import User
 from contest.models import Entry, Prize
 from contest.services import record_event
 
-from .. import final_vote, selectors
+from .. import award_proposals, selectors
 from ..models import Award, Round, Shortlist
 from .errors import JudgingError
 
@@ -38,17 +38,17 @@ def record_award(
     citation_en: str = "",
     reason_if_not_ranking: str = "",
 ) -> Award:
-    """Record the jury's decision: `prize` goes to `entry`. A choice other than the closed final vote's for this
-    prize (without one, the ranking's) needs a reason. Writes Award and an AuditEvent `award_recorded` (or
+    """Record the jury's decision: `prize` goes to `entry`. A choice other than a closed vote's for this prize
+    (the final vote's or the audience's; without one, the ranking's) needs a reason. Writes Award and an AuditEvent `award_recorded` (or
     `award_changed`)."""
     if entry.contest_id != prize.contest_id or entry.status != Entry.Status.SUBMITTED:
         raise JudgingError("entry_not_eligible", _("This entry cannot receive a prize in this contest."))
-    voted = final_vote.vote_choice(prize=prize)
-    expected = voted or selectors.ranking_choice(prize=prize)
+    voted = award_proposals.proposal_for(prize=prize)
+    expected = voted.entry if voted is not None else selectors.ranking_choice(prize=prize)
     reason = reason_if_not_ranking.strip()
     if expected is not None and expected.pk != entry.pk and not reason:
         if voted is not None:
-            message = _("The final vote gives this prize to %(code)s. Say why the jury chose otherwise.")
+            message = voted.reason_needed
         else:
             message = _("The ranking points to %(code)s for this prize. Say why the jury chose otherwise.")
         raise JudgingError("reason_required", message % {"code": expected.code})

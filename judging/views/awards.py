@@ -13,7 +13,7 @@ from accounts.request_body import posted_id
 from contest.models import Contest
 from contest.permissions import require_organiser
 
-from .. import exports, final_vote, selectors, services
+from .. import award_proposals, exports, selectors, services
 from ..forms import AwardForm
 from ..models import Award
 from .organiser import download
@@ -30,7 +30,7 @@ def _awards_page(request, contest, *, form=None):
         {
             "prize": prize,
             "suggested": selectors.ranking_choice(prize=prize),
-            "voted": final_vote.vote_choice(prize=prize),
+            "voted": award_proposals.proposal_for(prize=prize),
         }
         for prize in contest.prizes.all()
     ]
@@ -47,11 +47,11 @@ def _awards_page(request, contest, *, form=None):
 
 
 def _proposal(prizes, contest) -> dict | None:
-    """The award form filled with the first prize a closed final vote gave and no decision has recorded yet."""
+    """The award form filled with the first prize a closed vote gave and no decision has recorded yet."""
     decided = set(Award.objects.filter(contest=contest).values_list("prize_id", flat=True))
     for item in prizes:
         if item["voted"] is not None and item["prize"].pk not in decided:
-            return {"prize": item["prize"].pk, "code": item["voted"].code}
+            return {"prize": item["prize"].pk, "code": item["voted"].entry.code}
     return None
 
 

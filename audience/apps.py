@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AudienceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "audience"
+
+    def ready(self):
+        from contest.models import EVENT_LABELS
+        from contest.selectors import register_showcase
+        from judging.award_proposals import register_award_proposal
+
+        from . import selectors
+
+        register_award_proposal(selectors.award_proposal)
+        register_showcase(selectors.open_votes)
+        EVENT_LABELS.update(
+            {
+                "audience_vote_set": _("audience vote set up"),
+                "audience_vote_removed": _("audience vote removed"),
+                "audience_ballots_voided": _("audience votes voided"),
+            }
+        )
