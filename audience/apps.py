@@ -19,6 +19,7 @@ class AudienceConfig(AppConfig):
             {
                 "audience_vote_set": _("audience vote set up"),
                 "audience_vote_removed": _("audience vote removed"),
+                "audience_vote_closed": _("audience vote closed before its planned time"),
                 "audience_ballots_voided": _("audience votes voided"),
             }
         )

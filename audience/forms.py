@@ -43,3 +43,7 @@ class AddressForm(forms.Form):
 class VoidForm(forms.Form):
     reason = SingleLineField(label=_("Why these votes are voided (shown in the count)"), max_length=300)
     confirm = forms.BooleanField(label=_("I understand that voided votes leave the count for good."))
+
+
+class CloseForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I understand that the vote closes now, for good: nobody can vote any more."))

@@ -14,7 +14,7 @@ from contest.models import Contest, Prize
 from contest.permissions import require_organiser
 
 from . import permissions, selectors, services
-from .forms import VoidForm, VoteSetupForm
+from .forms import CloseForm, VoidForm, VoteSetupForm
 from .models import AudienceVote
 
 
@@ -102,7 +102,7 @@ def remove_vote(request, contest_slug, prize_id):
     )
 
 
-def _results(request, contest, vote, *, void_form=None, status=200):
+def _results(request, contest, vote, *, void_form=None, close_form=None, status=200):
     now = timezone.now()
     closed = permissions.tally_visible(vote, request.user, at=now)
     return render(
@@ -116,6 +116,8 @@ def _results(request, contest, vote, *, void_form=None, status=200):
             "tally": selectors.tally(vote) if closed else None,
             "anomalies": selectors.anomalies(vote) if closed else [],
             "void_form": void_form or VoidForm(),
+            "close_form": close_form or CloseForm(),
+            "open": vote.is_open(now),
         },
         status=status,
     )
@@ -148,4 +150,21 @@ def void(request, contest_slug, vote_id):
         success=lambda count: ngettext("%(count)d vote voided.", "%(count)d votes voided.", count) % {"count": count},
         redirect_to=redirect("audience:results", contest_slug=contest.slug, vote_id=vote.pk),
         page=lambda: _results(request, contest, vote, void_form=form, status=400),
+    )
+
+
+@login_required
+@require_POST
+def close(request, contest_slug, vote_id):
+    contest = _organiser_contest(request, contest_slug)
+    vote = get_object_or_404(AudienceVote, contest=contest, pk=vote_id)
+    form = CloseForm(request.POST)
+    return perform(
+        request,
+        lambda: services.close_vote(vote=vote, by=request.user),
+        form=form,
+        show_error=lambda error: form.add_error(None, error.message),
+        success=_("The vote is closed: the count is below."),
+        redirect_to=redirect("audience:results", contest_slug=contest.slug, vote_id=vote.pk),
+        page=lambda: _results(request, contest, vote, close_form=form, status=400),
     )

@@ -84,6 +84,28 @@ def remove_vote(*, vote: AudienceVote, by: User, now: datetime | None = None) ->
     vote.delete()
 
 
+@transaction.atomic
+def close_vote(*, vote: AudienceVote, by: User, now: datetime | None = None) -> AudienceVote:
+    """Close an open vote at this second, before its planned close. Writes AudienceVote.closes_at and an AuditEvent
+    `audience_vote_closed`. Raises AudienceError("not_open")."""
+    now = now or timezone.now()
+    vote = AudienceVote.objects.select_for_update().get(pk=vote.pk)
+    if not vote.is_open(now):
+        raise AudienceError("not_open", _("This vote is not open."))
+    planned = vote.closes_at
+    vote.closes_at = now
+    vote.save(update_fields=["closes_at"])
+    record_event(
+        verb="audience_vote_closed",
+        actor=by,
+        contest=vote.contest,
+        prize=vote.prize_id,
+        at=now.isoformat(),
+        planned=planned.isoformat(),
+    )
+    return vote
+
+
 def request_link(
     *, vote: AudienceVote, address: str, ip: str | None, language: str, now: datetime | None = None
 ) -> VoterLink:

@@ -18,5 +18,6 @@ urlpatterns = [
     path(f"{ORGANISER}prizes/<int:prize_id>/set/", organiser_views.set_vote, name="set_vote"),
     path(f"{ORGANISER}prizes/<int:prize_id>/remove/", organiser_views.remove_vote, name="remove_vote"),
     path(f"{ORGANISER}votes/<int:vote_id>/", organiser_views.results, name="results"),
+    path(f"{ORGANISER}votes/<int:vote_id>/close/", organiser_views.close, name="close"),
     path(f"{ORGANISER}votes/<int:vote_id>/void/", organiser_views.void, name="void"),
 ]

@@ -50,10 +50,12 @@ def _client(world, role):
         client.force_login(juror)
     elif role == "team_member":
         client.force_login(world.member)
+    elif role == "voter":
+        return world.verified_client("lou@example.org")
     return client
 
 
-@pytest.mark.parametrize("role", ["organiser", "other_organiser", "juror", "team_member", "anonymous"])
+@pytest.mark.parametrize("role", ["organiser", "other_organiser", "juror", "team_member", "voter", "anonymous"])
 @pytest.mark.parametrize("moment", [-1, 0, 1])
 def test_the_count_is_read_by_organisers_only_from_the_close_to_the_second(role, moment):
     world = build_world(closes_in=timedelta(hours=1))
@@ -61,12 +63,12 @@ def test_the_count_is_read_by_organisers_only_from_the_close_to_the_second(role,
         _ballot(world, "Le silence", n)
     _ballot(world, "Sans voix", 9)
     results = reverse("audience:results", kwargs={"contest_slug": world.contest.slug, "vote_id": world.vote.pk})
+    client = _client(world, role)
     with time_machine.travel(world.vote.closes_at + timedelta(seconds=moment), tick=False):
-        client = _client(world, role)
         page = client.get(results)
         vote_page = client.get(world.vote_url).content.decode()
     assert 'id="tally"' not in vote_page and 'class="votes"' not in vote_page  # voters never read a count
-    if role == "anonymous":
+    if role in ("anonymous", "voter"):
         assert page.status_code == 302  # to the login page
         return
     if role != "organiser":
@@ -272,3 +274,26 @@ def test_a_vote_that_requires_watching_counts_what_the_server_delivered():
     # A film without a screener plays its MP4: nothing can be counted, the vote stands and the report says so.
     assert world.vote_for(client, "Sans voix").status_code == 302
     assert AudienceBallot.objects.get().watched is None
+
+
+def test_an_organiser_closes_the_vote_early_with_a_confirmation_and_from_that_second_nobody_votes():
+    world = build_world()
+    voter = world.verified_client("lou@example.org")
+    world.vote_for(voter, "Le silence")
+    client = _client(world, "organiser")
+    close = reverse("audience:close", kwargs={"contest_slug": world.contest.slug, "vote_id": world.vote.pk})
+    results = reverse("audience:results", kwargs={"contest_slug": world.contest.slug, "vote_id": world.vote.pk})
+    assert 'id="close"' in client.get(results).content.decode()
+    assert client.post(close).status_code == 400  # the confirmation box is required
+    assert AudienceVote.objects.get().is_open(timezone.now())
+    assert client.post(close, {"confirm": "on"}).status_code == 302
+    body = client.get(results).content.decode()
+    assert 'id="tally"' in body and 'id="close"' not in body
+    refused = world.vote_for(voter, "Sans voix")
+    assert refused.status_code == 400 and "This vote is not open." in unescape(refused.content.decode())
+    assert client.post(close, {"confirm": "on"}).status_code == 400
+    event = AuditEvent.objects.get(verb="audience_vote_closed")
+    assert event.data["prize"] == world.prize.pk and event.actor == world.organiser
+    assert [(line.entry.title, line.votes) for line in selectors.tally(AudienceVote.objects.get()).lines] == [
+        ("Le silence", 1)
+    ]
