@@ -16,15 +16,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import User, new_token
+from audience.addresses import address_hash
+from audience.models import AudienceBallot, Voter
 from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, Invitation, Team, TeamMember
 from contest.services import ContestError, record_event
 from judging.models import (
     Assignment,
+    AssignmentWish,
     Award,
+    BallotPaper,
     Conflict,
     ContentOptOut,
+    DiscussionMessage,
     FeedbackModeration,
+    JurorMailPreference,
     Review,
     RoundJuror,
     Score,
@@ -154,6 +160,28 @@ def export_person(*, contest: Contest, person: User, by: User) -> dict:
                     "content_warning__code", flat=True
                 )
             ),
+            "discussion_messages": [
+                {"entry": message.entry.code, "at": _iso(message.created_at), "text": message.text}
+                for message in DiscussionMessage.objects.filter(author=person, round__contest=contest)
+                .select_related("entry")
+                .order_by("pk")
+            ],
+            "final_vote_ballots": [
+                {"round": paper.vote.round.name_fr, "ranking": paper.ranking, "cast_at": _iso(paper.cast_at)}
+                for paper in BallotPaper.objects.filter(juror=person, vote__round__contest=contest)
+                .select_related("vote__round")
+                .order_by("pk")
+            ],
+            "wishes": [
+                {"round": wish.round.name_fr, "entry": wish.entry.code, "wish": wish.wish}
+                for wish in AssignmentWish.objects.filter(juror=person, round__contest=contest)
+                .select_related("round", "entry")
+                .order_by("pk")
+            ],
+            "mail_choices": [
+                {"reminders": choice.reminders, "digest": choice.digest}
+                for choice in JurorMailPreference.objects.filter(juror=person, contest=contest)
+            ],
             "reviews": [
                 {
                     "round": assignment.round.name_en or assignment.round.name_fr,
@@ -189,6 +217,23 @@ def export_person(*, contest: Contest, person: User, by: User) -> dict:
             }
             for session in ViewingSession.objects.filter(user=person, film__entry__contest=contest)
             .select_related("film__entry")
+            .order_by("pk")
+        ],
+        "audience_votes": [
+            {
+                "prize": ballot.vote.prize.name_fr,
+                "entry": ballot.entry.code,
+                "cast_at": _iso(ballot.cast_at),
+                "changed_at": _iso(ballot.changed_at),
+                "changes": ballot.changes,
+                "ip": ballot.ip,
+                "browser": ballot.user_agent,
+                "voided": ballot.void_reason if ballot.voided_at else None,
+            }
+            for ballot in AudienceBallot.objects.filter(
+                Q(voter__user=person) | Q(voter__address_hash=address_hash(person.email)), vote__contest=contest
+            )
+            .select_related("vote__prize", "entry")
             .order_by("pk")
         ],
         "failed_logins": AccessAttempt.objects.filter(username=person.email).count(),
@@ -300,6 +345,16 @@ def erase_team(*, team: Team, by: User | None, now: datetime | None = None) -> E
     AuditEvent.objects.filter(entry__in=entries).update(data={}, actor=None)
     AuditEvent.objects.filter(contest=team.contest, data__team=team.pk).update(data={"team": team.pk}, actor=None)
     Invitation.objects.filter(team=team).delete()
+    # Their audience votes stay counted, by nobody one can find: the address hash becomes random, the account unlinked.
+    for voter in Voter.objects.filter(
+        Q(user__in=members) | Q(address_hash__in=[address_hash(member.email) for member in members]),
+        contest=team.contest,
+    ):
+        voter.address_hash = address_hash(new_token())
+        voter.user = None
+        voter.ip = None
+        voter.save(update_fields=["address_hash", "user", "ip"])
+        AudienceBallot.objects.filter(voter=voter).update(ip=None, network="", user_agent="")
     TeamMember.objects.filter(team=team).delete()
     team.name = str(_("Erased team %(number)s") % {"number": team.pk})
     team.save(update_fields=["name"])

@@ -314,3 +314,70 @@ def test_the_organiser_page_erases_after_confirmation(client, time_machine, djan
         done = client.post(erase, {"confirm": "yes"}, follow=True)
     assert "Erased: 1 entries, 4 stored files; 1 scores kept, anonymised." in done.content.decode()
     assert Erasure.objects.filter(team=team).exists()
+
+
+def test_the_export_holds_the_persons_audience_votes_and_erasure_leaves_them_counted_by_nobody():
+    from audience.addresses import address_hash
+    from audience.models import AudienceBallot, AudienceVote, Voter
+    from tests.factories import PrizeFactory
+
+    contest, organiser, team, entry, captain, *_ = _world()
+    kept = Entry.objects.get(title="Derrière l'écran")
+    vote = AudienceVote.objects.create(
+        contest=contest,
+        prize=PrizeFactory(contest=contest, name_fr="Prix du public"),
+        electorate=AudienceVote.Electorate.ANYONE,
+        opens_at=CLOSE,
+        closes_at=CLOSE + timedelta(days=2),
+    )
+    # Camille voted by a link, with her address: the voter row knows only its keyed hash.
+    voter = Voter.objects.create(
+        contest=contest, address_hash=address_hash("Camille@example.org"), domain="example.org", ip="192.0.2.4"
+    )
+    AudienceBallot.objects.create(vote=vote, voter=voter, entry=kept, cast_at=CLOSE, ip="192.0.2.4", user_agent="UA")
+    other = Voter.objects.create(contest=contest, address_hash=address_hash("sam@example.org"), domain="example.org")
+    AudienceBallot.objects.create(vote=vote, voter=other, entry=kept, cast_at=CLOSE)
+    data = export_person(contest=contest, person=captain, by=organiser)
+    assert data["audience_votes"] == [
+        {
+            "prize": "Prix du public",
+            "entry": kept.code,
+            "cast_at": CLOSE.isoformat(),
+            "changed_at": AudienceBallot.objects.get(voter=voter).changed_at.isoformat(),
+            "changes": 0,
+            "ip": "192.0.2.4",
+            "browser": "UA",
+            "voided": None,
+        }
+    ]
+    erase_team(team=team, by=organiser, now=CLOSE + timedelta(days=1))
+    assert AudienceBallot.objects.filter(vote=vote).count() == 2  # the count stands
+    assert not Voter.objects.filter(address_hash=address_hash("camille@example.org")).exists()
+    erased = AudienceBallot.objects.exclude(voter=other).get()
+    assert (erased.ip, erased.user_agent, erased.voter.ip, erased.voter.user) == (None, "", None, None)
+    assert Voter.objects.get(pk=other.pk).address_hash == address_hash("sam@example.org")
+
+
+def test_the_export_of_a_juror_holds_their_messages_ballots_wishes_and_mail_choices():
+    from judging.models import (
+        AssignmentWish,
+        BallotPaper,
+        DiscussionMessage,
+        FinalVote,
+        JurorMailPreference,
+        RoundJuror,
+    )
+
+    contest, organiser, team, entry, captain, also_juror, juror, keys = _world()
+    round_ = RoundJuror.objects.get(user=juror).round
+    kept = Entry.objects.get(title="Derrière l'écran")
+    DiscussionMessage.objects.create(round=round_, entry=kept, author=juror, text="Le son est faible.")
+    vote = FinalVote.objects.create(round=round_)
+    BallotPaper.objects.create(vote=vote, juror=juror, ranking=[kept.pk, entry.pk])
+    AssignmentWish.objects.create(round=round_, juror=juror, entry=kept, wish=AssignmentWish.Wish.LIKE)
+    JurorMailPreference.objects.create(contest=contest, juror=juror, reminders=False, digest=True)
+    jury = export_person(contest=contest, person=juror, by=organiser)["jury"]
+    assert [(m["entry"], m["text"]) for m in jury["discussion_messages"]] == [(kept.code, "Le son est faible.")]
+    assert [(b["round"], b["ranking"]) for b in jury["final_vote_ballots"]] == [(round_.name_fr, [kept.pk, entry.pk])]
+    assert jury["wishes"] == [{"round": round_.name_fr, "entry": kept.code, "wish": AssignmentWish.Wish.LIKE}]
+    assert jury["mail_choices"] == [{"reminders": False, "digest": True}]
