@@ -7,14 +7,16 @@ class AudienceConfig(AppConfig):
     name = "audience"
 
     def ready(self):
+        from contest.editions import register_edition_copier
         from contest.models import EVENT_LABELS
         from contest.selectors import register_showcase
         from judging.award_proposals import register_award_proposal
 
-        from . import selectors
+        from . import editions, selectors
 
         register_award_proposal(selectors.award_proposal)
         register_showcase(selectors.open_votes)
+        register_edition_copier(editions.copy_votes)
         EVENT_LABELS.update(
             {
                 "audience_vote_set": _("audience vote set up"),

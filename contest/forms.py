@@ -134,3 +134,41 @@ class DisqualifyForm(forms.Form):
 
 class RefuseEditForm(forms.Form):
     reason = MultiLineField(label=_("Reason, shown to the team"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NewEditionForm(forms.Form):
+    slug = forms.SlugField(label=_("Address of the new edition"), help_text=_("Its pages live under /c/<address>/."))
+    title_fr = SingleLineField(label=_("title (French)"), max_length=200)
+    title_en = SingleLineField(label=_("title (English)"), max_length=200, required=False)
+    opens_at = forms.DateTimeField(
+        label=_("Submissions open"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the contest's time zone. Rounds and votes move by as much as the opening."),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Submissions close"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the contest's time zone."),
+    )
+    reinvite_jurors = forms.BooleanField(label=_("Invite this edition's jurors again"), required=False)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Who is in the file"),
+        choices=[("teams", _("teams and their members")), ("jurors", _("jurors"))],
+        widget=forms.RadioSelect,
+        initial="teams",
+    )
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "First row: the columns' names. Teams: team, institution, email, language (fr or en; French if empty), "
+            "one row per member. Jurors: email, language."
+        ),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    rows = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("I have checked the rows: create the teams and send every invitation."))

@@ -73,6 +73,9 @@ class Contest(models.Model):
         default=False,
         help_text=_("Players of films that are not public show who is watching, in a corner of the picture."),
     )
+    previous_edition = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_editions"
+    )
     registration_reopened_until = models.DateTimeField(
         _("team registration reopened until"),
         null=True,
@@ -371,6 +374,7 @@ REVIEWED_FIELDS = ("title", "synopsis_fr", "synopsis_en", "credits")
 
 
 EVENT_LABELS = {
+    "edition_created": _("next edition made from this one"),
     "entry_created": _("entry created"),
     "entry_updated": _("entry updated"),
     "entry_submitted": _("entry submitted"),
@@ -393,6 +397,7 @@ EVENT_LABELS = {
     "two_factor_enabled": _("two-factor authentication turned on"),
     "two_factor_disabled": _("two-factor authentication turned off"),
     "invitation_sent": _("invitation sent"),
+    "people_imported": _("teams or jurors imported from a file"),
     "invitation_accepted": _("invitation accepted"),
     "entry_edit_proposed": _("changes to the public text proposed"),
     "entry_edit_withdrawn": _("proposed changes withdrawn"),

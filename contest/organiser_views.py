@@ -12,12 +12,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import perform
 
-from . import permissions, selectors, services
-from .forms import DisqualifyForm, ExtensionForm, InviteForm, RefuseEditForm, ReopenRegistrationForm
+from . import editions, imports, permissions, selectors, services
+from .forms import (
+    DisqualifyForm,
+    ExtensionForm,
+    ImportConfirmForm,
+    ImportForm,
+    InviteForm,
+    NewEditionForm,
+    RefuseEditForm,
+    ReopenRegistrationForm,
+)
 from .models import Contest, Entry, EntryEdit, Invitation, Team
 from .views import answer_invitation
 
@@ -324,3 +334,117 @@ def _spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
         return "'" + value
     return value
+
+
+def _new_edition_page(request, contest, form=None, status=200):
+    if form is None:
+        year = editions.edition_year(contest) + 1
+        form = NewEditionForm(
+            initial={
+                "slug": f"{contest.slug.rstrip('0123456789-') or contest.slug}-{year}",
+                "title_fr": contest.title_fr,
+                "title_en": contest.title_en,
+                "opens_at": timezone.localtime(contest.opens_at).replace(year=year),
+                "closes_at": timezone.localtime(contest.closes_at).replace(
+                    year=timezone.localtime(contest.closes_at).year + 1
+                ),
+                "reinvite_jurors": True,
+            }
+        )
+    return render(request, "contest/organiser_new_edition.html", {"contest": contest, "form": form}, status=status)
+
+
+@login_required
+@require_GET
+def organiser_new_edition(request, contest_slug):
+    return _new_edition_page(request, _organiser_contest(request, contest_slug))
+
+
+@login_required
+@require_POST
+def organiser_create_edition(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = NewEditionForm(request.POST)
+    return perform(
+        request,
+        lambda: editions.new_edition(
+            contest=contest,
+            slug=form.cleaned_data["slug"],
+            title_fr=form.cleaned_data["title_fr"],
+            title_en=form.cleaned_data["title_en"],
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
+            reinvite_jurors=form.cleaned_data["reinvite_jurors"],
+            by=request.user,
+        ),
+        form=form,
+        show_error=lambda error: form.add_error("slug" if error.code == "slug_taken" else None, error.message),
+        success=lambda new: (
+            _(
+                "The edition « %(title)s » is ready: its rules, prizes, rounds and votes are copied, with no team, entry or score."
+            )
+            % {"title": new.title}
+        ),
+        redirect_to=lambda new: redirect("organiser_dashboard", contest_slug=new.slug),
+        page=lambda: _new_edition_page(request, contest, form, status=400),
+    )
+
+
+def _import_page(request, contest, *, form=None, preview=None, confirm_form=None, error="", status=200):
+    return render(
+        request,
+        "contest/organiser_import.html",
+        {
+            "contest": contest,
+            "form": form or ImportForm(),
+            "preview": preview,
+            "confirm_form": confirm_form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def organiser_import(request, contest_slug):
+    return _import_page(request, _organiser_contest(request, contest_slug))
+
+
+@login_required
+@require_POST
+def organiser_import_preview(request, contest_slug):
+    """Read the file and show every row with its problems; nothing is written."""
+    contest = _organiser_contest(request, contest_slug)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, contest, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        preview = imports.read_file(
+            contest=contest, kind=form.cleaned_data["kind"], name=upload.name, data=upload.read(imports.MAX_BYTES + 1)
+        )
+    except imports.PeopleImportError as error:
+        return _import_page(request, contest, form=form, error=error.message, status=400)
+    confirm_form = ImportConfirmForm(initial={"rows": imports.signed(preview)}) if preview.ok and preview.rows else None
+    return _import_page(
+        request, contest, form=form, preview=preview, confirm_form=confirm_form, status=200 if preview.ok else 400
+    )
+
+
+@login_required
+@require_POST
+def organiser_import_confirm(request, contest_slug):
+    contest = _organiser_contest(request, contest_slug)
+    form = ImportConfirmForm(request.POST)
+    if not form.is_valid():
+        return _import_page(request, contest, error=_("Tick the box to confirm the import."), status=400)
+    try:
+        preview = imports.unsigned(form.cleaned_data["rows"])
+        count = imports.import_people(contest=contest, preview=preview, by=request.user)
+    except imports.PeopleImportError as error:
+        return _import_page(request, contest, error=error.message, status=400)
+    messages.success(
+        request, ngettext("%(count)d person invited.", "%(count)d people invited.", count) % {"count": count}
+    )
+    return redirect("organiser_dashboard", contest_slug=contest.slug)

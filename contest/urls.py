@@ -16,6 +16,11 @@ urlpatterns = [
         "team/entries/<uuid:public_id>/withdraw/confirm/", views.entry_withdraw_confirm, name="entry_withdraw_confirm"
     ),
     path("organiser/", organiser_views.organiser_dashboard, name="organiser_dashboard"),
+    path("organiser/new-edition/", organiser_views.organiser_new_edition, name="organiser_new_edition"),
+    path("organiser/import/", organiser_views.organiser_import, name="organiser_import"),
+    path("organiser/import/preview/", organiser_views.organiser_import_preview, name="organiser_import_preview"),
+    path("organiser/import/confirm/", organiser_views.organiser_import_confirm, name="organiser_import_confirm"),
+    path("organiser/new-edition/create/", organiser_views.organiser_create_edition, name="organiser_create_edition"),
     path("organiser/entries.csv", organiser_views.organiser_entries_csv, name="organiser_entries_csv"),
     path("organiser/entries/<uuid:public_id>/", organiser_views.organiser_entry, name="organiser_entry"),
     path(

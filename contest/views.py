@@ -15,7 +15,7 @@ from accounts.actions import perform
 from accounts.forms import SignupForm
 from accounts.services import over_limit, send_email_verification
 
-from . import permissions, selectors, services
+from . import editions, permissions, selectors, services
 from .forms import (
     EntryForm,
     InviteForm,
@@ -56,6 +56,7 @@ def contest_detail(request, contest_slug):
             "resources": contest.support_resources.all(),
             "now": now,
             "in_a_team": permissions.teams_of(request.user, contest).exists(),
+            "editions": [(editions.edition_year(edition), edition) for edition in editions.editions(contest)],
         },
     )
 

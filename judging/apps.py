@@ -7,6 +7,7 @@ class JudgingConfig(AppConfig):
     name = "judging"
 
     def ready(self):
+        from contest.editions import register_edition_copier
         from contest.models import EVENT_LABELS
         from contest.selectors import register_entry_sections, register_team_notices, register_withdrawal_stake
         from media_pipeline.delivery import signed_player
@@ -14,7 +15,7 @@ class JudgingConfig(AppConfig):
         from media_pipeline.replacement_locks import register_replacement_lock
         from media_pipeline.viewing_rights import register_viewing_right
 
-        from . import permissions, players, selectors, team_feedback
+        from . import editions, permissions, players, selectors, team_feedback
 
         players.register_player_provider(signed_player)
         register_viewing_right(ViewingSession.Kind.JUROR, permissions.juror_may_still_view)
@@ -22,6 +23,7 @@ class JudgingConfig(AppConfig):
         register_replacement_lock("awarded", selectors.awarded_lock)
         register_withdrawal_stake(selectors.award_stake)
         register_entry_sections(team_feedback.entry_sections)
+        register_edition_copier(editions.copy_rounds)
         register_team_notices(team_feedback.team_notices)
         EVENT_LABELS.update(
             {
