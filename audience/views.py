@@ -2,7 +2,6 @@
 
 import uuid
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.client_ip import client_ip
 from contest.models import Entry
 from media_pipeline.viewing import browser_of
 from releases.permissions import viewer_for
@@ -115,7 +115,7 @@ def request_link(request, contest_slug, vote_id):
         services.request_link(
             vote=vote,
             address=form.cleaned_data["address"],
-            ip=get_client_ip_address(request),
+            ip=client_ip(request),
             language=translation.get_language(),
         )
     except services.AudienceError as error:
@@ -161,7 +161,7 @@ def cast_ballot(request, contest_slug, vote_id):
             voter=voter,
             entry=entry,
             watcher=_watcher(request, vote),
-            ip=get_client_ip_address(request),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
     except services.AudienceError as error:

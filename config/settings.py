@@ -187,9 +187,9 @@ AXES_VERBOSE = False  # lockouts are still logged as warnings, without a line fo
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the pause ends when the message says, whatever is tried
 AXES_IPWARE_PROXY_COUNT = int(env("AXES_IPWARE_PROXY_COUNT", "0"))  # proxies in front of gunicorn that set X-F-F
 # X-Forwarded-For counts only when proxies are declared: otherwise a client could send a new address each attempt.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# accounts.client_ip reads it (django-ipware is not installed: without this, axes would read REMOTE_ADDR alone,
+# the proxy's address for everyone).
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 # Two-factor (django-otp TOTP): optional, enrolled by organisers at /accounts/two-factor/.
 OTP_TOTP_ISSUER = "Palmarès"
 TWO_FACTOR_PENDING_SECONDS = 300  # time between the password and the code

@@ -1,4 +1,3 @@
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import perform
+from accounts.client_ip import client_ip
 from accounts.forms import SignupForm
 from accounts.services import over_limit, send_email_verification
 
@@ -79,7 +79,7 @@ def register_team(request, contest_slug):
     team_form = TeamForm(request.POST or None, contest=contest, prefix="team")
     if request.method == "POST" and over_limit(
         scope="register",
-        key=get_client_ip_address(request) or "",
+        key=client_ip(request) or "",
         limit=settings.REGISTRATION_ATTEMPTS_PER_HOUR,
         seconds=3600,
     ):
