@@ -10,18 +10,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
-from contest.models import Contest, Prize
-from contest.permissions import require_organiser
+from contest.models import Prize
+from contest.permissions import organiser_contest_or_404
 
 from . import permissions, selectors, services
 from .forms import CloseForm, VoidForm, VoteSetupForm
 from .models import AudienceVote
-
-
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest
 
 
 def _home(request, contest, *, forms=None, status=200):
@@ -61,13 +55,13 @@ def _home(request, contest, *, forms=None, status=200):
 @login_required
 @require_safe
 def audience_home(request, contest_slug):
-    return _home(request, _organiser_contest(request, contest_slug))
+    return _home(request, organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @require_POST
 def set_vote(request, contest_slug, prize_id):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     prize = get_object_or_404(Prize, contest=contest, pk=prize_id)
     form = VoteSetupForm(request.POST, prefix=f"prize{prize.pk}")
     return perform(
@@ -92,7 +86,7 @@ def set_vote(request, contest_slug, prize_id):
 @login_required
 @require_POST
 def remove_vote(request, contest_slug, prize_id):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     vote = get_object_or_404(AudienceVote, contest=contest, prize_id=prize_id)
     return perform(
         request,
@@ -126,14 +120,14 @@ def _results(request, contest, vote, *, void_form=None, close_form=None, status=
 @login_required
 @require_safe
 def results(request, contest_slug, vote_id):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     return _results(request, contest, get_object_or_404(AudienceVote, contest=contest, pk=vote_id))
 
 
 @login_required
 @require_POST
 def void(request, contest_slug, vote_id):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     vote = get_object_or_404(AudienceVote, contest=contest, pk=vote_id)
     # Each box posts a group of ballots (an anomaly's), as ids separated by commas.
     values = [part for value in request.POST.getlist("ballot") for part in value.split(",")]
@@ -156,7 +150,7 @@ def void(request, contest_slug, vote_id):
 @login_required
 @require_POST
 def close(request, contest_slug, vote_id):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     vote = get_object_or_404(AudienceVote, contest=contest, pk=vote_id)
     form = CloseForm(request.POST)
     return perform(

@@ -90,6 +90,35 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
+def start_gunicorn(*, port: int, env: dict, logs, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn serving the project on 127.0.0.1:`port` with `env` (production settings), its output in `logs`."""
+    command = [
+        str(BIN / "gunicorn"),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "60",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT)
+
+
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def run_locust(user_class: str, users: int, *, host: str, work: Path, env: dict) -> dict:
     prefix = work / user_class
     command = [
@@ -238,28 +267,7 @@ def main() -> None:
         )
         (work / "scenario.json").write_text(json.dumps(scenario))
         logs = (work / "servers.log").open("w")  # noqa: SIM115 (open while the servers run)
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "config.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(WORKERS),
-                    "--threads",
-                    str(THREADS),
-                    "--worker-class",
-                    "gthread",
-                    "--timeout",
-                    "60",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=logs,
-                stderr=subprocess.STDOUT,
-            )
-        )
+        processes.append(start_gunicorn(port=port, env=env, logs=logs, workers=WORKERS, threads=THREADS))
         processes.append(
             subprocess.Popen(
                 [
@@ -335,13 +343,7 @@ def main() -> None:
         result["error"] = f"{type(error).__name__}: {error}"
         print(f"bench failed: {result['error']}", file=sys.stderr)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         moto.stop()
         if not os.environ.get("BENCH_KEEP_DATABASE"):
             drop_database(DATABASE_URL)

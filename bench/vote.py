@@ -31,10 +31,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import drop_database, free_port, recreate_database, wait_until_up  # noqa: E402 (after the path)
+from bench.load import (  # noqa: E402 (after the path)
+    drop_database,
+    free_port,
+    recreate_database,
+    start_gunicorn,
+    stop_all,
+    wait_until_up,
+)
 
 VOTERS = int(os.environ.get("BENCH_VOTERS", "2000"))
 SECONDS = float(os.environ.get("BENCH_VOTE_SECONDS", "600"))
@@ -328,28 +334,7 @@ def main() -> None:
 
         connections.close_all()
         logs = (work / "servers.log").open("w")  # noqa: SIM115 (open while the servers run)
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "config.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(WORKERS),
-                    "--threads",
-                    str(THREADS),
-                    "--worker-class",
-                    "gthread",
-                    "--timeout",
-                    "60",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=logs,
-                stderr=subprocess.STDOUT,
-            )
-        )
+        processes.append(start_gunicorn(port=port, env=env, logs=logs, workers=WORKERS, threads=THREADS))
         wait_until_up(f"http://127.0.0.1:{port}/healthz", processes[0])
         load_before = os.getloadavg()[0]
         print(f"gunicorn {WORKERS} × {THREADS}, PostgreSQL, Redis, moto, SMTP; load average {load_before:.2f}")
@@ -441,13 +426,7 @@ def main() -> None:
         result["error"] = f"{type(error).__name__}: {error}"
         print(f"bench failed: {result['error']}", file=sys.stderr)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         smtp.shutdown()
         moto.stop()
         drop_database(DATABASE_URL)

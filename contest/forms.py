@@ -137,7 +137,10 @@ class RefuseEditForm(forms.Form):
 
 
 class NewEditionForm(forms.Form):
-    slug = forms.SlugField(label=_("Address of the new edition"), help_text=_("Its pages live under /c/<address>/."))
+    slug = forms.SlugField(
+        label=_("Address of the new edition"),
+        help_text=_("Its pages will be under /c/ followed by this address, e.g. /c/courts-2027/."),
+    )
     title_fr = SingleLineField(label=_("title (French)"), max_length=200)
     title_en = SingleLineField(label=_("title (English)"), max_length=200, required=False)
     opens_at = forms.DateTimeField(

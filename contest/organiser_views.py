@@ -32,20 +32,14 @@ from .models import Contest, Entry, EntryEdit, Invitation, Team
 from .views import answer_invitation
 
 
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    permissions.require_organiser(request.user, contest)
-    return contest
-
-
 def _organiser_team(request, contest_slug, team_id) -> tuple[Contest, Team]:
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     return contest, get_object_or_404(contest.teams, pk=team_id)
 
 
 @login_required
 def organiser_dashboard(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     return render(
         request,
         "contest/organiser_dashboard.html",
@@ -125,7 +119,7 @@ def organiser_entry_unaccept_film(request, contest_slug, public_id):
 
 
 def _organiser_entry_or_404(request, contest_slug, public_id) -> tuple[Contest, Entry]:
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     entry = get_object_or_404(
         Entry.objects.select_related("team__contest", "team__institution"), contest=contest, public_id=public_id
     )
@@ -201,7 +195,7 @@ def organiser_entry_reinstate(request, contest_slug, public_id):
 @login_required
 def organiser_edits(request, contest_slug):
     """Teams' changes to the public text of announced entries, waiting for review, with before → after."""
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     return render(
         request,
         "contest/organiser_edits.html",
@@ -215,7 +209,7 @@ def organiser_edits(request, contest_slug):
 
 
 def _organiser_edit(request, contest_slug, edit_id) -> tuple[Contest, EntryEdit]:
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     return contest, get_object_or_404(EntryEdit.objects.select_related("entry"), entry__contest=contest, pk=edit_id)
 
 
@@ -289,7 +283,7 @@ def organiser_team_refuse(request, contest_slug, team_id):
 @login_required
 @require_POST
 def organiser_reopen_registration(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     form = ReopenRegistrationForm(request.POST)
     return perform(
         request,
@@ -307,7 +301,7 @@ def organiser_reopen_registration(request, contest_slug):
 @login_required
 @require_POST
 def organiser_invite_juror(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     return answer_invitation(
         request,
         contest,
@@ -318,7 +312,7 @@ def organiser_invite_juror(request, contest_slug):
 
 @login_required
 def organiser_entries_csv(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-entries.csv"'
     response["Cache-Control"] = "private, no-store"
@@ -357,13 +351,13 @@ def _new_edition_page(request, contest, form=None, status=200):
 @login_required
 @require_GET
 def organiser_new_edition(request, contest_slug):
-    return _new_edition_page(request, _organiser_contest(request, contest_slug))
+    return _new_edition_page(request, permissions.organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @require_POST
 def organiser_create_edition(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     form = NewEditionForm(request.POST)
     return perform(
         request,
@@ -408,14 +402,14 @@ def _import_page(request, contest, *, form=None, preview=None, confirm_form=None
 @login_required
 @require_GET
 def organiser_import(request, contest_slug):
-    return _import_page(request, _organiser_contest(request, contest_slug))
+    return _import_page(request, permissions.organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @require_POST
 def organiser_import_preview(request, contest_slug):
     """Read the file and show every row with its problems; nothing is written."""
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, contest, form=form, status=400)
@@ -435,7 +429,7 @@ def organiser_import_preview(request, contest_slug):
 @login_required
 @require_POST
 def organiser_import_confirm(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
     form = ImportConfirmForm(request.POST)
     if not form.is_valid():
         return _import_page(request, contest, error=_("Tick the box to confirm the import."), status=400)

@@ -61,6 +61,15 @@ def require_organiser(user, contest: Contest) -> None:
         raise Http404
 
 
+def organiser_contest_or_404(user, contest_slug: str) -> Contest:
+    """The contest of this slug when `user` organises it; 404 otherwise, whether it exists or not."""
+    contest = Contest.objects.filter(slug=contest_slug).first()
+    if contest is None:
+        raise Http404
+    require_organiser(user, contest)
+    return contest
+
+
 # Predicates that say an entry's public text is out in the world, so that a team's change to it waits for an
 # organiser. contest cannot ask releases (a higher layer) itself: releases registers its rule in AppConfig.ready().
 _EDIT_REVIEW_RULES: list[Callable[[Entry], bool]] = []

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from accounts.actions import perform
 from accounts.request_body import posted_id
 from contest.models import EVENT_LABELS, AuditEvent, Contest
-from contest.permissions import require_organiser
+from contest.permissions import organiser_contest_or_404
 from judging.selectors import blind_rounds_in_progress
 
 from . import selectors, services
@@ -24,12 +24,6 @@ from .views import release_surface
 RELEASE_VERBS = [
     verb for verb in EVENT_LABELS if verb.startswith(("release_", "film_approval", "share_link", "team_name"))
 ]
-
-
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest
 
 
 def _calendar_page(request, contest, *, form=None):
@@ -50,7 +44,7 @@ def _calendar_page(request, contest, *, form=None):
 @release_surface
 @require_safe
 def organiser_calendar(request, contest_slug):
-    return _calendar_page(request, _organiser_contest(request, contest_slug))
+    return _calendar_page(request, organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
@@ -58,7 +52,7 @@ def organiser_calendar(request, contest_slug):
 @require_POST
 def organiser_release_create(request, contest_slug):
     """Prepare the release of a submitted entry (with no steps yet) and open its page."""
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     form = ReleaseCreateForm(request.POST, contest=contest)
     return perform(
         request,
@@ -74,7 +68,7 @@ def organiser_release_create(request, contest_slug):
 @release_surface
 def organiser_preview(request, contest_slug):
     """What an audience sees at a given second, computed by the same rule as the real pages."""
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     form = PreviewForm(request.GET or None)
     items = None
     if form.is_valid():
@@ -88,7 +82,7 @@ def organiser_preview(request, contest_slug):
 
 
 def _organiser_release(request, contest_slug, public_id) -> tuple[Contest, Release]:
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     return contest, selectors.organiser_release_or_404(contest, public_id)
 
 
@@ -253,14 +247,14 @@ def _community_page(request, contest, *, form=None):
 @release_surface
 @require_safe
 def organiser_community(request, contest_slug):
-    return _community_page(request, _organiser_contest(request, contest_slug))
+    return _community_page(request, organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @release_surface
 @require_POST
 def invite_community_members(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     form = CommunityMemberForm(request.POST)
     return perform(
         request,
@@ -279,7 +273,7 @@ def invite_community_members(request, contest_slug):
 @release_surface
 @require_POST
 def remove_community_member(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     member = get_object_or_404(contest.community_members, pk=posted_id(request.POST, "member"))
     services.remove_community_member(member=member, by=request.user)
     return redirect("releases:organiser_community", contest_slug=contest.slug)

@@ -10,19 +10,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
 from accounts.request_body import posted_id
-from contest.models import Contest
-from contest.permissions import require_organiser
+from contest.permissions import organiser_contest_or_404
 
 from .. import award_proposals, exports, selectors, services
 from ..forms import AwardForm
 from ..models import Award
 from .organiser import download
-
-
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest
 
 
 def _awards_page(request, contest, *, form=None):
@@ -58,13 +51,13 @@ def _proposal(prizes, contest) -> dict | None:
 @login_required
 @require_safe
 def awards(request, contest_slug):
-    return _awards_page(request, _organiser_contest(request, contest_slug))
+    return _awards_page(request, organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @require_POST
 def record_award(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     form = AwardForm(request.POST, contest=contest)
     return perform(
         request,
@@ -107,7 +100,7 @@ def _after_award(request, contest, award):
 @login_required
 @require_POST
 def remove_award(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     award = get_object_or_404(Award, contest=contest, pk=posted_id(request.POST, "award"))
     return perform(
         request,
@@ -119,5 +112,5 @@ def remove_award(request, contest_slug):
 
 @login_required
 def awards_export(request, contest_slug, fmt):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     return download(exports.award_rows(contest=contest), fmt=fmt, name=f"{contest.slug}-awards")

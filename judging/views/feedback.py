@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
 from accounts.request_body import posted_id
+from contest.permissions import organiser_contest_or_404
 
 from .. import services, team_feedback
 from ..forms import FeedbackModerationForm, FeedbackPublicationForm
 from ..models import Review
-from .organiser import _organiser_contest
 
 
 def _feedback_page(request, contest, *, form=None, refused=None, status=200):
@@ -50,13 +50,13 @@ def _back(contest, anchor=""):
 @login_required
 @require_safe
 def feedback(request, contest_slug):
-    return _feedback_page(request, _organiser_contest(request, contest_slug))
+    return _feedback_page(request, organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @require_POST
 def schedule_feedback(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     form = FeedbackPublicationForm(request.POST, prefix="publication")
     return perform(
         request,
@@ -77,7 +77,7 @@ def schedule_feedback(request, contest_slug):
 @login_required
 @require_POST
 def cancel_feedback(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     return perform(
         request,
         lambda: services.cancel_feedback(contest=contest, by=request.user),
@@ -89,7 +89,7 @@ def cancel_feedback(request, contest_slug):
 @login_required
 @require_POST
 def moderate_feedback(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     review = get_object_or_404(Review, assignment__round__contest=contest, pk=posted_id(request.POST, "review"))
     form = FeedbackModerationForm(request.POST)
     if not form.is_valid():

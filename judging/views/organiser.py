@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.actions import perform
 from accounts.request_body import posted_id
 from contest.models import Contest, Entry
-from contest.permissions import require_organiser
+from contest.permissions import organiser_contest_or_404
 
 from .. import charts, deliberation, discussion, exports, permissions, selectors, services, tables
 from ..forms import (
@@ -28,12 +28,6 @@ from ..forms import (
 from ..models import Assignment, Criterion, Round, RoundJuror
 
 # The judging dashboard: rounds and conflicts
-
-
-def _organiser_contest(request, contest_slug) -> Contest:
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    require_organiser(request.user, contest)
-    return contest
 
 
 def _conflict_form(contest, data=None) -> OrganiserConflictForm:
@@ -59,13 +53,13 @@ def _dashboard_page(request, contest, *, form=None, conflict_form=None):
 @login_required
 @require_safe
 def judging_dashboard(request, contest_slug):
-    return _dashboard_page(request, _organiser_contest(request, contest_slug))
+    return _dashboard_page(request, organiser_contest_or_404(request.user, contest_slug))
 
 
 @login_required
 @require_POST
 def create_round(request, contest_slug):
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     form = RoundForm(request.POST, prefix="round")
     return perform(
         request,
@@ -82,7 +76,7 @@ def create_round(request, contest_slug):
 @require_POST
 def declare_conflict(request, contest_slug):
     """The organiser records a juror's conflict with a team or an entry (by its code)."""
-    contest = _organiser_contest(request, contest_slug)
+    contest = organiser_contest_or_404(request.user, contest_slug)
     conflict_form = _conflict_form(contest, request.POST)
     if conflict_form.is_valid():
         data = conflict_form.cleaned_data
