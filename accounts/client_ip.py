@@ -1,8 +1,8 @@
 """The address a request came from, for attempt limits and login lockouts (django-axes asks here too, through
 AXES_CLIENT_IP_CALLABLE): REMOTE_ADDR, or, behind AXES_IPWARE_PROXY_COUNT proxies of our own, the address the
-outermost of them saw. Each proxy appends to X-Forwarded-For the address it received the request from, so the
-client's is the last-but-N+1-th entry counted from the right: with one proxy, the last. What a client writes further
-left is its own claim and never believed; a header shorter than the proxies we declared falls back to REMOTE_ADDR."""
+outermost of them saw. Each proxy appends to X-Forwarded-For the address it received the request from, so with N
+proxies the client's is the N-th entry from the right (with one proxy, the last). What a client writes further left
+is its own claim and never believed; a header shorter than the proxies we declared falls back to REMOTE_ADDR."""
 
 import ipaddress
 

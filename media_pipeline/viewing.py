@@ -154,12 +154,14 @@ def delivered_seconds(*, film: Film | None, user, grant: str) -> float | None:
     screener = screeners.ready_screener(film)
     if screener is None or not screener.rungs:
         return None
+    deliveries = SegmentDelivery.objects.filter(session__film=film, session__user=user, session__grant=grant)
+    return _distinct_seconds(screener, deliveries)
+
+
+def _distinct_seconds(screener: Screener, deliveries) -> float:
+    """The seconds of the picture these deliveries cover, each segment once whatever the rung or the session."""
     durations = screener.rungs[0]["segments"]
-    segments = (
-        SegmentDelivery.objects.filter(session__film=film, session__user=user, session__grant=grant)
-        .values_list("segment", flat=True)
-        .distinct()
-    )
+    segments = deliveries.values_list("segment", flat=True).distinct()
     return float(sum(durations[index] for index in segments if index < len(durations)))
 
 
@@ -170,12 +172,10 @@ def delivered_share(*, film: Film | None, user, browser_hash: str) -> float | No
     screener = screeners.ready_screener(film, marked=False) or screeners.ready_screener(film)
     if screener is None or not screener.rungs:
         return None
-    durations = screener.rungs[0]["segments"]
     sessions = ViewingSession.objects.filter(film=film)
     if user is not None and user.is_authenticated:
         sessions = sessions.filter(user=user)
     else:
         sessions = sessions.filter(user__isnull=True, browser_hash=browser_hash)
-    segments = SegmentDelivery.objects.filter(session__in=sessions).values_list("segment", flat=True).distinct()
-    total = sum(durations)
-    return float(sum(durations[index] for index in segments if index < len(durations)) / total) if total else None
+    total = sum(screener.rungs[0]["segments"])
+    return _distinct_seconds(screener, SegmentDelivery.objects.filter(session__in=sessions)) / total if total else None
