@@ -14,6 +14,7 @@ from django.utils import timezone
 from judging import services
 from judging.models import Review
 from media_pipeline.models import Film
+from tests.tampering import last_character_changed
 
 from .factories import assign
 
@@ -162,7 +163,7 @@ def test_a_clock_not_signed_for_this_assignment_counts_from_the_reports_arrival(
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         other = services.watching_clock(assign(scene.round, scene.other_juror, scene.entry))
-        forged = served_clock(client, scene)[:-1] + "A"
+        forged = last_character_changed(served_clock(client, scene))
     with time_machine.travel(start + timedelta(seconds=10), tick=False):
         for clock in (other, forged, "not a clock"):
             assert post(client, url, {"position": 6, "clock": clock, "playing_for": 10}).json() == {
