@@ -7,6 +7,7 @@ class ReleasesConfig(AppConfig):
     name = "releases"
 
     def ready(self):
+        from contest.editions import register_edition_copier
         from contest.models import EVENT_LABELS
         from contest.permissions import register_edit_review
         from contest.selectors import register_showcase, register_team_notices, register_withdrawal_stake
@@ -14,7 +15,7 @@ class ReleasesConfig(AppConfig):
         from media_pipeline.replacement_locks import register_replacement_lock
         from media_pipeline.viewing_rights import register_viewing_right
 
-        from . import page_cache, permissions, selectors
+        from . import page_cache, permissions, release_templates, selectors
 
         page_cache.connect()
         register_edit_review(selectors.is_announced_beyond_jury)
@@ -22,6 +23,7 @@ class ReleasesConfig(AppConfig):
         register_team_notices(selectors.team_release_notices)
         register_replacement_lock("released", permissions.released_lock)
         register_showcase(selectors.contest_showcase)
+        register_edition_copier(release_templates.copy_templates)
         for kind in (ViewingSession.Kind.PUBLIC, ViewingSession.Kind.SHARE, ViewingSession.Kind.COMMUNITY):
             register_viewing_right(kind, selectors.release_may_still_view)
         EVENT_LABELS.update(
@@ -38,5 +40,9 @@ class ReleasesConfig(AppConfig):
                 "community_member_added": _("community member invited"),
                 "community_member_removed": _("community member removed"),
                 "content_opt_outs_set": _("content warnings a viewer opts out of changed"),
+                "release_template_created": _("release template created"),
+                "release_template_changed": _("release template changed"),
+                "release_template_deleted": _("release template deleted"),
+                "release_template_applied": _("release template applied"),
             }
         )

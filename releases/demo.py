@@ -1,9 +1,10 @@
 """The seed case in the demo contest: « Sans voix » wins the first prize; the award is announced publicly at once,
 the film is shown to the jury and the community (the team approved), and a public showing is scheduled for
 15 March next year at 09:00, Paris time. « Le Silence des couloirs » wins the audience award, and both its
-announcement and its film are public at once (the team approved and agreed to be named).
+announcement and its film are public at once (the team approved and agreed to be named). A release template holds
+the school's usual plan (announcement public at the ceremony, the film to the community a week later).
 
-Idempotent: the release is planned only when it has no step yet; the award and the demo film only when absent."""
+Idempotent: the release is planned only when it has no step yet; the award, the template and the demo film only when absent."""
 
 import hashlib
 import tempfile
@@ -22,11 +23,12 @@ from media_pipeline.models import Film
 from media_pipeline.samples import make_film
 from media_pipeline.selectors import current_film
 
-from . import services
-from .models import Release, Target
+from . import release_templates, services
+from .models import Release, ReleaseTemplate, Target
 
 TITLE = "Sans voix"
 PRIZE = "Premier prix"
+TEMPLATE = "Annonce publique à la cérémonie, film à la communauté une semaine après"
 CITATION_FR = "Pour un silence qui dit tout, et le courage de le briser ensemble."
 CITATION_EN = "For a silence that says everything, and the courage to break it together."
 PUBLIC_TITLE = "Le Silence des couloirs"
@@ -76,6 +78,7 @@ def load_release_demo(contest: Contest, *, with_film: bool = True) -> Release | 
         record_award(prize=prize, entry=entry, by=by, citation_fr=CITATION_FR, citation_en=CITATION_EN)
     if with_film:
         _demo_film(entry)
+    _demo_template(contest, by=by)
     release = services.ensure_release(entry=entry, by=by)
     if release.steps.exists():
         return release
@@ -98,6 +101,24 @@ def load_release_demo(contest: Contest, *, with_film: bool = True) -> Release | 
     services.set_team_name_shown(release=release, show=True, by=captain.user)
     _load_public_film(contest, by=by)
     return release
+
+
+def _demo_template(contest: Contest, *, by) -> None:
+    """The school's usual plan, ready to apply to the next awarded film."""
+    if ReleaseTemplate.objects.filter(contest=contest, name=TEMPLATE).exists():
+        return
+    template = release_templates.create_template(contest=contest, name=TEMPLATE, by=by)
+    release_templates.add_template_step(
+        template=template,
+        target=Target.ANNOUNCEMENT,
+        days=0,
+        hours=0,
+        audiences={"team", "jury", "community", "public"},
+        by=by,
+    )
+    release_templates.add_template_step(
+        template=template, target=Target.FILM, days=7, hours=0, audiences={"team", "jury", "community"}, by=by
+    )
 
 
 def _load_public_film(contest: Contest, *, by) -> None:

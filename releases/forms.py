@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.text import MultiLineField, SingleLineField
 from contest.models import Entry
 
-from .models import STEP_AUDIENCES, Audience, Target
+from .models import STEP_AUDIENCES, Audience, ReleaseTemplate, Target
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -94,3 +94,35 @@ def _is_email(value: str) -> bool:
 class PreviewForm(forms.Form):
     audience = forms.ChoiceField(label=_("As"), choices=Audience.choices)
     at = _datetime_field(_("At (contest time)"))
+
+
+class TemplateForm(forms.Form):
+    name = SingleLineField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("For example: announcement at the ceremony, the film to the community a week later."),
+    )
+
+
+class TemplateStepForm(forms.Form):
+    target = forms.ChoiceField(label=_("What"), choices=Target.choices, widget=forms.RadioSelect)
+    audiences = StepForm.base_fields["audiences"]
+    days = forms.IntegerField(label=_("Days after the chosen moment"), min_value=0, max_value=366, initial=0)
+    hours = forms.IntegerField(label=_("and hours"), min_value=0, max_value=23, initial=0)
+
+
+class TemplateDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Delete this template (releases already planned with it keep their steps)"), required=True
+    )
+
+
+class ApplyTemplateForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("Template"), queryset=ReleaseTemplate.objects.none())
+    start = _datetime_field(
+        _("From (contest time)"), help_text=_("The moment the template's delays count from, e.g. the ceremony.")
+    )
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = contest.release_templates.all()

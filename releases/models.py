@@ -177,3 +177,54 @@ class NotificationSent(models.Model):
 
     def __str__(self):
         return f"{self.step_id} → {self.recipient_id}"
+
+
+class ReleaseTemplate(models.Model):
+    """A contest's usual release plan, e.g. "announcement public at the ceremony, the film to the community a week
+    later": steps timed after a moment the organiser picks when applying it to an entry's release. It holds no date,
+    so next year's edition copies it as it is."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="release_templates")
+    name = SingleLineCharField(_("name"), max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["contest", "name"], name="release_template_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class ReleaseTemplateStep(models.Model):
+    """One step of a template: `target` shown to the audiences from `days` days and `hours` hours after the moment
+    the template is applied from, counted on the contest's clock (a week later is the same local hour, across a
+    change of summer time)."""
+
+    template = models.ForeignKey(ReleaseTemplate, on_delete=models.CASCADE, related_name="steps")
+    target = models.CharField(max_length=20, choices=Target.choices)
+    days = models.PositiveSmallIntegerField(_("days after"), default=0)
+    hours = models.PositiveSmallIntegerField(_("hours after"), default=0)
+    to_team = models.BooleanField(_("the team"), default=False)
+    to_jury = models.BooleanField(_("the jury"), default=False)
+    to_community = models.BooleanField(_("the community"), default=False)
+    to_link = models.BooleanField(_("share-link holders"), default=False)
+    to_public = models.BooleanField(_("everyone"), default=False)
+
+    class Meta:
+        ordering = ["days", "hours", "id"]
+
+    def __str__(self):
+        return f"{self.template_id} · {self.target} · +{self.days} d {self.hours} h · {','.join(self.audiences)}"
+
+    @property
+    def audiences(self) -> list[str]:
+        return [audience for audience in STEP_AUDIENCES if getattr(self, f"to_{audience}")]
+
+    @property
+    def audience_labels(self) -> list[str]:
+        """The audiences in words, narrowest first, organisers included (as ReleaseStep.audience_labels)."""
+        labels = dict(Audience.choices)
+        named = set(self.audiences) | {Audience.ORGANISERS}
+        return [str(labels[audience]) for audience in AUDIENCE_ORDER if audience in named]

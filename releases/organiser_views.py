@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.actions import perform
@@ -15,9 +16,19 @@ from contest.models import EVENT_LABELS, AuditEvent, Contest
 from contest.permissions import organiser_contest_or_404
 from judging.selectors import blind_rounds_in_progress
 
-from . import selectors, services
-from .forms import CommunityMemberForm, PreviewForm, ReleaseCreateForm, ShareLinkForm, StepForm
-from .models import Release, ReleaseStep, ShareLink
+from . import release_templates, selectors, services
+from .forms import (
+    ApplyTemplateForm,
+    CommunityMemberForm,
+    PreviewForm,
+    ReleaseCreateForm,
+    ShareLinkForm,
+    StepForm,
+    TemplateDeleteForm,
+    TemplateForm,
+    TemplateStepForm,
+)
+from .models import Release, ReleaseStep, ReleaseTemplate, ReleaseTemplateStep, ShareLink
 from .permissions import preview_viewer
 from .views import release_surface
 
@@ -86,7 +97,7 @@ def _organiser_release(request, contest_slug, public_id) -> tuple[Contest, Relea
     return contest, selectors.organiser_release_or_404(contest, public_id)
 
 
-def _release_page(request, contest, release, *, step_form=None, link_form=None, new_link=""):
+def _release_page(request, contest, release, *, step_form=None, link_form=None, template_form=None, new_link=""):
     now = timezone.now()
     return render(
         request,
@@ -100,6 +111,7 @@ def _release_page(request, contest, release, *, step_form=None, link_form=None, 
             "links": release.share_links.all(),
             "step_form": step_form or StepForm(prefix="step"),
             "link_form": link_form or ShareLinkForm(prefix="link"),
+            "template_form": template_form or ApplyTemplateForm(prefix="template", contest=contest),
             "new_link": new_link,
             "blind_round": blind_rounds_in_progress([release.entry_id], at=now).get(release.entry_id),
             "events": AuditEvent.objects.filter(entry=release.entry, verb__in=RELEASE_VERBS).select_related("actor")[
@@ -135,6 +147,27 @@ def add_step(request, contest_slug, public_id):
         success=_("Step added."),
         redirect_to=_back_to_release(contest, release),
         page=lambda: _release_page(request, contest, release, step_form=step_form),
+    )
+
+
+@login_required
+@release_surface
+@require_POST
+def apply_template(request, contest_slug, public_id):
+    contest, release = _organiser_release(request, contest_slug, public_id)
+    form = ApplyTemplateForm(request.POST, prefix="template", contest=contest)
+    return perform(
+        request,
+        lambda: release_templates.apply_template(
+            release=release, template=form.cleaned_data["template"], start=form.cleaned_data["start"], by=request.user
+        ),
+        form=form,
+        success=lambda steps: (
+            ngettext("%(count)d step added from the template.", "%(count)d steps added from the template.", len(steps))
+            % {"count": len(steps)}
+        ),
+        redirect_to=_back_to_release(contest, release),
+        page=lambda: _release_page(request, contest, release, template_form=form),
     )
 
 
@@ -277,3 +310,118 @@ def remove_community_member(request, contest_slug):
     member = get_object_or_404(contest.community_members, pk=posted_id(request.POST, "member"))
     services.remove_community_member(member=member, by=request.user)
     return redirect("releases:organiser_community", contest_slug=contest.slug)
+
+
+# Release templates
+
+
+def _templates_page(request, contest, *, form=None):
+    return render(
+        request,
+        "releases/organiser_templates.html",
+        {
+            "contest": contest,
+            "templates": contest.release_templates.prefetch_related("steps"),
+            "form": form or TemplateForm(),
+        },
+    )
+
+
+@login_required
+@release_surface
+@require_safe
+def organiser_templates(request, contest_slug):
+    return _templates_page(request, organiser_contest_or_404(request.user, contest_slug))
+
+
+@login_required
+@release_surface
+@require_POST
+def create_template(request, contest_slug):
+    contest = organiser_contest_or_404(request.user, contest_slug)
+    form = TemplateForm(request.POST)
+    return perform(
+        request,
+        lambda: release_templates.create_template(contest=contest, name=form.cleaned_data["name"], by=request.user),
+        form=form,
+        success=_("Template created: add its steps."),
+        redirect_to=lambda template: _back_to_template(contest, template),
+        page=lambda: _templates_page(request, contest, form=form),
+    )
+
+
+def _organiser_template(request, contest_slug, template_id) -> tuple[Contest, ReleaseTemplate]:
+    contest = organiser_contest_or_404(request.user, contest_slug)
+    return contest, get_object_or_404(ReleaseTemplate, contest=contest, pk=template_id)
+
+
+def _template_page(request, contest, template, *, step_form=None, delete_form=None):
+    return render(
+        request,
+        "releases/organiser_template.html",
+        {
+            "contest": contest,
+            "template": template,
+            "steps": template.steps.all(),
+            "step_form": step_form or TemplateStepForm(),
+            "delete_form": delete_form or TemplateDeleteForm(),
+        },
+    )
+
+
+def _back_to_template(contest, template):
+    return redirect("releases:organiser_template", contest_slug=contest.slug, template_id=template.pk)
+
+
+@login_required
+@release_surface
+@require_safe
+def organiser_template(request, contest_slug, template_id):
+    contest, template = _organiser_template(request, contest_slug, template_id)
+    return _template_page(request, contest, template)
+
+
+@login_required
+@release_surface
+@require_POST
+def add_template_step(request, contest_slug, template_id):
+    contest, template = _organiser_template(request, contest_slug, template_id)
+    form = TemplateStepForm(request.POST)
+    return perform(
+        request,
+        lambda: release_templates.add_template_step(template=template, by=request.user, **form.cleaned_data),
+        form=form,
+        success=_("Step added to the template."),
+        redirect_to=_back_to_template(contest, template),
+        page=lambda: _template_page(request, contest, template, step_form=form),
+    )
+
+
+@login_required
+@release_surface
+@require_POST
+def remove_template_step(request, contest_slug, template_id):
+    contest, template = _organiser_template(request, contest_slug, template_id)
+    step = get_object_or_404(ReleaseTemplateStep, template=template, pk=posted_id(request.POST, "step"))
+    return perform(
+        request,
+        lambda: release_templates.remove_template_step(step=step, by=request.user),
+        success=_("Step removed from the template."),
+        redirect_to=_back_to_template(contest, template),
+    )
+
+
+@login_required
+@release_surface
+@require_POST
+def delete_template(request, contest_slug, template_id):
+    contest, template = _organiser_template(request, contest_slug, template_id)
+    form = TemplateDeleteForm(request.POST)
+    return perform(
+        request,
+        lambda: release_templates.delete_template(template=template, by=request.user),
+        form=form,
+        success=_("Template deleted."),
+        redirect_to=redirect("releases:organiser_templates", contest_slug=contest.slug),
+        page=lambda: _template_page(request, contest, template, delete_form=form),
+    )

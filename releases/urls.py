@@ -10,6 +10,7 @@ app_name = "releases"
 film = "palmares/<slug:contest_slug>/films/<uuid:public_id>/"
 organiser = "c/<slug:contest_slug>/organiser/releases/"
 release = f"{organiser}<uuid:public_id>/"
+template = f"{organiser}templates/<int:template_id>/"
 team_release = "c/<slug:contest_slug>/team/releases/<uuid:public_id>/"
 urlpatterns = [
     path("sitemap.xml", views.sitemap, name="sitemap"),
@@ -43,7 +44,14 @@ urlpatterns = [
         organiser_views.remove_community_member,
         name="organiser_community_remove_member",
     ),
+    path(f"{organiser}templates/", organiser_views.organiser_templates, name="organiser_templates"),
+    path(f"{organiser}templates/create/", organiser_views.create_template, name="organiser_template_create"),
+    path(f"{template}", organiser_views.organiser_template, name="organiser_template"),
+    path(f"{template}steps/add/", organiser_views.add_template_step, name="organiser_template_add_step"),
+    path(f"{template}steps/remove/", organiser_views.remove_template_step, name="organiser_template_remove_step"),
+    path(f"{template}delete/", organiser_views.delete_template, name="organiser_template_delete"),
     path(f"{release}", organiser_views.organiser_release, name="organiser_release"),
+    path(f"{release}templates/apply/", organiser_views.apply_template, name="organiser_release_apply_template"),
     path(f"{release}steps/add/", organiser_views.add_step, name="organiser_release_add_step"),
     path(f"{release}steps/cancel/", organiser_views.cancel_step, name="organiser_release_cancel_step"),
     path(

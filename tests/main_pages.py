@@ -9,7 +9,7 @@ from accounts.models import User
 from contest.demo import DEMO_SLUG
 from contest.models import Contest, Entry
 from judging.models import Assignment
-from releases.models import Release
+from releases.models import Release, ReleaseTemplate
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ def main_pages() -> list[MainPage]:
         ),
         MainPage("awards", "organiser@example.org", reverse("judging_awards", kwargs=slug)),
         MainPage("release calendar", "organiser@example.org", reverse("releases:organiser_calendar", kwargs=slug)),
+        MainPage("release templates", "organiser@example.org", reverse("releases:organiser_templates", kwargs=slug)),
         MainPage("media pipeline", "organiser@example.org", reverse("media_pipeline:pipeline", kwargs=slug)),
         MainPage("trace a leak", "organiser@example.org", reverse("media_pipeline:traces", kwargs=slug)),
     ]
@@ -82,4 +83,13 @@ def main_pages() -> list[MainPage]:
             MainPage("team release", "team1@example.org", reverse("releases:team_release", kwargs=film)),
             MainPage("organiser release", "organiser@example.org", reverse("releases:organiser_release", kwargs=film)),
         ]
+    template = ReleaseTemplate.objects.filter(contest=contest).first()
+    if template is not None:
+        pages.append(
+            MainPage(
+                "release template",
+                "organiser@example.org",
+                reverse("releases:organiser_template", kwargs={**slug, "template_id": template.pk}),
+            )
+        )
     return pages

@@ -13,8 +13,8 @@ from accounts.models import User
 from demo.services import load_demo
 from media_pipeline.demo import process_now
 from media_pipeline.selectors import current_film
-from releases.demo import CITATION_EN, PRIZE, TITLE, public_showing_at
-from releases.models import Release, Target
+from releases.demo import CITATION_EN, PRIZE, TEMPLATE, TITLE, public_showing_at
+from releases.models import Release, ReleaseTemplate, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,14 @@ def test_the_demo_puts_sans_voix_in_the_seed_case():
     load_demo()
     assert release.steps.count() == 3
     assert [(award.prize.name_fr, award.citation_en) for award in release.entry.awards.all()] == [(PRIZE, CITATION_EN)]
+
+
+def test_the_demo_holds_the_schools_usual_release_plan_as_a_template_once():
+    contest = load_demo()
+    load_demo()
+    [template] = ReleaseTemplate.objects.filter(contest=contest)
+    assert template.name == TEMPLATE
+    assert [(step.target, step.days, step.hours, step.audiences) for step in template.steps.all()] == [
+        (Target.ANNOUNCEMENT, 0, 0, ["team", "jury", "community", "public"]),
+        (Target.FILM, 7, 0, ["team", "jury", "community"]),
+    ]
