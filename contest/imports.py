@@ -48,11 +48,12 @@ class Row:
     number: int  # as the organiser's spreadsheet numbers it: the header is row 1
     values: dict[str, str]
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the row will do, when it is not the obvious
 
 
 @dataclass
 class Preview:
-    kind: str  # "teams" | "jurors"
+    kind: str  # "teams" | "jurors" (here); "assignments" (judging.assignment_imports)
     rows: list[Row]
     problems: list[str]  # about the file as a whole
 
@@ -70,7 +71,7 @@ class Preview:
         return list(found.values())
 
 
-def _table(name: str, data: bytes) -> list[list[str]]:
+def read_table(name: str, data: bytes) -> list[list[str]]:
     """The file's cells as text, rows of columns. Raises PeopleImportError("unreadable")."""
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
@@ -100,36 +101,54 @@ def _table(name: str, data: bytes) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def read_file(*, contest: Contest, kind: str, name: str, data: bytes) -> Preview:
-    """Read and check every row of a teams or jurors file, writing nothing. Raises PeopleImportError("unreadable")."""
+def table_rows(
+    *, name: str, data: bytes, headers: dict[str, str], columns: tuple[str, ...], required: tuple[str, ...], empty: str
+) -> tuple[list[Row], list[str]]:
+    """The rows of a spreadsheet whose first row names its columns (`headers`: the names organisers write, in either
+    language, to the column read), each with the `columns` it has ("" where a cell is missing), numbered as the
+    spreadsheet numbers them; and the problems of the file as a whole (`empty` when it has no row at all).
+    Raises PeopleImportError("too_big" | "unreadable")."""
     if len(data) > MAX_BYTES:
         raise PeopleImportError("too_big", _("The file is larger than 2 MB: split it into several files."))
     # (the spreadsheet's row number, cells) of every row with something in it: the header is the first of them.
-    table = [(number, row) for number, row in enumerate(_table(name, data), start=1) if any(row)]
+    table = [(number, row) for number, row in enumerate(read_table(name, data), start=1) if any(row)]
     if not table:
-        return Preview(kind, [], [_("The file is empty: its first row names the columns, then one row per person.")])
-    header = [HEADERS.get(cell.strip().lower(), cell.strip().lower()) for cell in table[0][1]]
-    missing = [column for column in REQUIRED[kind] if column not in header]
+        return [], [empty]
+    header = [headers.get(cell.strip().lower(), cell.strip().lower()) for cell in table[0][1]]
+    missing = [column for column in required if column not in header]
     if missing:
-        return Preview(
-            kind,
-            [],
-            [
-                _("The first row must name the columns %(columns)s; missing: %(missing)s.")
-                % {"columns": ", ".join(COLUMNS[kind]), "missing": ", ".join(missing)}
-            ],
-        )
+        return [], [
+            _("The first row must name the columns %(columns)s; missing: %(missing)s.")
+            % {"columns": ", ".join(columns), "missing": ", ".join(missing)}
+        ]
     if len(table) - 1 > MAX_ROWS:
-        return Preview(kind, [], [_("At most %(count)d rows at a time: split the file.") % {"count": MAX_ROWS}])
+        return [], [_("At most %(count)d rows at a time: split the file.") % {"count": MAX_ROWS}]
     rows = []
     for number, cells in table[1:]:
         values = {
             column: (cells[header.index(column)] if header.index(column) < len(cells) else "")
-            for column in COLUMNS[kind]
+            for column in columns
             if column in header
         }
-        values.setdefault("language", "")
         rows.append(Row(number, values))
+    return rows, []
+
+
+def read_file(*, contest: Contest, kind: str, name: str, data: bytes) -> Preview:
+    """Read and check every row of a teams or jurors file, writing nothing.
+    Raises PeopleImportError("too_big" | "unreadable")."""
+    rows, problems = table_rows(
+        name=name,
+        data=data,
+        headers=HEADERS,
+        columns=COLUMNS[kind],
+        required=REQUIRED[kind],
+        empty=_("The file is empty: its first row names the columns, then one row per person."),
+    )
+    if problems:
+        return Preview(kind, [], problems)
+    for row in rows:
+        row.values.setdefault("language", "")
     _check(contest, kind, rows)
     return Preview(kind, rows, [])
 
@@ -243,20 +262,21 @@ def import_people(*, contest: Contest, preview: Preview, by: User) -> int:
     return len(again.rows)
 
 
-def signed(preview: Preview) -> str:
-    """The checked rows, signed, for the confirmation form to post back (nothing is stored between the two steps)."""
+def signed(preview: Preview, *, salt: str = "contest.imports") -> str:
+    """The checked rows, signed, for the confirmation form to post back (nothing is stored between the two steps).
+    Another import signs with its own `salt`, so that one import's preview is never taken for another's."""
     from django.core import signing
 
     rows = [[row.number, row.values] for row in preview.rows]
-    return signing.dumps({"kind": preview.kind, "rows": rows}, salt="contest.imports", compress=True)
+    return signing.dumps({"kind": preview.kind, "rows": rows}, salt=salt, compress=True)
 
 
-def unsigned(value: str) -> Preview:
+def unsigned(value: str, *, salt: str = "contest.imports") -> Preview:
     """The rows a confirmation posted back. Raises PeopleImportError("expired") for a forged or hour-old one."""
     from django.core import signing
 
     try:
-        data = signing.loads(value, salt="contest.imports", max_age=3600)
+        data = signing.loads(value, salt=salt, max_age=3600)
     except signing.BadSignature:
         raise PeopleImportError("expired", _("This preview is more than an hour old: send the file again.")) from None
     return Preview(data["kind"], [Row(number, values) for number, values in data["rows"]], [])

@@ -35,6 +35,7 @@ class JudgingConfig(AppConfig):
                 "round_juror_removed": _("juror removed from a round"),
                 "assignment_run": _("jurors assigned"),
                 "assignment_added": _("juror assigned to an entry"),
+                "assignments_imported": _("assignments changed from a file"),
                 "assignment_removed": _("juror unassigned from an entry"),
                 "conflict_declared": _("conflict of interest declared"),
                 "conflict_withdrawn": _("conflict of interest withdrawn"),

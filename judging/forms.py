@@ -255,3 +255,18 @@ class BallotForm(forms.Form):
             raise forms.ValidationError(_("Rank at least one finalist."))
         self.cleaned_data["ranking"] = [ranks[rank][0].pk for rank in sorted(ranks)]
         return self.cleaned_data
+
+
+class AssignmentFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "First row: entry, juror, action. One row per change: the film's code, the juror's address, add or "
+            "remove (add if empty). Start from the current assignments' file, edit it, send it back."
+        ),
+    )
+
+
+class AssignmentConfirmForm(forms.Form):
+    rows = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("I have checked the rows: make these changes."))

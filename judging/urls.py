@@ -3,7 +3,7 @@ each action posts to its own URL, named after its verb."""
 
 from django.urls import path
 
-from .views import awards, deliberation, feedback, final_vote, jury, organiser
+from .views import assignment_import, awards, deliberation, feedback, final_vote, jury, organiser
 
 ROUND = "organiser/judging/rounds/<int:round_id>/"
 
@@ -61,6 +61,18 @@ urlpatterns = [
     path(ROUND + "assign/", organiser.assign_jurors, name="judging_round_assign_jurors"),
     path(ROUND + "assignments/add/", organiser.add_assignment, name="judging_round_add_assignment"),
     path(ROUND + "assignments/remove/", organiser.remove_assignment, name="judging_round_remove_assignment"),
+    path(ROUND + "assignments/import/", assignment_import.assignment_import, name="judging_assignment_import"),
+    path(
+        ROUND + "assignments/import/preview/",
+        assignment_import.assignment_import_preview,
+        name="judging_assignment_import_preview",
+    ),
+    path(
+        ROUND + "assignments/import/confirm/",
+        assignment_import.assignment_import_confirm,
+        name="judging_assignment_import_confirm",
+    ),
+    path(ROUND + "assignments.<str:fmt>", assignment_import.assignment_file, name="judging_assignment_file"),
     path(ROUND + "results/", organiser.round_results, name="judging_results"),
     path(ROUND + "results/shortlist/", organiser.shortlist_top, name="judging_round_shortlist"),
     path(ROUND + "entries/<str:code>/", organiser.round_entry, name="judging_round_entry"),

@@ -69,6 +69,11 @@ def main_pages() -> list[MainPage]:
             "organiser@example.org",
             reverse("judging_results", kwargs={**slug, "round_id": assignment.round_id}),
         ),
+        MainPage(
+            "assignments from a file",
+            "organiser@example.org",
+            reverse("judging_assignment_import", kwargs={**slug, "round_id": assignment.round_id}),
+        ),
         MainPage("awards", "organiser@example.org", reverse("judging_awards", kwargs=slug)),
         MainPage("release calendar", "organiser@example.org", reverse("releases:organiser_calendar", kwargs=slug)),
         MainPage("release templates", "organiser@example.org", reverse("releases:organiser_templates", kwargs=slug)),
