@@ -338,6 +338,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-discussion-digests": {"task": "judging.tasks.mail_digests", "schedule": 3600.0},
     # Mails each team member the jury's feedback once the organiser's publication is in force (judging).
     "mail-team-feedback": {"task": "judging.tasks.mail_due_feedback", "schedule": 60.0},
+    # Mails each recipient of an organiser's message to a group, once (contest).
+    "deliver-group-messages": {"task": "contest.tasks.deliver_group_messages", "schedule": 60.0},
     # Erases withdrawn teams past PERSONAL_DATA_RETENTION_DAYS (privacy).
     "erase-withdrawn-teams": {"task": "privacy.tasks.erase_due_teams", "schedule": 24 * 3600.0},
 }

@@ -9,7 +9,7 @@ class ContestConfig(AppConfig):
         from accounts.services import register_two_factor_offer
         from accounts.signals import account_event
 
-        from . import permissions, services
+        from . import group_messages, permissions, services  # noqa: F401  (group_messages registers its own group)
 
         account_event.connect(services.record_account_event, dispatch_uid="contest.record_account_event")
         register_two_factor_offer(permissions.is_organiser_anywhere)

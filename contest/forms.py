@@ -175,3 +175,18 @@ class ImportForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     rows = forms.CharField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label=_("I have checked the rows: create the teams and send every invitation."))
+
+
+class GroupMessageForm(forms.Form):
+    group = forms.ChoiceField(label=_("To"), widget=forms.RadioSelect)
+    subject = SingleLineField(label=_("Subject"), max_length=150)
+    body = MultiLineField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("Send it now to the people of this group (each gets it once; it cannot be recalled)")
+    )
+
+    def __init__(self, *args, groups: list[tuple[str, str]], **kwargs):
+        """`groups`: (key, label with the number of people it holds now)."""
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = groups

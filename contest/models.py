@@ -398,6 +398,7 @@ EVENT_LABELS = {
     "two_factor_disabled": _("two-factor authentication turned off"),
     "invitation_sent": _("invitation sent"),
     "people_imported": _("teams or jurors imported from a file"),
+    "group_message_sent": _("message sent to a group"),
     "invitation_accepted": _("invitation accepted"),
     "entry_edit_proposed": _("changes to the public text proposed"),
     "entry_edit_withdrawn": _("proposed changes withdrawn"),
@@ -458,3 +459,38 @@ class AuditEvent(models.Model):
     def label(self) -> str:
         """The verb in words; apps that add verbs may add labels to EVENT_LABELS."""
         return str(EVENT_LABELS.get(self.verb, self.verb.replace("_", " ")))
+
+
+class GroupMessage(models.Model):
+    """A mail an organiser sent to a group (teams whose film is missing, jurors with unfinished reviews, release
+    subscribers…): its text, and the people the group held at the second it was sent (`recipient_ids`). Each is
+    mailed once, by the worker's sweep (contest.group_messages.deliver); GroupMessageDelivery rows are the log."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="group_messages")
+    group = models.CharField(_("group"), max_length=40)
+    subject = SingleLineCharField(_("subject"), max_length=150)
+    body = MultiLineTextField(_("message"))
+    recipient_ids = models.JSONField(default=list)
+    token = models.UUIDField(unique=True)  # the form's, so that a second click sends nothing more
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.contest_id} · {self.group} · {self.subject}"
+
+
+class GroupMessageDelivery(models.Model):
+    """One person mailed one group message: inserted with the sending, so that it happens once."""
+
+    message = models.ForeignKey(GroupMessage, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user"], name="group_message_once_per_person")]
+
+    def __str__(self):
+        return f"{self.message_id} → {self.user_id}"

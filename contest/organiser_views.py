@@ -3,9 +3,11 @@ for review, teams (approve, refuse, extend), registration and juror invitations,
 to its own URL and view; the pages answer GET only."""
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +18,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import perform
+from accounts.models import User
 
-from . import editions, imports, permissions, selectors, services
+from . import editions, group_messages, imports, permissions, selectors, services
 from .forms import (
     DisqualifyForm,
     ExtensionForm,
+    GroupMessageForm,
     ImportConfirmForm,
     ImportForm,
     InviteForm,
@@ -28,7 +32,7 @@ from .forms import (
     RefuseEditForm,
     ReopenRegistrationForm,
 )
-from .models import Contest, Entry, EntryEdit, Invitation, Team
+from .models import Contest, Entry, EntryEdit, GroupMessage, Invitation, Team
 from .views import answer_invitation
 
 
@@ -442,3 +446,85 @@ def organiser_import_confirm(request, contest_slug):
         request, ngettext("%(count)d person invited.", "%(count)d people invited.", count) % {"count": count}
     )
     return redirect("organiser_dashboard", contest_slug=contest.slug)
+
+
+# Messages to a group
+
+
+def _group_choices(contest) -> list[tuple[str, str]]:
+    choices = []
+    for group in group_messages.message_groups():
+        count = group.members(contest).count()
+        people = ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
+        choices.append((group.key, f"{group.label} ({people})"))
+    return choices
+
+
+def _messages_page(request, contest, *, form=None, status=200):
+    labels = {group.key: group.label for group in group_messages.message_groups()}
+    sent = contest.group_messages.select_related("created_by").annotate(delivered=Count("deliveries"))[:50]
+    return render(
+        request,
+        "contest/organiser_messages.html",
+        {
+            "contest": contest,
+            "form": form or GroupMessageForm(groups=_group_choices(contest), initial={"token": uuid.uuid4()}),
+            "sent": [(message, labels.get(message.group, message.group)) for message in sent],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def organiser_messages(request, contest_slug):
+    return _messages_page(request, permissions.organiser_contest_or_404(request.user, contest_slug))
+
+
+@login_required
+@require_POST
+def organiser_send_message(request, contest_slug):
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
+    form = GroupMessageForm(request.POST, groups=_group_choices(contest))
+    return perform(
+        request,
+        lambda: group_messages.send_group_message(
+            contest=contest,
+            by=request.user,
+            **{key: form.cleaned_data[key] for key in ("group", "subject", "body", "token")},
+        ),
+        form=form,
+        success=lambda message: (
+            ngettext(
+                "Message sent to %(count)d person: the mail leaves within a minute.",
+                "Message sent to %(count)d people: the mails leave within a minute.",
+                len(message.recipient_ids),
+            )
+            % {"count": len(message.recipient_ids)}
+        ),
+        redirect_to=redirect("organiser_messages", contest_slug=contest.slug),
+        page=lambda: _messages_page(request, contest, form=form, status=400),
+    )
+
+
+@login_required
+@require_GET
+def organiser_message(request, contest_slug, message_id):
+    """One message: its text and who was mailed when (the log)."""
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
+    message = get_object_or_404(GroupMessage, contest=contest, pk=message_id)
+    delivered = {delivery.user_id: delivery.sent_at for delivery in message.deliveries.all()}
+    recipients = [
+        (user, delivered.get(user.pk)) for user in User.objects.filter(pk__in=message.recipient_ids).order_by("email")
+    ]
+    labels = {group.key: group.label for group in group_messages.message_groups()}
+    return render(
+        request,
+        "contest/organiser_message.html",
+        {
+            "contest": contest,
+            "message": message,
+            "group": labels.get(message.group, message.group),
+            "recipients": recipients,
+        },
+    )

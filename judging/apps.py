@@ -8,6 +8,7 @@ class JudgingConfig(AppConfig):
 
     def ready(self):
         from contest.editions import register_edition_copier
+        from contest.group_messages import register_message_group
         from contest.models import EVENT_LABELS
         from contest.selectors import register_entry_sections, register_team_notices, register_withdrawal_stake
         from media_pipeline.delivery import signed_player
@@ -25,6 +26,9 @@ class JudgingConfig(AppConfig):
         register_entry_sections(team_feedback.entry_sections)
         register_edition_copier(editions.copy_rounds)
         register_team_notices(team_feedback.team_notices)
+        register_message_group(
+            "jurors_unfinished", _("jurors with films still to review"), selectors.jurors_with_unfinished_reviews
+        )
         EVENT_LABELS.update(
             {
                 "round_created": _("round created"),

@@ -1,8 +1,9 @@
 """Read queries for judging: which entries a round judges, who is in conflict, the juror's queue, results."""
 
-from django.db.models import Count, F, FloatField, QuerySet, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from accounts.models import User
@@ -529,3 +530,15 @@ def juror_mail_preference(*, contest: Contest, juror: User) -> JurorMailPreferen
     return JurorMailPreference.objects.filter(contest=contest, juror=juror).first() or JurorMailPreference(
         contest=contest, juror=juror
     )
+
+
+def jurors_with_unfinished_reviews(contest) -> QuerySet:
+    """Seated jurors with a film still to review (no submitted review) in a round of the contest not closed yet:
+    a group organisers write to (contest.group_messages)."""
+    seated = RoundJuror.objects.filter(round=OuterRef("round"), user=OuterRef("juror"), active=True)
+    unfinished = (
+        Assignment.objects.filter(round__contest=contest, round__closes_at__gt=timezone.now())
+        .exclude(review__status=Review.Status.SUBMITTED)
+        .filter(Exists(seated))
+    )
+    return User.objects.filter(pk__in=unfinished.values("juror_id"))

@@ -8,6 +8,7 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from contest.editions import register_edition_copier
+        from contest.group_messages import register_message_group
         from contest.models import EVENT_LABELS
         from contest.permissions import register_edit_review
         from contest.selectors import register_showcase, register_team_notices, register_withdrawal_stake
@@ -24,6 +25,9 @@ class ReleasesConfig(AppConfig):
         register_replacement_lock("released", permissions.released_lock)
         register_showcase(selectors.contest_showcase)
         register_edition_copier(release_templates.copy_templates)
+        register_message_group(
+            "release_subscribers", _("people who follow the palmarès by mail"), selectors.release_subscribers
+        )
         for kind in (ViewingSession.Kind.PUBLIC, ViewingSession.Kind.SHARE, ViewingSession.Kind.COMMUNITY):
             register_viewing_right(kind, selectors.release_may_still_view)
         EVENT_LABELS.update(

@@ -5,13 +5,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import User
 from contest.models import Contest, ContestRole, Entry
 from contest.selectors import TeamNotice
 from judging.models import Award, Round
@@ -20,7 +21,7 @@ from media_pipeline import delivery
 from media_pipeline.models import ViewingSession
 from media_pipeline.selectors import accepted_film
 
-from .models import WIDE_FILM_AUDIENCES, Release, ReleaseStep, ShareLink, Target
+from .models import WIDE_FILM_AUDIENCES, Release, ReleaseStep, ReleaseSubscription, ShareLink, Target
 from .permissions import (
     ANONYMOUS,
     WHAT,
@@ -346,3 +347,9 @@ def release_may_still_view(session: ViewingSession, *, at: datetime | None = Non
     if session.kind == ViewingSession.Kind.PUBLIC and not item.public_film:
         return False
     return media_of(item, "film") is not None and accepted_film(entry) == session.film
+
+
+def release_subscribers(contest: Contest) -> QuerySet[User]:
+    """People who asked to be mailed the contest's announcements: a group organisers write to
+    (contest.group_messages)."""
+    return User.objects.filter(pk__in=ReleaseSubscription.objects.filter(contest=contest).values("user_id"))

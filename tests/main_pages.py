@@ -74,6 +74,7 @@ def main_pages() -> list[MainPage]:
             "organiser@example.org",
             reverse("judging_assignment_import", kwargs={**slug, "round_id": assignment.round_id}),
         ),
+        MainPage("write to a group", "organiser@example.org", reverse("organiser_messages", kwargs=slug)),
         MainPage("awards", "organiser@example.org", reverse("judging_awards", kwargs=slug)),
         MainPage("release calendar", "organiser@example.org", reverse("releases:organiser_calendar", kwargs=slug)),
         MainPage("release templates", "organiser@example.org", reverse("releases:organiser_templates", kwargs=slug)),
