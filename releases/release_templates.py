@@ -14,8 +14,8 @@ from contest.editions import EditionCopy
 from contest.models import Contest
 from contest.services import record_event
 
-from .models import STEP_AUDIENCES, Release, ReleaseStep, ReleaseTemplate, ReleaseTemplateStep, Target
-from .services import ReleaseError, add_step
+from .models import STEP_AUDIENCES, Release, ReleaseStep, ReleaseTemplate, ReleaseTemplateStep
+from .services import ReleaseError, add_step, checked_step
 
 MAX_DAYS = 366
 
@@ -45,13 +45,7 @@ def add_template_step(
 ) -> ReleaseTemplateStep:
     """Writes a ReleaseTemplateStep and an AuditEvent with the template before and after.
     Raises ReleaseError("unknown_target" | "unknown_audience" | "delay")."""
-    if target not in Target.values:
-        raise ReleaseError("unknown_target", _("Choose the announcement or the film."))
-    audiences = set(audiences) - {"organisers"}
-    if audiences - set(STEP_AUDIENCES):
-        raise ReleaseError(
-            "unknown_audience", _("Unknown audience: %(names)s.") % {"names": ", ".join(sorted(audiences))}
-        )
+    audiences = checked_step(target, audiences)
     if not (0 <= days <= MAX_DAYS and 0 <= hours <= 23):
         raise ReleaseError("delay", _("Give between 0 and 366 days and between 0 and 23 hours."))
     ReleaseTemplate.objects.select_for_update().get(pk=template.pk)

@@ -48,12 +48,8 @@ def ensure_release(*, entry: Entry, by: User | None) -> Release:
     return release
 
 
-@transaction.atomic
-def add_step(
-    *, release: Release, target: str, at: datetime, audiences: set[str] | list[str], by: User | None
-) -> ReleaseStep:
-    """From `at` on, show `target` to `audiences` (organisers always see everything). Writes a ReleaseStep and an
-    AuditEvent; a film step that needs the team's approval mails the team a request on commit.
+def checked_step(target: str, audiences) -> set[str]:
+    """The audiences a step (or a template's step) names, organisers left out (they see everything).
     Raises ReleaseError("unknown_target" | "unknown_audience")."""
     if target not in Target.values:
         raise ReleaseError("unknown_target", _("Choose the announcement or the film."))
@@ -62,6 +58,17 @@ def add_step(
         raise ReleaseError(
             "unknown_audience", _("Unknown audience: %(names)s.") % {"names": ", ".join(sorted(audiences))}
         )
+    return audiences
+
+
+@transaction.atomic
+def add_step(
+    *, release: Release, target: str, at: datetime, audiences: set[str] | list[str], by: User | None
+) -> ReleaseStep:
+    """From `at` on, show `target` to `audiences` (organisers always see everything). Writes a ReleaseStep and an
+    AuditEvent; a film step that needs the team's approval mails the team a request on commit.
+    Raises ReleaseError("unknown_target" | "unknown_audience")."""
+    audiences = checked_step(target, audiences)
     Release.objects.select_for_update().get(pk=release.pk)
     before = _plan(release)
     step = ReleaseStep.objects.create(
