@@ -19,7 +19,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User, new_token
 from audience.addresses import address_hash
 from audience.models import AudienceBallot, Voter
-from contest.models import AuditEvent, Contest, ContestRole, Entry, EntryEdit, Invitation, Team, TeamMember
+from contest.models import (
+    AuditEvent,
+    Contest,
+    ContestRole,
+    Entry,
+    EntryEdit,
+    GroupMessageDelivery,
+    Invitation,
+    Team,
+    TeamMember,
+)
 from contest.services import ContestError, record_event
 from judging.models import (
     Assignment,
@@ -202,6 +212,12 @@ def export_person(*, contest: Contest, person: User, by: User) -> dict:
             for sent_at in NotificationSent.objects.filter(
                 recipient=person, step__release__contest=contest
             ).values_list("sent_at", flat=True)
+        ],
+        "group_messages_received": [
+            {"subject": delivery.message.subject, "sent_at": _iso(delivery.sent_at)}
+            for delivery in GroupMessageDelivery.objects.filter(user=person, message__contest=contest)
+            .select_related("message")
+            .order_by("pk")
         ],
         "activity": [
             {"at": _iso(event.created_at), "verb": event.verb, "data": event.data}

@@ -197,3 +197,14 @@ def test_the_messages_answer_404_to_everyone_but_the_contests_organisers(school,
     posted = _send(client, contest)
     assert posted.status_code == (302 if role == "anonymous" else 404)
     assert GroupMessage.objects.count() == 1
+
+
+def test_a_persons_privacy_export_lists_the_group_messages_they_were_mailed(school):
+    from privacy.services import export_person
+
+    contest, people, organiser, client = school
+    _send(client, contest, subject="Il manque votre film")
+    deliver_pending()
+    received = export_person(contest=contest, person=people["draft"], by=organiser)["group_messages_received"]
+    assert [item["subject"] for item in received] == ["Il manque votre film"]
+    assert export_person(contest=contest, person=people["busy"], by=organiser)["group_messages_received"] == []
