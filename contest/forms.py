@@ -165,11 +165,27 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=_("CSV or XLSX file"),
+        required=False,
         help_text=_(
             "First row: the columns' names. Teams: team, institution, email, language (fr or en; French if empty), "
             "one row per member. Jurors: email, language."
         ),
     )
+    addresses = MultiLineField(
+        label=_("Or, for jurors, their addresses"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line (or separated by commas); each gets an invitation in French."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("addresses", "").strip()):
+            raise forms.ValidationError(_("Give either a file or a list of addresses."))
+        if data.get("addresses", "").strip() and data.get("kind") != "jurors":
+            raise forms.ValidationError(_("A list of addresses invites jurors: for teams, send a file."))
+        return data
 
 
 class ImportConfirmForm(forms.Form):

@@ -4,6 +4,7 @@ Teams are created approved (the organisers vouch for them); people get an invita
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -151,6 +152,17 @@ def read_file(*, contest: Contest, kind: str, name: str, data: bytes) -> Preview
         row.values.setdefault("language", "")
     _check(contest, kind, rows)
     return Preview(kind, rows, [])
+
+
+def read_addresses(*, contest: Contest, text: str) -> Preview:
+    """Jurors from addresses pasted one per line (or separated by commas or semicolons), checked as a jurors file's
+    rows (numbered from 1, as the lines were typed), writing nothing."""
+    values = [value.strip() for line in text.splitlines() for value in re.split(r"[,;]", line)]
+    rows = [Row(number, {"email": value, "language": ""}) for number, value in enumerate(filter(None, values), start=1)]
+    if len(rows) > MAX_ROWS:
+        return Preview("jurors", [], [_("At most %(count)d rows at a time: split the file.") % {"count": MAX_ROWS}])
+    _check(contest, "jurors", rows)
+    return Preview("jurors", rows, [])
 
 
 def _check(contest: Contest, kind: str, rows: list[Row]) -> None:

@@ -406,7 +406,10 @@ def _import_page(request, contest, *, form=None, preview=None, confirm_form=None
 @login_required
 @require_GET
 def organiser_import(request, contest_slug):
-    return _import_page(request, permissions.organiser_contest_or_404(request.user, contest_slug))
+    """`?kind=jurors` (the dashboard's « invite several jurors ») opens it on jurors."""
+    contest = permissions.organiser_contest_or_404(request.user, contest_slug)
+    kind = "jurors" if request.GET.get("kind") == "jurors" else "teams"
+    return _import_page(request, contest, form=ImportForm(initial={"kind": kind}))
 
 
 @login_required
@@ -419,9 +422,15 @@ def organiser_import_preview(request, contest_slug):
         return _import_page(request, contest, form=form, status=400)
     upload = form.cleaned_data["file"]
     try:
-        preview = imports.read_file(
-            contest=contest, kind=form.cleaned_data["kind"], name=upload.name, data=upload.read(imports.MAX_BYTES + 1)
-        )
+        if upload:
+            preview = imports.read_file(
+                contest=contest,
+                kind=form.cleaned_data["kind"],
+                name=upload.name,
+                data=upload.read(imports.MAX_BYTES + 1),
+            )
+        else:
+            preview = imports.read_addresses(contest=contest, text=form.cleaned_data["addresses"])
     except imports.PeopleImportError as error:
         return _import_page(request, contest, form=form, error=error.message, status=400)
     confirm_form = ImportConfirmForm(initial={"rows": imports.signed(preview)}) if preview.ok and preview.rows else None

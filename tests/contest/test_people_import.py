@@ -199,3 +199,50 @@ def test_the_reader_keeps_the_spreadsheets_row_numbers_and_skips_empty_rows(cont
         contest=contest, kind="jurors", name="j.csv", data=b"email\n\na@example.org\n,\nb@example.org\n"
     )
     assert [(row.number, row.values["email"]) for row in preview.rows] == [(3, "a@example.org"), (5, "b@example.org")]
+
+
+def test_jurors_pasted_as_addresses_are_checked_like_a_file_and_invited_at_once(
+    client, contest, organiser, django_capture_on_commit_callbacks
+):
+    juror = UserFactory(email="deja@example.org")
+    ContestRoleFactory(contest=contest, user=juror, role=ContestRole.Role.JUROR)
+    client.force_login(organiser)
+    preview_url = reverse("organiser_import_preview", kwargs={"contest_slug": contest.slug})
+    refused = client.post(
+        preview_url, {"kind": "jurors", "addresses": "ana@example.org\nDeja@example.org, pas-une-adresse\n"}
+    )
+    assert refused.status_code == 400
+    assert {row.number: row.problems for row in refused.context["preview"].rows if row.problems} == {
+        2: ["deja@example.org is already a juror of this contest."],
+        3: ["column « email »: « pas-une-adresse » is not an email address."],
+    }
+    preview = client.post(preview_url, {"kind": "jurors", "addresses": "ana@example.org;\n\nbea@example.org\n"})
+    assert preview.status_code == 200
+    rows = preview.context["confirm_form"].initial["rows"]
+    confirm = reverse("organiser_import_confirm", kwargs={"contest_slug": contest.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(confirm, {"rows": rows, "confirm": "on"}).status_code == 302
+    assert sorted(Invitation.objects.filter(contest=contest).values_list("email", flat=True)) == [
+        "ana@example.org",
+        "bea@example.org",
+    ]
+    assert sorted(message.to[0] for message in mail.outbox) == ["ana@example.org", "bea@example.org"]
+
+
+def test_the_import_takes_a_file_or_addresses_and_addresses_only_for_jurors(client, contest, organiser):
+    client.force_login(organiser)
+    preview_url = reverse("organiser_import_preview", kwargs={"contest_slug": contest.slug})
+    for data, message in (
+        ({"kind": "jurors"}, "Give either a file or a list of addresses."),
+        (
+            {"kind": "teams", "addresses": "ana@example.org"},
+            "A list of addresses invites jurors: for teams, send a file.",
+        ),
+    ):
+        response = client.post(preview_url, data)
+        assert response.status_code == 400 and message in unescape(response.content.decode())
+    page = client.get(reverse("organiser_import", kwargs={"contest_slug": contest.slug}) + "?kind=jurors")
+    assert page.context["form"].initial == {"kind": "jurors"}
+    dashboard = client.get(reverse("organiser_dashboard", kwargs={"contest_slug": contest.slug})).content.decode()
+    assert reverse("organiser_import", kwargs={"contest_slug": contest.slug}) + "?kind=jurors" in dashboard
+    assert not Invitation.objects.filter(contest=contest).exists()
