@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,12 @@ def register_message_group(key: str, label, members: Callable[[Contest], QuerySe
 
 def message_groups() -> list[MessageGroup]:
     return list(_GROUPS.values())
+
+
+def group_label(key: str):
+    """The group's name for organiser pages (the key itself for a group no longer registered)."""
+    group = _GROUPS.get(key)
+    return group.label if group else key
 
 
 def teams_without_film(contest: Contest) -> QuerySet[User]:
@@ -120,7 +126,8 @@ def deliver_pending(*, now=None) -> int:
     """Every recent message with someone not mailed yet (the periodic task)."""
     now = now or timezone.now()
     sent = 0
-    for message in GroupMessage.objects.filter(created_at__gt=now - DELIVERY_WINDOW).select_related("contest"):
-        if message.deliveries.count() < len(message.recipient_ids):
+    recent = GroupMessage.objects.filter(created_at__gt=now - DELIVERY_WINDOW).annotate(delivered=Count("deliveries"))
+    for message in recent.select_related("contest"):
+        if message.delivered < len(message.recipient_ids):
             sent += deliver(message)
     return sent

@@ -102,6 +102,10 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
+def _too_many_rows() -> str:
+    return _("At most %(count)d rows at a time: split the file.") % {"count": MAX_ROWS}
+
+
 def table_rows(
     *, name: str, data: bytes, headers: dict[str, str], columns: tuple[str, ...], required: tuple[str, ...], empty: str
 ) -> tuple[list[Row], list[str]]:
@@ -123,7 +127,7 @@ def table_rows(
             % {"columns": ", ".join(columns), "missing": ", ".join(missing)}
         ]
     if len(table) - 1 > MAX_ROWS:
-        return [], [_("At most %(count)d rows at a time: split the file.") % {"count": MAX_ROWS}]
+        return [], [_too_many_rows()]
     rows = []
     for number, cells in table[1:]:
         values = {
@@ -160,7 +164,7 @@ def read_addresses(*, contest: Contest, text: str) -> Preview:
     values = [value.strip() for line in text.splitlines() for value in re.split(r"[,;]", line)]
     rows = [Row(number, {"email": value, "language": ""}) for number, value in enumerate(filter(None, values), start=1)]
     if len(rows) > MAX_ROWS:
-        return Preview("jurors", [], [_("At most %(count)d rows at a time: split the file.") % {"count": MAX_ROWS}])
+        return Preview("jurors", [], [_too_many_rows()])
     _check(contest, "jurors", rows)
     return Preview("jurors", rows, [])
 

@@ -470,7 +470,6 @@ def _group_choices(contest) -> list[tuple[str, str]]:
 
 
 def _messages_page(request, contest, *, form=None, status=200):
-    labels = {group.key: group.label for group in group_messages.message_groups()}
     sent = contest.group_messages.select_related("created_by").annotate(delivered=Count("deliveries"))[:50]
     return render(
         request,
@@ -478,7 +477,7 @@ def _messages_page(request, contest, *, form=None, status=200):
         {
             "contest": contest,
             "form": form or GroupMessageForm(groups=_group_choices(contest), initial={"token": uuid.uuid4()}),
-            "sent": [(message, labels.get(message.group, message.group)) for message in sent],
+            "sent": [(message, group_messages.group_label(message.group)) for message in sent],
         },
         status=status,
     )
@@ -526,14 +525,13 @@ def organiser_message(request, contest_slug, message_id):
     recipients = [
         (user, delivered.get(user.pk)) for user in User.objects.filter(pk__in=message.recipient_ids).order_by("email")
     ]
-    labels = {group.key: group.label for group in group_messages.message_groups()}
     return render(
         request,
         "contest/organiser_message.html",
         {
             "contest": contest,
             "message": message,
-            "group": labels.get(message.group, message.group),
+            "group": group_messages.group_label(message.group),
             "recipients": recipients,
         },
     )

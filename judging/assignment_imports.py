@@ -71,11 +71,11 @@ def read_assignments(*, round: Round, name: str, data: bytes) -> Preview:
     return Preview(KIND, rows, [])
 
 
-def _check(round: Round, rows: list[Row]) -> dict[int, str]:
+def _check(round: Round, rows: list[Row]) -> dict[int, tuple[str, User, object]]:
     """Writes each row's problems and notes; returns what each row without a problem does, by row number:
-    "add", "remove" or "none" (already so)."""
-    effects: dict[int, str] = {}
-    entries = {entry.code.upper(): entry for entry in selectors.round_entries(round).select_related("team")}
+    ("add" | "remove" | "none" (already so), the juror, the entry)."""
+    effects: dict[int, tuple[str, User, object]] = {}
+    entries = {entry.code.upper(): entry for entry in selectors.round_entries(round)}
     seats = {
         seat.user.email.lower(): seat
         for seat in RoundJuror.objects.filter(round=round, active=True).select_related("user")
@@ -134,21 +134,21 @@ def _check(round: Round, rows: list[Row]) -> dict[int, str]:
                 )
             elif pair in assigned:
                 row.notes.append(_("already assigned: nothing to do."))
-                effects[row.number] = "none"
+                effects[row.number] = ("none", seat.user, entry)
             else:
                 loads[seat.user_id] = loads.get(seat.user_id, 0) + 1
                 adds_of.setdefault(seat.user_id, []).append(row)
-                effects[row.number] = "add"
+                effects[row.number] = ("add", seat.user, entry)
         elif pair not in assigned:
             row.notes.append(_("not assigned: nothing to do."))
-            effects[row.number] = "none"
+            effects[row.number] = ("none", seat.user, entry)
         elif pair in submitted:
             row.problems.append(
                 _("%(email)s has submitted their review of %(code)s: it stays.") % {"email": email, "code": code}
             )
         else:
             loads[seat.user_id] = loads.get(seat.user_id, 0) - 1
-            effects[row.number] = "remove"
+            effects[row.number] = ("remove", seat.user, entry)
             if pair in scored:
                 row.notes.append(_("their draft scores for this film will be deleted."))
     for seat in seats.values():
@@ -174,18 +174,12 @@ def apply_assignments(*, round: Round, preview: Preview, by: User) -> tuple[int,
         raise PeopleImportError(
             "not_ready", _("Nothing was changed: correct the rows marked below, then send the file again.")
         )
-    entries = {entry.code.upper(): entry for entry in selectors.round_entries(round)}
-    jurors = {
-        user.email.lower(): user
-        for user in User.objects.filter(pk__in=RoundJuror.objects.filter(round=round, active=True).values("user_id"))
-    }
     added = removed = 0
-    for row in again.rows:
-        entry, juror = entries[row.values["entry"]], jurors[row.values["juror"]]
-        if effects[row.number] == "add":
+    for effect, juror, entry in effects.values():
+        if effect == "add":
             add_assignment(round=round, juror=juror, entry=entry, by=by)
             added += 1
-        elif effects[row.number] == "remove":
+        elif effect == "remove":
             remove_assignment(assignment=Assignment.objects.get(round=round, juror=juror, entry=entry), by=by)
             removed += 1
     record_event(
