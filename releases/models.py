@@ -30,6 +30,23 @@ WIDE_FILM_AUDIENCES = frozenset({Audience.COMMUNITY, Audience.LINK, Audience.PUB
 STEP_AUDIENCES = [Audience.TEAM, Audience.JURY, Audience.COMMUNITY, Audience.LINK, Audience.PUBLIC]
 
 
+def audience_flags(audiences) -> dict[str, bool]:
+    """The to_<audience> fields of a step (a release's or a template's) naming these audiences."""
+    return {f"to_{audience}": audience in audiences for audience in STEP_AUDIENCES}
+
+
+def named_audiences(step) -> list[str]:
+    """The audiences a step's to_<audience> fields name, narrowest first, organisers left out."""
+    return [audience for audience in STEP_AUDIENCES if getattr(step, f"to_{audience}")]
+
+
+def labels_of(audiences) -> list[str]:
+    """Audiences in words, narrowest first, organisers included (they see everything), for organiser pages."""
+    labels = dict(Audience.choices)
+    named = set(audiences) | {Audience.ORGANISERS}
+    return [str(labels[audience]) for audience in AUDIENCE_ORDER if audience in named]
+
+
 class Target(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("announcement")
     FILM = "film", _("film")
@@ -92,14 +109,13 @@ class ReleaseStep(models.Model):
     @property
     def audiences(self) -> list[str]:
         """The audiences the step names, narrowest first (organisers always included)."""
-        named = {audience for audience in STEP_AUDIENCES if getattr(self, f"to_{audience}")}
+        named = set(named_audiences(self))
         return [audience for audience in AUDIENCE_ORDER if audience in named or audience == Audience.ORGANISERS]
 
     @property
     def audience_labels(self) -> list[str]:
         """The audiences in words, in the reader's language, for organiser pages."""
-        labels = dict(Audience.choices)
-        return [str(labels[audience]) for audience in self.audiences]
+        return labels_of(self.audiences)
 
     @property
     def needs_approval(self) -> bool:
@@ -220,11 +236,8 @@ class ReleaseTemplateStep(models.Model):
 
     @property
     def audiences(self) -> list[str]:
-        return [audience for audience in STEP_AUDIENCES if getattr(self, f"to_{audience}")]
+        return named_audiences(self)
 
     @property
     def audience_labels(self) -> list[str]:
-        """The audiences in words, narrowest first, organisers included (as ReleaseStep.audience_labels)."""
-        labels = dict(Audience.choices)
-        named = set(self.audiences) | {Audience.ORGANISERS}
-        return [str(labels[audience]) for audience in AUDIENCE_ORDER if audience in named]
+        return labels_of(self.audiences)

@@ -14,7 +14,7 @@ from contest.editions import EditionCopy
 from contest.models import Contest
 from contest.services import record_event
 
-from .models import STEP_AUDIENCES, Release, ReleaseStep, ReleaseTemplate, ReleaseTemplateStep
+from .models import Release, ReleaseStep, ReleaseTemplate, ReleaseTemplateStep, audience_flags
 from .services import ReleaseError, add_step, checked_step
 
 MAX_DAYS = 366
@@ -55,7 +55,7 @@ def add_template_step(
         target=target,
         days=days,
         hours=hours,
-        **{f"to_{audience}": audience in audiences for audience in STEP_AUDIENCES},
+        **audience_flags(audiences),
     )
     record_event(
         verb="release_template_changed",
@@ -150,5 +150,5 @@ def copy_templates(copy: EditionCopy) -> None:
                 target=step.target,
                 days=step.days,
                 hours=step.hours,
-                **{f"to_{audience}": getattr(step, f"to_{audience}") for audience in STEP_AUDIENCES},
+                **audience_flags(step.audiences),
             )

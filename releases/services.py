@@ -28,6 +28,7 @@ from .models import (
     ReleaseSubscription,
     ShareLink,
     Target,
+    audience_flags,
 )
 
 
@@ -76,7 +77,7 @@ def add_step(
         target=target,
         at=at,
         created_by=by,
-        **{f"to_{audience}": audience in audiences for audience in STEP_AUDIENCES},
+        **audience_flags(audiences),
     )
     record_event(
         verb="release_step_added",
