@@ -1,5 +1,9 @@
+import math
+from datetime import datetime, time, timedelta
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.text import MultiLineField, SingleLineField
@@ -206,3 +210,105 @@ class GroupMessageForm(forms.Form):
         """`groups`: (key, label with the number of people it holds now)."""
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = groups
+
+
+class PersonOnScreenForm(forms.Form):
+    """Someone who appears in the film, listed by the team (contest.services.add_person_on_screen)."""
+
+    name = SingleLineField(label=_("Name"), max_length=200)
+    role_in_film = SingleLineField(
+        label=_("Role in the film"), max_length=200, required=False, help_text=_("For example: narrator, Léa.")
+    )
+    email = forms.EmailField(label=_("Their email"), help_text=_("Their own link to answer is mailed here."))
+    minor = forms.BooleanField(label=_("Under 18"), required=False)
+    guardian_email = forms.EmailField(
+        label=_("A parent's or guardian's email"),
+        required=False,
+        help_text=_("For a person under 18: the guardian gets a link of their own, and both must agree."),
+    )
+
+
+class ConsentForm(forms.Form):
+    """One answer per use of the film: yes or no, and for a yes an optional last day. The end date is read in the
+    contest's time zone (the active one while the form is cleaned) and ends at midnight after that day."""
+
+    def __init__(self, *args, uses, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.uses = uses
+        for use, label in uses:
+            answer = answers.get(use)
+            self.fields[f"{use}_given"] = forms.TypedChoiceField(
+                label=label,
+                choices=[("yes", _("Yes, I agree")), ("no", _("No"))],
+                widget=forms.RadioSelect,
+                initial=("yes" if answer.given else "no") if answer else None,
+                error_messages={"required": _("Answer yes or no.")},
+            )
+            self.fields[f"{use}_until"] = forms.DateField(
+                label=_("Until (last day, optional)"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                initial=(timezone.localtime(answer.until) - timedelta(days=1)).date()
+                if answer and answer.until
+                else None,
+            )
+
+    def answers(self) -> dict:
+        """{use: (given, until)} with `until` the midnight that ends the chosen day, in the active time zone."""
+        result = {}
+        for use, _label in self.uses:
+            given = self.cleaned_data[f"{use}_given"] == "yes"
+            day = self.cleaned_data.get(f"{use}_until")
+            until = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min)) if given and day else None
+            result[use] = (given, until)
+        return result
+
+    def rows(self):
+        """(use, label, answer field, end date field) per use, for the template."""
+        return [(use, label, self[f"{use}_given"], self[f"{use}_until"]) for use, label in self.uses]
+
+
+class ConsentLinkRequestForm(forms.Form):
+    email = forms.EmailField(label=_("The email the link was sent to"))
+
+
+class WaiverForm(forms.Form):
+    reason = MultiLineField(label=_("Why the jury may see the film without this person's answer"), max_length=2000)
+
+
+class TimecodeField(forms.CharField):
+    """A moment of the film typed as minutes:seconds ("1:05"), hours:minutes:seconds, or seconds ("65"); cleaned
+    to seconds (a float). Anything else (control characters included) is refused with one message."""
+
+    widget = forms.TextInput(attrs={"maxlength": 12, "autocomplete": "off"})
+
+    def to_python(self, value):
+        text = super().to_python(value).strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            parts = [float(part) for part in text.split(":")]
+        except ValueError:
+            parts = []
+        if (
+            not 1 <= len(parts) <= 3
+            or not all(math.isfinite(part) and part >= 0 for part in parts)
+            or any(part >= 60 for part in parts[1:])
+        ):
+            raise forms.ValidationError(_("Write a moment of the film as minutes:seconds, for example 1:05."))
+        seconds = 0.0
+        for part in parts:
+            seconds = seconds * 60 + part
+        return seconds
+
+
+class PassageForm(forms.Form):
+    """A hard passage of the film (contest.services.mark_passage)."""
+
+    start_s = TimecodeField(label=_("From"), help_text=_("minutes:seconds, for example 1:05"))
+    end_s = TimecodeField(label=_("To"), help_text=_("minutes:seconds, for example 1:40"))
+    content_warning = forms.ModelChoiceField(label=_("It shows"), queryset=ContentWarning.objects.none())
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_warning"].queryset = ContentWarning.objects.filter(contest=contest)

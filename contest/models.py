@@ -310,6 +310,105 @@ class Entry(models.Model):
         return self.consent_on_screen and self.rights_cleared and self.rules_accepted
 
 
+class MarkedPassage(models.Model):
+    """A passage of the film the team marks as hard to watch, with its category: players tell the viewer a few
+    seconds before it and offer to skip it; a juror who skips it loses nothing of their watched share."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="passages")
+    content_warning = models.ForeignKey(ContentWarning, on_delete=models.CASCADE, related_name="+")
+    start_s = models.FloatField(_("from (seconds)"))
+    end_s = models.FloatField(_("to (seconds)"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start_s", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(start_s__gte=0) & models.Q(end_s__gt=models.F("start_s")),
+                                   name="passage_in_order"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.entry_id} · {self.span}"
+
+    @property
+    def span(self) -> str:
+        """From–to as a viewer reads it on a player ("1:05–1:40")."""
+        return f"{timecode(self.start_s)}–{timecode(self.end_s)}"
+
+
+def timecode(seconds: float) -> str:
+    """Seconds as minutes:seconds, or hours:minutes:seconds from an hour on, rounded down to the second."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class ConsentUse(models.TextChoices):
+    """What a person on screen agrees their film may be shown for. The values are the release audiences they open
+    (releases.models.Audience), so that visibility can narrow a step by them; the team and the organisers are no use:
+    they always see their own film."""
+
+    JURY = "jury", _("the jury, to judge the film")
+    COMMUNITY = "community", _("the campus community (members of the contest's institutions and invited people)")
+    LINK = "link", _("people given a private share link")
+    PUBLIC = "public", _("everyone (public)")
+
+
+class PersonOnScreen(models.Model):
+    """Someone the team says appears in its film. Their consent is recorded use by use (ConsentRecord) through a
+    secret link of their own, and, for a minor, through a second link to a guardian: both must agree."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="people_on_screen")
+    name = SingleLineCharField(_("name"), max_length=200)
+    role_in_film = SingleLineCharField(_("role in the film"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    minor = models.BooleanField(_("under 18"), default=False)
+    guardian_email = models.EmailField(_("a parent's or guardian's email"), blank=True)
+    # Hashes of the secret links (accounts.models.hash_token); a new link replaces the old one, which dies.
+    person_token_hash = models.CharField(max_length=64, blank=True)
+    guardian_token_hash = models.CharField(max_length=64, blank=True)
+    # An organiser may let the jury see the film without this person's consent (someone unreachable), with a reason.
+    jury_waived_at = models.DateTimeField(null=True, blank=True)
+    jury_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    jury_waiver_reason = MultiLineTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConsentRecord(models.Model):
+    """One answer of one party (the person, or a minor's guardian) about one use, from `recorded_at` on: given or
+    refused, and if given, until when. Never changed: a new answer adds a record, so the rows are the proof of what
+    was consented, when and by whom; the answer in force at a second is the party's latest record before it."""
+
+    class Party(models.TextChoices):
+        PERSON = "person", _("the person")
+        GUARDIAN = "guardian", _("their parent or guardian")
+
+    person = models.ForeignKey(PersonOnScreen, on_delete=models.CASCADE, related_name="consent_records")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    use = models.CharField(max_length=20, choices=ConsentUse.choices)
+    given = models.BooleanField()
+    until = models.DateTimeField(null=True, blank=True)
+    # The address the link was sent to when this answer was given.
+    email = models.EmailField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["person", "party", "use", "recorded_at"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.party} · {self.use} · {self.given}"
+
+
 class EntryEdit(models.Model):
     """A team's change to the public text of an announced entry (title, synopses, credits), kept apart from the entry
     until an organiser decides: the entry, and so every public page, keeps the approved text meanwhile."""
@@ -404,6 +503,13 @@ EVENT_LABELS = {
     "entry_edit_withdrawn": _("proposed changes withdrawn"),
     "entry_edit_approved": _("changes to the public text approved"),
     "entry_edit_refused": _("changes to the public text refused"),
+    "passage_marked": _("a hard passage of the film marked"),
+    "passage_unmarked": _("a marked passage removed"),
+    "person_on_screen_added": _("person on screen listed"),
+    "person_on_screen_removed": _("person on screen taken off the list"),
+    "consent_link_sent": _("consent link sent"),
+    "consent_answered": _("a person on screen answered about their consent"),
+    "jury_consent_waived": _("an organiser let the jury see the film without one person's consent"),
 }
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.actions import perform
 from accounts.models import User
 
-from . import editions, group_messages, imports, permissions, selectors, services
+from . import consents, editions, group_messages, imports, permissions, selectors, services
 from .forms import (
     DisqualifyForm,
     ExtensionForm,
@@ -31,6 +31,7 @@ from .forms import (
     NewEditionForm,
     RefuseEditForm,
     ReopenRegistrationForm,
+    WaiverForm,
 )
 from .models import Contest, Entry, EntryEdit, GroupMessage, Invitation, Team
 from .views import answer_invitation
@@ -68,6 +69,9 @@ def _entry_page(request, contest, entry):
             "reinstate_refusal": _reinstate_refusal(entry),
             "events": entry.audit_events.select_related("actor")[:50],
             "members": entry.team.memberships.select_related("user"),
+            "people": consents.people_states(entry),
+            "uses": consents.entry_use_states(entry),
+            "waiver_form": WaiverForm(),
         },
     )
 

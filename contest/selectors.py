@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .durations import format_duration
-from .models import Contest, ContestRole, Entry, EntryEdit, Team, TeamMember
+from .models import Contest, ContestRole, Entry, EntryEdit, Team, TeamMember, timecode
 from .services import ContestError, check_editable, missing_for_submission
 
 
@@ -272,3 +272,17 @@ def showcase(user, contest: Contest, *, at: datetime) -> dict:
     for rule in _SHOWCASE:
         shown.update(rule(user, contest, at=at))
     return shown
+
+
+def player_passages(entry: Entry) -> list[dict]:
+    """The entry's marked passages as the players' script reads them (static/js/passages.js)."""
+    return [
+        {
+            "start": passage.start_s,
+            "end": passage.end_s,
+            "warning": passage.content_warning.name,
+            "span": passage.span,
+            "end_text": timecode(passage.end_s),
+        }
+        for passage in entry.passages.select_related("content_warning")
+    ]

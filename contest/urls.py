@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import organiser_views, views
+from . import consent_views, organiser_views, passage_views, views
 
 urlpatterns = [
     path("", views.contest_detail, name="contest_detail"),
@@ -12,6 +12,30 @@ urlpatterns = [
     path("team/entries/<uuid:public_id>/edit/", views.entry_edit, name="entry_edit"),
     path("team/entries/<uuid:public_id>/submit/", views.entry_submit, name="entry_submit"),
     path("team/entries/<uuid:public_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("team/entries/<uuid:public_id>/people/add/", consent_views.entry_person_add, name="entry_person_add"),
+    path(
+        "team/entries/<uuid:public_id>/people/<int:person_id>/remove/",
+        consent_views.entry_person_remove,
+        name="entry_person_remove",
+    ),
+    path(
+        "team/entries/<uuid:public_id>/people/<int:person_id>/link/",
+        consent_views.entry_person_link,
+        name="entry_person_link",
+    ),
+    path("team/entries/<uuid:public_id>/passages/add/", passage_views.entry_passage_add, name="entry_passage_add"),
+    path(
+        "team/entries/<uuid:public_id>/passages/<int:passage_id>/remove/",
+        passage_views.entry_passage_remove,
+        name="entry_passage_remove",
+    ),
+    path("consent/", consent_views.consent_new_link, name="consent_new_link"),
+    path("consent/<str:token>/", consent_views.consent, name="consent"),
+    path(
+        "organiser/entries/<uuid:public_id>/people/<int:person_id>/waive/",
+        consent_views.organiser_person_waive,
+        name="organiser_person_waive",
+    ),
     path(
         "team/entries/<uuid:public_id>/withdraw/confirm/", views.entry_withdraw_confirm, name="entry_withdraw_confirm"
     ),

@@ -15,10 +15,12 @@ from accounts.client_ip import client_ip
 from accounts.forms import SignupForm
 from accounts.services import over_limit, send_email_verification
 
-from . import editions, permissions, selectors, services
+from . import blind_leaks, consents, editions, permissions, selectors, services
 from .forms import (
     EntryForm,
     InviteForm,
+    PassageForm,
+    PersonOnScreenForm,
     TeamForm,
 )
 from .invitations import invite
@@ -219,6 +221,11 @@ def entry_create(request, contest_slug):
 def entry_detail(request, contest_slug, public_id):
     contest = get_object_or_404(Contest, slug=contest_slug)
     entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    return entry_page(request, contest, entry)
+
+
+def entry_page(request, contest, entry, *, person_form=None, passage_form=None, status=200):
+    """The team's page of one entry; `person_form` or `passage_form`, bound, when what it asked was refused."""
     now = timezone.now()
     return render(
         request,
@@ -234,7 +241,17 @@ def entry_detail(request, contest_slug, public_id):
             "events": entry.audit_events.select_related("actor")[:20],
             "notices": selectors.team_notices(entry, user=request.user, now=now),
             "sections": selectors.entry_sections(entry, user=request.user, now=now),
+            "leaks": blind_leaks.blind_leaks(entry) if entry.status in Entry.OPEN_STATUSES else [],
+            "people": consents.people_states(entry, at=now),
+            "uses": consents.entry_use_states(entry, at=now),
+            "person_form": person_form or PersonOnScreenForm(),
+            "person_form_refused": person_form is not None,
+            "passages": entry.passages.select_related("content_warning"),
+            "passage_form": passage_form or PassageForm(contest=contest),
+            "passage_form_refused": passage_form is not None,
+            "can_change": entry.status in Entry.OPEN_STATUSES,
         },
+        status=status,
     )
 
 

@@ -7,6 +7,7 @@ class JudgingConfig(AppConfig):
     name = "judging"
 
     def ready(self):
+        from contest.consents import register_planned_uses
         from contest.editions import register_edition_copier
         from contest.group_messages import register_message_group
         from contest.models import EVENT_LABELS
@@ -26,12 +27,14 @@ class JudgingConfig(AppConfig):
         register_entry_sections(team_feedback.entry_sections)
         register_edition_copier(editions.copy_rounds)
         register_team_notices(team_feedback.team_notices)
+        register_planned_uses(selectors.planned_jury_viewing)
         register_message_group(
             "jurors_unfinished", _("jurors with films still to review"), selectors.jurors_with_unfinished_reviews
         )
         EVENT_LABELS.update(
             {
                 "round_created": _("round created"),
+                "warning_pace_set": _("a juror set their pace for films with a content warning"),
                 "round_updated": _("round changed"),
                 "criterion_added": _("criterion added"),
                 "criterion_anchors_changed": _("a criterion's anchors reworded"),

@@ -116,6 +116,23 @@ class OptOutForm(forms.Form):
         self.fields["warnings"].queryset = ContentWarning.objects.filter(contest=contest)
 
 
+class WarningPaceForm(forms.Form):
+    """At most so many films a day with one content warning (empty: no limit)."""
+
+    warning = forms.ModelChoiceField(label=_("Films with this content warning"), queryset=ContentWarning.objects.none())
+    per_day = forms.IntegerField(
+        label=_("At most this many a day"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Leave empty for no limit. Films you already opened stay in your queue."),
+    )
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warning"].queryset = ContentWarning.objects.filter(contest=contest)
+
+
 class JurorMailForm(forms.Form):
     """The jury's mails a juror may turn off (the films assigned and the round's opening always come)."""
 

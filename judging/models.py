@@ -257,6 +257,22 @@ class ContentOptOut(models.Model):
         return f"{self.juror_id} · {self.content_warning_id}"
 
 
+class WarningPace(models.Model):
+    """A juror's care for themself: at most `per_day` films carrying this content warning opened for the first time
+    a day (the contest's days); the juror's queue holds the rest until the next day (judging/pace.py)."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_warning = models.ForeignKey(ContentWarning, on_delete=models.CASCADE, related_name="+")
+    per_day = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["juror", "content_warning"], name="unique_warning_pace")]
+
+    def __str__(self):
+        return f"{self.juror_id} · {self.content_warning_id} · {self.per_day}/day"
+
+
 class Assignment(models.Model):
     """A juror is to judge an entry in a round."""
 
@@ -266,6 +282,8 @@ class Assignment(models.Model):
     manual = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The first time the juror opened the film's page: what a warning's pace counts (judging/pace.py).
+    opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["round", "entry__code", "juror_id"]

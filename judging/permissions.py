@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from contest import consents
 from contest.models import Contest
 from contest.permissions import is_juror, require_organiser
 from media_pipeline.models import ViewingSession
@@ -36,7 +37,8 @@ def show_identity(contest: Contest) -> bool:
 
 def juror_may_still_view(session: ViewingSession) -> bool:
     """The viewing right of a juror's session: the assignment it was opened under still stands as the juror's
-    own (not removed, no conflict since, the juror still on the round) and the film is still the entry's."""
+    own (not removed, no conflict since, the juror still on the round), the film is still the entry's, and every
+    person on screen still agrees to the jury's viewing."""
     kind, _, pk = session.grant.partition(":")
     assignment = Assignment.objects.filter(pk=pk if pk.isdigit() else None, juror_id=session.user_id).first()
     if kind != "assignment" or assignment is None or session.user is None or not session.user.is_active:
@@ -45,4 +47,8 @@ def juror_may_still_view(session: ViewingSession) -> bool:
         juror_assignment_or_404(session.user, session.film.entry.contest, assignment.round_id, assignment.entry.code)
     except Http404:
         return False
-    return assignment.entry_id == session.film.entry_id and accepted_film(assignment.entry) == session.film
+    return (
+        assignment.entry_id == session.film.entry_id
+        and accepted_film(assignment.entry) == session.film
+        and consents.allows_jury(assignment.entry)
+    )

@@ -1,5 +1,7 @@
 """Read queries for judging: which entries a round judges, who is in conflict, the juror's queue, results."""
 
+from datetime import datetime
+
 from django.db.models import Count, Exists, F, FloatField, OuterRef, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -12,7 +14,7 @@ from media_pipeline.models import Film
 from media_pipeline.problems import format_duration
 from media_pipeline.selectors import accepted_film
 
-from . import discussion
+from . import discussion, pace
 from .models import (
     Assignment,
     Award,
@@ -171,7 +173,8 @@ def get_juror_round_or_404(user, contest, round_id: int) -> Round:
 
 
 def juror_queue(*, round: Round, user) -> dict:
-    """The juror's assignments in this round, with review state and watched share, and their progress."""
+    """The juror's assignments in this round, with review state and watched share, and their progress; a film the
+    juror's pace for one of its warnings holds today says so (judging/pace.py)."""
     assignments = list(
         Assignment.objects.filter(round=round, juror=user).select_related("entry", "review").order_by("entry__code")
     )
@@ -182,10 +185,10 @@ def juror_queue(*, round: Round, user) -> dict:
         entries=Entry.objects.filter(pk__in=[assignment.entry_id for assignment in assignments]),
     )
     durations = film_durations(assignment.entry_id for assignment in assignments)
+    assignments = [assignment for assignment in assignments if (user.pk, assignment.entry_id) not in forbidden]
+    held = pace.held(contest=round.contest, juror=user, assignments=assignments)
     items = []
     for assignment in assignments:
-        if (user.pk, assignment.entry_id) in forbidden:
-            continue
         review = getattr(assignment, "review", None)
         duration = durations.get(assignment.entry_id)
         items.append(
@@ -194,6 +197,7 @@ def juror_queue(*, round: Round, user) -> dict:
                 "entry": assignment.entry,
                 "review": review,
                 "duration": format_duration(duration) if duration else "",
+                "held": held.get(assignment.pk),
             }
         )
     done = sum(1 for item in items if item["review"] and item["review"].status == Review.Status.SUBMITTED)
@@ -542,3 +546,12 @@ def jurors_with_unfinished_reviews(contest) -> QuerySet:
         .filter(Exists(seated))
     )
     return User.objects.filter(pk__in=unfinished.values("juror_id"))
+
+
+def planned_jury_viewing(entry: Entry) -> dict[str, datetime]:
+    """From when the jury is planned to watch `entry` (contest.consents.planned_uses): the opening of the first
+    round that judges it, or of the contest's first round while nothing is assigned."""
+    rounds = Round.objects.filter(contest_id=entry.contest_id)
+    judging = rounds.filter(assignments__entry=entry)
+    first = (judging if judging.exists() else rounds).order_by("opens_at").values_list("opens_at", flat=True).first()
+    return {"jury": first} if first else {}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("jury/conflicts/", jury.jury_conflicts, name="jury_conflicts"),
     path("jury/conflicts/declare/", jury.jury_declare_conflict, name="jury_declare_conflict"),
     path("jury/conflicts/opt-outs/", jury.jury_set_opt_outs, name="jury_set_opt_outs"),
+    path("jury/conflicts/pace/", jury.jury_set_pace, name="jury_set_pace"),
     path("jury/mails/", jury.jury_set_mails, name="jury_set_mails"),
     path("jury/rounds/<int:round_id>/", jury.jury_queue, name="jury_queue"),
     path("jury/rounds/<int:round_id>/entries/<str:code>/", jury.jury_entry, name="jury_entry"),

@@ -7,15 +7,18 @@ class MediaPipelineConfig(AppConfig):
     name = "media_pipeline"
 
     def ready(self):
+        from contest.blind_leaks import register_leak_places
         from contest.models import EVENT_LABELS
         from contest.selectors import register_team_notices
 
         from .models import ViewingSession
         from .screener_views import team_or_organiser_may_still_view
+        from .selectors import film_leak_places
         from .status import team_film_notices
         from .viewing_rights import register_viewing_right
 
         register_team_notices(team_film_notices)
+        register_leak_places(film_leak_places)
         register_viewing_right(ViewingSession.Kind.TEAM, team_or_organiser_may_still_view)
         register_viewing_right(ViewingSession.Kind.ORGANISER, team_or_organiser_may_still_view)
 

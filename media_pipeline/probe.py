@@ -82,6 +82,8 @@ class ProbeReport:
     loudness: dict | None = None
     decoded_frames: int | None = None
     full: bool = False
+    # Text people wrote into the file (title, artist, comment…), for the blind-leak search (contest.blind_leaks).
+    tags: dict = field(default_factory=dict)
 
     @property
     def problem_codes(self) -> list[str]:
@@ -105,7 +107,29 @@ class ProbeReport:
         if self.full:
             data["loudness"] = self.loudness
             data["decoded_frames"] = self.decoded_frames
+        if self.tags:
+            data["tags"] = self.tags
         return data
+
+
+# Tags that software writes by itself (never a person's words) are left out of ProbeReport.tags.
+TECHNICAL_TAGS = frozenset(
+    {"encoder", "handler_name", "vendor_id", "major_brand", "minor_version", "compatible_brands", "creation_time",
+     "language", "duration", "timecode", "encoded_by", "com.apple.quicktime.software", "software"}
+)  # fmt: skip
+
+
+def written_tags(media, *, limit: int = 40, length: int = 300) -> dict[str, str]:
+    """The container's and the streams' metadata that a person may have typed (title, artist, comment…), named
+    `tag` or `stream N: tag`, each cut to `length` characters, at most `limit` of them."""
+    found = {}
+    sources = [("", media.metadata)] + [(f"stream {stream.index}: ", stream.metadata) for stream in media.streams]
+    for prefix, metadata in sources:
+        for key, value in (metadata or {}).items():
+            if key.lower() in TECHNICAL_TAGS or not str(value).strip() or len(found) >= limit:
+                continue
+            found[f"{prefix}{key}"[:80]] = str(value)[:length]
+    return found
 
 
 def rotation_clockwise(frame) -> int:
@@ -203,6 +227,7 @@ class _Probe:
         if len(media.streams) > MAX_STREAMS:
             self.block(p.unreadable(detail=gettext("more than %(limit)d tracks") % {"limit": MAX_STREAMS}))
             return
+        report.tags = written_tags(media)
         if not media.streams.video:
             self.block(p.no_video_stream())
             return

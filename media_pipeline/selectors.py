@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from contest import permissions
+from contest.blind_leaks import Place
 from contest.models import Contest, Entry
 
 from . import storage
@@ -131,3 +133,27 @@ def screener_overview(ready_films) -> dict:
         "making": screeners.filter(state=Screener.State.MAKING),
         "failed": screeners.filter(state=Screener.State.FAILED),
     }
+
+
+def film_leak_places(entry: Entry) -> list[Place]:
+    """The film's own texts for the blind-leak search (contest.blind_leaks): its file's name and what was written in
+    the file's metadata, as the probe read them."""
+    film = current_film(entry)
+    if film is None:
+        return []
+    found = [
+        Place(
+            _("the film's file name"),
+            film.original_name,
+            _("Rename the file (after the film's title, for example) before you next upload it."),
+        )
+    ]
+    for tag, value in (film.probe or {}).get("tags", {}).items():
+        found.append(
+            Place(
+                _("the film file's metadata (%(tag)s)") % {"tag": tag},
+                value,
+                _("Clear this field in your editing software's export settings, then upload the film again."),
+            )
+        )
+    return found

@@ -27,6 +27,7 @@ from contest.models import (
     EntryEdit,
     GroupMessageDelivery,
     Invitation,
+    PersonOnScreen,
     Team,
     TeamMember,
 )
@@ -62,6 +63,30 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _person_on_screen(listed: PersonOnScreen) -> dict:
+    return {
+        "entry": listed.entry.code,
+        "name": listed.name,
+        "role_in_film": listed.role_in_film,
+        "email": listed.email,
+        "minor": listed.minor,
+        "guardian_email": listed.guardian_email,
+        "jury_waived_at": _iso(listed.jury_waived_at),
+        "jury_waiver_reason": listed.jury_waiver_reason,
+        "answers": [
+            {
+                "party": record.party,
+                "use": record.use,
+                "given": record.given,
+                "until": _iso(record.until),
+                "email": record.email,
+                "recorded_at": _iso(record.recorded_at),
+            }
+            for record in listed.consent_records.all()
+        ],
+    }
+
+
 def people_of(contest: Contest):
     """Everyone the contest holds data about: team members, jurors, organisers (accounts only)."""
     return (
@@ -82,6 +107,15 @@ def export_person(*, contest: Contest, person: User, by: User) -> dict:
         Assignment.objects.filter(juror=person, round__contest=contest).select_related("round", "entry").order_by("pk")
     )
     reviews = {review.assignment_id: review for review in Review.objects.filter(assignment__in=assignments)}
+    # The people on screen this person's team listed, and the films this person appears in (or answers for, as a
+    # guardian), each with every answer recorded: the proof of what was consented, when and by whom.
+    on_screen = PersonOnScreen.objects.filter(entry__contest=contest).select_related("entry").order_by("pk")
+    listed_people = list(on_screen.filter(entry__in=entries).prefetch_related("consent_records"))
+    appearances = list(
+        on_screen.filter(
+            Q(email__iexact=person.email) | Q(minor=True, guardian_email__iexact=person.email)
+        ).prefetch_related("consent_records")
+    )
     scores: dict[int, list] = {}
     for score in Score.objects.filter(assignment__in=assignments).select_related("criterion").order_by("pk"):
         scores.setdefault(score.assignment_id, []).append(
@@ -213,6 +247,8 @@ def export_person(*, contest: Contest, person: User, by: User) -> dict:
                 recipient=person, step__release__contest=contest
             ).values_list("sent_at", flat=True)
         ],
+        "people_on_screen_listed": [_person_on_screen(listed) for listed in listed_people],
+        "on_screen_consents": [_person_on_screen(listed) for listed in appearances],
         "group_messages_received": [
             {"subject": delivery.message.subject, "sent_at": _iso(delivery.sent_at)}
             for delivery in GroupMessageDelivery.objects.filter(user=person, message__contest=contest)
@@ -313,7 +349,7 @@ def erase_team(*, team: Team, by: User | None, now: datetime | None = None) -> E
     """Erase a withdrawn team's personal data and files, keeping anonymised scores.
 
     Deletes: films, renditions, uploads, releases (and share links) of its entries, the changes to their text it
-    proposed (EntryEdit), and their storage objects (after commit, with any open multipart upload); the team's
+    proposed (EntryEdit), the people on screen it listed and their answers, and their storage objects (after commit, with any open multipart upload); the team's
     memberships and invitations; the accounts of members who have no other role anywhere. Blanks: entry titles, synopses, credits, subtitles; juror comments on these entries; the
     data of audit events about them. Keeps: team, entries, assignments and scores under neutral names.
     Writes Erasure and an AuditEvent `team_erased` (counts only).
@@ -347,6 +383,7 @@ def erase_team(*, team: Team, by: User | None, now: datetime | None = None) -> E
     Review.objects.filter(assignment__in=assignments).update(private_comment="", team_feedback="")
     FeedbackModeration.objects.filter(review__assignment__in=assignments).delete()
     EntryEdit.objects.filter(entry__in=entries).delete()
+    PersonOnScreen.objects.filter(entry__in=entries).delete()  # and their answers: the film is no longer shown
     for entry in entries:
         entry.title = str(_("Erased entry %(code)s") % {"code": entry.code})
         entry.synopsis_fr = entry.synopsis_en = entry.credits = entry.language = ""

@@ -7,6 +7,7 @@ class ReleasesConfig(AppConfig):
     name = "releases"
 
     def ready(self):
+        from contest.consents import register_planned_uses
         from contest.editions import register_edition_copier
         from contest.group_messages import register_message_group
         from contest.models import EVENT_LABELS
@@ -25,6 +26,7 @@ class ReleasesConfig(AppConfig):
         register_replacement_lock("released", permissions.released_lock)
         register_showcase(selectors.contest_showcase)
         register_edition_copier(release_templates.copy_templates)
+        register_planned_uses(selectors.planned_film_uses)
         register_message_group(
             "release_subscribers", _("people who follow the palmarès by mail"), selectors.release_subscribers
         )

@@ -4,8 +4,8 @@ changes). It never widens or delays what visibility decides:
 - only anonymous GETs of pages whose item the view marked public are stored, without any per-visitor content (no
   CSRF token, no cookie set);
 - an entry is valid from when it was rendered until the earlier of PUBLIC_PAGE_CACHE_SECONDS and the next
-  scheduled release step or blind round's close of any contest, checked against the clock at read time (so a step
-  takes effect at its second, cached or not);
+  scheduled release step, blind round's close or consent's end date of any contest, checked against the clock at
+  read time (so a step or an end date takes effect at its second, cached or not);
 - every change that could alter a page drops every entry at once: each audited change (all release, award, entry
   and pipeline services write an AuditEvent) and any save or delete of the models pages are made from (the admin
   included) bumps a generation number that is part of every key."""
@@ -49,8 +49,9 @@ def bump(**_kwargs) -> None:
 
 
 def _next_change_after(now):
-    """The next second at which a page may change by the clock alone: a release step, or the close of a blind round
-    (from which announcements name the team)."""
+    """The next second at which a page may change by the clock alone: a release step, the close of a blind round
+    (from which announcements name the team), or the end date of a person's consent to a use of a film."""
+    from contest.models import ConsentRecord
     from judging.models import Round
 
     from .models import ReleaseStep
@@ -60,6 +61,7 @@ def _next_change_after(now):
         Round.objects.filter(closes_at__gte=now, contest__blind_judging=True).aggregate(first=Min("closes_at"))[
             "first"
         ],
+        ConsentRecord.objects.filter(given=True, until__gt=now).aggregate(first=Min("until"))["first"],
     ]
     if moments[1] is not None:
         moments[1] += timedelta(microseconds=1)  # a round runs through its closing second (Round.is_open)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import hash_token
+from contest.consents import ALL_USES, consented_uses_by_entry
 from contest.models import Contest, ContestRole, Entry, Team, TeamMember
 from contest.permissions import is_organiser, member_is_vouched_for
 from judging.models import Conflict, Round
@@ -138,7 +139,9 @@ def viewer_for(user, contest: Contest, *, link_token: str | None = None, at: dat
 
 
 def current_steps(releases: Iterable[Release], *, at: datetime) -> dict[int, dict[str, ReleaseStep | None]]:
-    """For each release, the step in force at `at` for each target (None before the first step). One query."""
+    """For each release, the step in force at `at` for each target (None before the first step), each film step
+    carrying the uses its people on screen do not agree to at `at` (`consent_withheld`). Two to three queries."""
+    releases = list(releases)
     release_ids = [release.pk for release in releases]
     states: dict[int, dict[str, ReleaseStep | None]] = {pk: {what: None for what in WHAT} for pk in release_ids}
     steps = ReleaseStep.objects.filter(release_id__in=release_ids, at__lte=at, cancelled_at__isnull=True).order_by(
@@ -147,16 +150,25 @@ def current_steps(releases: Iterable[Release], *, at: datetime) -> dict[int, dic
     for step in steps:
         if states[step.release_id][step.target] is None:
             states[step.release_id][step.target] = step
+    consented = consented_uses_by_entry([release.entry_id for release in releases], at=at)
+    for release in releases:
+        film_step = states[release.pk][Target.FILM]
+        if film_step is not None:
+            film_step.consent_withheld = ALL_USES - consented[release.entry_id]
     return states
 
 
 def step_audiences(step: ReleaseStep | None, what: str) -> set[str]:
-    """Who a step in force shows `what` to, after the consent gate (organisers left implicit)."""
+    """Who a step in force (from current_steps) shows `what` to, after the consent gates (organisers left
+    implicit): a film goes beyond the team and the jury only with the team's approval of the step, and to each
+    audience only while every person on screen agrees to that use (contest.consents)."""
     if step is None:
         return set()
     audiences = set(step.audiences) - {Audience.ORGANISERS.value}
-    if what == Target.FILM and step.approved_at is None:
-        audiences -= WIDE_FILM_AUDIENCES
+    if what == Target.FILM:
+        if step.approved_at is None:
+            audiences -= WIDE_FILM_AUDIENCES
+        audiences -= step.consent_withheld
     return audiences
 
 

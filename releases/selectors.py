@@ -78,8 +78,9 @@ def _releases(contest: Contest | None):
 
 
 def shown_releases(viewer: Viewer, *, contest: Contest | None, at: datetime, query: str = "") -> list[Shown]:
-    """Releases whose announcement or film `viewer` may see at `at`, in title order. Four queries (five when a
-    team agreed to be named, to check that no blind round still judges it)."""
+    """Releases whose announcement or film `viewer` may see at `at`, in title order. Five queries (one more when
+    people on screen are listed, for their answers; one more when a team agreed to be named, to check that no blind
+    round still judges it)."""
     releases = _releases(contest)
     if query.strip():
         releases = releases.filter(Q(entry__title__icontains=query.strip()))
@@ -353,3 +354,14 @@ def release_subscribers(contest: Contest) -> QuerySet[User]:
     """People who asked to be mailed the contest's announcements: a group organisers write to
     (contest.group_messages)."""
     return User.objects.filter(pk__in=ReleaseSubscription.objects.filter(contest=contest).values("user_id"))
+
+
+def planned_film_uses(entry: Entry) -> dict[str, datetime]:
+    """From when each wide use of the film is planned (contest.consents.planned_uses): the first step, not
+    cancelled, that shows the film to that audience."""
+    planned: dict[str, datetime] = {}
+    steps = ReleaseStep.objects.filter(release__entry=entry, target=Target.FILM, cancelled_at__isnull=True)
+    for step in steps.order_by("at", "pk"):
+        for audience in set(step.audiences) & WIDE_FILM_AUDIENCES:
+            planned.setdefault(audience, step.at)
+    return planned

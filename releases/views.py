@@ -22,6 +22,7 @@ from django.views.defaults import page_not_found
 from accounts.actions import perform
 from contest.models import Contest, Entry
 from contest.permissions import get_team_entry_or_404
+from contest.selectors import player_passages
 from media_pipeline import delivery, screeners
 from media_pipeline.models import ViewingSession
 from media_pipeline.players import HLS_TYPE, Player, Source, Track
@@ -76,7 +77,11 @@ def _film_context(item: selectors.Shown, media_urls: dict[str, str]) -> dict:
     visitors and kept, while each request of the player is checked again (see release_media). The poster is the
     page's (`_poster_url`), beside the player."""
     entry = item.entry
-    context = {"warnings": list(entry.content_warnings.all()), "resources": list(entry.contest.support_resources.all())}
+    context = {
+        "warnings": list(entry.content_warnings.all()),
+        "resources": list(entry.contest.support_resources.all()),
+        "passages": player_passages(entry) if item.film else [],
+    }
     found = delivery.playable(entry) if item.film else None
     if found is None:
         context["player"] = None

@@ -52,6 +52,7 @@ def main_pages() -> list[MainPage]:
         MainPage("two-factor settings", "organiser@example.org", reverse("two_factor")),
         MainPage("personal data", "organiser@example.org", reverse("personal_data", kwargs=slug)),
         MainPage("register a team", None, reverse("register_team", kwargs=slug)),
+        MainPage("new consent link", None, reverse("consent_new_link", kwargs=slug)),
         MainPage("password reset", None, reverse("password_reset")),
         MainPage("juror conflicts", "juror1@example.org", reverse("jury_conflicts", kwargs=slug)),
         MainPage(

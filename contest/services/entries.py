@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .. import permissions
+from .. import consents, permissions
 from ..models import ENTRY_FIELDS, REVIEWED_FIELDS, AuditEvent, Contest, Entry, EntryEdit, Team
 from .common import ContestError, SubmissionError, mail_organisers, receipt, record_event
 
@@ -156,6 +156,15 @@ def missing_for_submission(entry: Entry, now: datetime | None = None) -> list[tu
         missing.append(("film_missing", _("Upload your film: it must be received and accepted by the checks.")))
     if not entry.consent_on_screen:
         missing.append(("consent_missing", _("Confirm that everyone on screen consented to be filmed.")))
+    waiting = consents.missing_jury_consent(entry, at=now)
+    if waiting:
+        missing.append(
+            (
+                "person_consent_missing",
+                _("Waiting for %(names)s to agree, through their link, at least to the jury's viewing.")
+                % {"names": ", ".join(person.name for person in waiting)},
+            )
+        )
     if not entry.rights_cleared:
         missing.append(("rights_missing", _("Confirm that music and footage rights are cleared.")))
     if not entry.rules_accepted:

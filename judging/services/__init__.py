@@ -22,7 +22,14 @@ from .errors import JudgingError
 from .feedback import cancel_feedback, mail_published_feedback, moderate_feedback, restore_feedback, schedule_feedback
 from .final_vote import cast_ballot, close_vote, open_vote, prepare_vote
 from .juror_mails import mail_discussion_digests, mail_jurors, mail_round_jurors, set_juror_mail_preference
-from .jury import add_round_juror, declare_conflict, remove_round_juror, seat_all_jurors, set_content_opt_outs
+from .jury import (
+    add_round_juror,
+    declare_conflict,
+    remove_round_juror,
+    seat_all_jurors,
+    set_content_opt_outs,
+    set_warning_pace,
+)
 from .reviews import (
     WATCHED_SHARE_REQUIRED,
     DraftOutcome,
@@ -77,6 +84,7 @@ __all__ = [
     "seat_all_jurors",
     "set_assignment_wishes",
     "set_content_opt_outs",
+    "set_warning_pace",
     "set_juror_capacity",
     "set_juror_mail_preference",
     "set_shortlist",

@@ -8,7 +8,7 @@ from contest.models import ContentWarning, Contest, ContestRole, Entry, Institut
 from contest.services import record_event
 
 from .. import selectors
-from ..models import Assignment, Conflict, ContentOptOut, Review, Round, RoundJuror
+from ..models import Assignment, Conflict, ContentOptOut, Review, Round, RoundJuror, WarningPace
 from .assignment import assign_jurors
 from .errors import JudgingError
 
@@ -145,3 +145,22 @@ def set_content_opt_outs(*, contest: Contest, juror: User, warnings: list[Conten
     )
     record_event(verb="content_opt_outs_set", actor=by, contest=contest, juror=juror.pk, warnings=sorted(wanted))
     _drop_conflicted_assignments(contest=contest, juror=juror, by=by, reason="opt_out")
+
+
+@transaction.atomic
+def set_warning_pace(*, contest: Contest, juror: User, warning: ContentWarning, per_day: int | None) -> None:
+    """The juror watches at most `per_day` films with `warning` a day (None: no limit). Writes or deletes their
+    WarningPace and an AuditEvent `warning_pace_set`. Raises JudgingError("unknown_warning" | "pace_too_low")."""
+    if warning.contest_id != contest.pk:
+        raise JudgingError("unknown_warning", _("This content warning is not one of this contest's."))
+    if per_day is not None and per_day < 1:
+        raise JudgingError("pace_too_low", _("Give at least one film a day, or leave the field empty for no limit."))
+    if per_day is None:
+        WarningPace.objects.filter(contest=contest, juror=juror, content_warning=warning).delete()
+    else:
+        WarningPace.objects.update_or_create(
+            juror=juror, content_warning=warning, defaults={"contest": contest, "per_day": per_day}
+        )
+    record_event(
+        verb="warning_pace_set", actor=juror, contest=contest, juror=juror.pk, warning=warning.pk, per_day=per_day
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from contest.models import Entry, MarkedPassage
 from contest.services import record_event
 from media_pipeline import viewing
 from media_pipeline.selectors import accepted_film
@@ -228,6 +229,17 @@ def save_review(
     return review
 
 
+def marked_seconds(entry: Entry, *, until: float) -> float:
+    """How many seconds of [0, until) the team marked as hard passages (overlaps counted once)."""
+    total, reached = 0.0, 0.0
+    for start, end in MarkedPassage.objects.filter(entry=entry, start_s__lt=until).values_list("start_s", "end_s"):
+        start, end = max(start, reached), min(end, until)
+        if end > start:
+            total += end - start
+            reached = end
+    return total
+
+
 def watching_clock(assignment: Assignment, now: datetime | None = None) -> str:
     """The token the entry page gives its player: when the server served the page, signed for this assignment. The
     player sends it back with each report (record_watching): no clock can start before it."""
@@ -255,7 +267,8 @@ def record_watching(
     """Remember the furthest point the juror's player reached, as the server can vouch for it: clamped to the film's
     known duration (`selectors.known_duration`, never the player's), to the wall-clock seconds since playing started,
     so that playing cannot be claimed faster than real time, and, when the film plays from its screener, to the
-    seconds of it the server delivered to the juror's sessions of this assignment. Never decreases.
+    seconds of it the server delivered to the juror's sessions of this assignment; the passages the team marked as
+    hard count in both bounds, as if watched, so that skipping them costs the juror nothing. Never decreases.
 
     Playing started at the first report's arrival, or earlier by the `playing_for_s` the player counted since its
     first play, but never before the page was served (`clock`, from watching_clock): a report that waited behind the
@@ -277,12 +290,14 @@ def record_watching(
         review.watching_started_at = started
     elapsed = max(0.0, (now - review.watching_started_at).total_seconds())
     duration = selectors.known_duration(assignment.entry)
-    reached = min(position_s, elapsed, duration if duration is not None else position_s)
+    # A juror may skip the passages the team marked as hard (contest.MarkedPassage): they count as watched.
+    skippable = marked_seconds(assignment.entry, until=position_s)
+    reached = min(position_s, elapsed + skippable, duration if duration is not None else position_s)
     delivered = viewing.delivered_seconds(
         film=accepted_film(assignment.entry), user=by, grant=f"assignment:{assignment.pk}"
     )
     if delivered is not None:  # a screener: no further than the seconds the server sent to this juror's sessions
-        reached = min(reached, delivered)
+        reached = min(reached, delivered + skippable)
     review.duration_seconds = duration
     review.watched_seconds = max(review.watched_seconds, reached)
     if duration is not None:

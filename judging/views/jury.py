@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +14,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
 from accounts.request_body import MalformedBody, read_json_object
+from contest import consents
 from contest.models import Contest, SupportResource
+from contest.selectors import player_passages
 from media_pipeline.models import ViewingSession
 from media_pipeline.screener_views import open_screener
 from media_pipeline.selectors import accepted_film
 from media_pipeline.viewing import Viewer
 
-from .. import deliberation, discussion, final_vote, permissions, players, selectors, services
-from ..forms import JurorConflictForm, JurorMailForm, OptOutForm
+from .. import deliberation, discussion, final_vote, pace, permissions, players, selectors, services
+from ..forms import JurorConflictForm, JurorMailForm, OptOutForm, WarningPaceForm
 from ..models import AssignmentWish, Deliberation, Review, score_level
 
 
@@ -79,6 +81,7 @@ def _entry_context(
     if posted is not None:
         values = posted
     language = (get_language() or "fr")[:2]
+    jury_may_watch = consents.allows_jury(entry)
     criteria = []
     for criterion in round.criteria.all():
         anchors = criterion.anchor_list(language)
@@ -113,12 +116,16 @@ def _entry_context(
         "criteria": criteria,
         "warnings": list(entry.content_warnings.all()),
         "support": list(SupportResource.objects.filter(contest=contest)),
+        "passages": player_passages(entry) if jury_may_watch else [],
         "player": players.juror_player(
             entry,
             screener_url=reverse(
                 "jury_screener", kwargs={"contest_slug": contest.slug, "round_id": round.pk, "code": entry.code}
             ),
-        ),
+        )
+        if jury_may_watch
+        else None,
+        "consent_withheld": not jury_may_watch,
         "show_identity": permissions.show_identity(contest),
         "peers": selectors.peer_reviews(assignment=assignment),
         "discussion": discussion.thread(assignment) if discussion.can_discuss(assignment) else None,
@@ -138,7 +145,19 @@ def jury_entry(request, contest_slug, round_id, code):
     """The blind entry page and its score form (which posts to jury_submit; drafts go through jury_autosave)."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    waiting = pace.held(contest=contest, juror=request.user, assignments=[assignment]).get(assignment.pk)
+    if waiting is not None:
+        messages.info(request, _held_message(waiting))
+        return redirect("jury_queue", contest_slug=contest.slug, round_id=round_id)
+    pace.mark_opened(assignment)
     return render(request, "judging/jury_entry.html", _entry_context(request, contest, assignment))
+
+
+def _held_message(waiting: pace.Held) -> str:
+    return _(
+        "You asked for at most %(per_day)d films with “%(warning)s” a day: this one opens tomorrow. You can change "
+        "your pace on the page of your conflicts and choices."
+    ) % {"per_day": waiting.per_day, "warning": waiting.warning.name}
 
 
 @login_required
@@ -148,6 +167,10 @@ def jury_screener(request, contest_slug, round_id, code):
     master playlist."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    if not consents.allows_jury(assignment.entry) or pace.held(
+        contest=contest, juror=request.user, assignments=[assignment]
+    ):
+        raise Http404
     viewer = Viewer(kind=ViewingSession.Kind.JUROR, user=request.user, grant=f"assignment:{assignment.pk}")
     return open_screener(request, film=accepted_film(assignment.entry), viewer=viewer)
 
@@ -271,7 +294,7 @@ def jury_entry_conflict(request, contest_slug, round_id, code):
     return redirect("jury_queue", contest_slug=contest.slug, round_id=round_id)
 
 
-def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
+def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None, pace_form=None):
     current = selectors.opt_out_warning_ids(contest=contest, juror=request.user)
     preference = selectors.juror_mail_preference(contest=contest, juror=request.user)
     return render(
@@ -288,6 +311,10 @@ def _conflicts_page(request, contest, *, conflict_form=None, opt_out_form=None):
                 initial={"reminders": preference.reminders, "digest": preference.digest}, prefix="mails"
             ),
             "reminder_days": settings.JUROR_REMINDER_DAYS,
+            "pace_form": pace_form or WarningPaceForm(contest=contest, prefix="pace"),
+            "paces": sorted(
+                pace.paces(contest=contest, juror=request.user).values(), key=lambda chosen: chosen.content_warning.name
+            ),
         },
     )
 
@@ -298,6 +325,28 @@ def jury_conflicts(request, contest_slug):
     contest = get_object_or_404(Contest, slug=contest_slug)
     permissions.require_juror(request.user, contest)
     return _conflicts_page(request, contest)
+
+
+@login_required
+@require_POST
+def jury_set_pace(request, contest_slug):
+    """The juror's pace for films with one content warning (at most so many a day; empty: no limit)."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    permissions.require_juror(request.user, contest)
+    pace_form = WarningPaceForm(request.POST, contest=contest, prefix="pace")
+    return perform(
+        request,
+        lambda: services.set_warning_pace(
+            contest=contest,
+            juror=request.user,
+            warning=pace_form.cleaned_data["warning"],
+            per_day=pace_form.cleaned_data["per_day"],
+        ),
+        form=pace_form,
+        success=_("Your pace is saved: your queue follows it from now on."),
+        redirect_to=redirect("jury_conflicts", contest_slug=contest.slug),
+        page=lambda: _conflicts_page(request, contest, pace_form=pace_form),
+    )
 
 
 @login_required

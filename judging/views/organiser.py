@@ -16,7 +16,7 @@ from accounts.request_body import posted_id
 from contest.models import Contest, Entry
 from contest.permissions import organiser_contest_or_404
 
-from .. import charts, deliberation, discussion, exports, permissions, selectors, services, tables
+from .. import charts, deliberation, discussion, exports, pace, permissions, selectors, services, tables
 from ..forms import (
     CriterionAnchorsForm,
     CriterionForm,
@@ -121,6 +121,7 @@ def _round_page(
             "criterion_form": criterion_form or CriterionForm(prefix="criterion"),
             "manual_form": manual_form or ManualAssignmentForm(round=round, prefix="manual"),
             "round_form": round_form or RoundForm(instance=round, prefix="round"),
+            "pace_conflicts": pace.round_conflicts(round),
             **selectors.round_overview(round=round),
         },
         status=status,

@@ -31,7 +31,7 @@ def test_every_main_page_sends_the_policy_and_holds_no_inline_code(client):
     load_demo()
     problems = []
     pages = main_pages()
-    assert len(pages) == 32
+    assert len(pages) == 33
     for page in pages:
         client.logout()
         if page.email:

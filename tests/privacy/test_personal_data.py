@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from contest.invitations import invite
-from contest.models import AuditEvent, ContestRole, Entry, Invitation, Team, TeamMember
+from contest.models import AuditEvent, ConsentRecord, ContestRole, Entry, Invitation, PersonOnScreen, Team, TeamMember
 from judging.models import Review, Score
 from media_pipeline.models import Film, Rendition, SegmentDelivery, Upload, ViewingSession
 from privacy.models import Erasure
@@ -381,3 +381,16 @@ def test_the_export_of_a_juror_holds_their_messages_ballots_wishes_and_mail_choi
     assert [(b["round"], b["ranking"]) for b in jury["final_vote_ballots"]] == [(round_.name_fr, [kept.pk, entry.pk])]
     assert jury["wishes"] == [{"round": round_.name_fr, "entry": kept.code, "wish": AssignmentWish.Wish.LIKE}]
     assert jury["mail_choices"] == [{"reminders": False, "digest": True}]
+
+
+def test_erasing_a_team_deletes_the_people_on_screen_it_listed_and_their_answers():
+    contest, organiser, team, entry, *_ = _world()
+    kept = EntryFactory(team__contest=contest, status=Entry.Status.SUBMITTED)
+    for listed_on in (entry, kept):
+        person = PersonOnScreen.objects.create(entry=listed_on, name="Léa", email="lea@example.org")
+        ConsentRecord.objects.create(
+            person=person, party="person", use="jury", given=True, email="lea@example.org", recorded_at=CLOSE
+        )
+    erase_team(team=team, by=organiser, now=CLOSE + timedelta(seconds=1))
+    assert list(PersonOnScreen.objects.values_list("entry_id", flat=True)) == [kept.pk]
+    assert list(ConsentRecord.objects.values_list("person__entry_id", flat=True)) == [kept.pk]

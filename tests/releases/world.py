@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from contest import services as contest_services
 from contest.models import ContestRole, Entry, Team
 from judging.models import Assignment, Award, Conflict, Round
 from media_pipeline.models import Film
@@ -80,8 +81,16 @@ class State:
     times: list[int] = field(default_factory=list)  # step offsets whose second before and after are checked
     team_named: bool = False  # the team agreed that announcements name it
     blind_round_until: int | None = None  # a blind round judges the entry until this day (its second included)
+    # People on screen: (name, minor) and their answers (name, party, day recorded, {use: (given, until day)}), an
+    # organiser's waiver of the jury's need (name, day); and, written by hand for the oracle, the uses of the film
+    # that some person withholds, from one day's second to another's (None: for good).
+    people: list[tuple[str, bool]] = field(default_factory=list)
+    answers: list[tuple[str, str, int, dict]] = field(default_factory=list)
+    waivers: list[tuple[str, int]] = field(default_factory=list)
+    withheld: list[tuple[set[str], int, int | None]] = field(default_factory=list)
 
 
+ALL_YES = {"jury": (True, None), "community": (True, None), "link": (True, None), "public": (True, None)}
 SEED = [
     (Target.ANNOUNCEMENT, T1, SEED_ANNOUNCEMENT),
     (Target.FILM, T1, SEED_FILM),
@@ -97,6 +106,38 @@ STATES = {
     "unpublished": State(steps=SEED, unpublished_at=T3, times=[T1, T3, T2]),
     "entry_withdrawn": State(steps=SEED, entry_status=Entry.Status.WITHDRAWN, times=[T1, T2]),
     "named_in_blind_round": State(steps=SEED, team_named=True, blind_round_until=T3, times=[T1, T3, T2]),
+    "consent_public_withdrawn": State(
+        steps=SEED,
+        people=[("Léa", False), ("Yanis", False)],
+        answers=[
+            ("Léa", "person", 0, ALL_YES),
+            ("Yanis", "person", 0, ALL_YES),
+            ("Yanis", "person", T3, {**ALL_YES, "public": (False, None)}),
+        ],
+        withheld=[({"public"}, T3, None)],
+        times=[T3, T2],
+    ),
+    "consent_community_ends": State(
+        steps=SEED,
+        people=[("Léa", False)],
+        answers=[("Léa", "person", 0, {**ALL_YES, "community": (True, T3)})],
+        withheld=[({"community"}, T3, None)],
+        times=[T3, T2],
+    ),
+    "minor_without_guardian": State(
+        steps=SEED,
+        people=[("Sacha", True)],
+        answers=[("Sacha", "person", 0, ALL_YES)],
+        withheld=[({"jury", "community", "link", "public"}, 0, None)],
+        times=[T1],
+    ),
+    "jury_waived": State(
+        steps=SEED,
+        people=[("Inès", False)],
+        waivers=[("Inès", T3)],
+        withheld=[({"community", "link", "public"}, 0, None), ({"jury"}, 0, T3)],
+        times=[T1, T3],
+    ),
 }
 
 
@@ -116,6 +157,10 @@ def expected_audiences(state: State, what: str, day: int, sign: int) -> set[str]
             audiences = set(step_audiences)
     if what == Target.FILM and (not state.approved or state.withdrawn_approval):
         audiences -= WIDE
+    if what == Target.FILM:
+        for uses, start, end in state.withheld:
+            if start * 86400 <= moment and (end is None or moment < end * 86400):
+                audiences -= uses
     return audiences
 
 
@@ -214,6 +259,30 @@ def build_world(state_name: str) -> World:
             closes_at=base + timedelta(days=state.blind_round_until),
         )
         Assignment.objects.create(round=round_, juror=users["juror"], entry=entry)
+    people = {}
+    for name, minor in state.people:
+        people[name] = contest_services.add_person_on_screen(
+            entry=entry,
+            by=users["own_team"],
+            name=name,
+            email=f"{name.lower()}@example.org",
+            minor=minor,
+            guardian_email=f"parent.{name.lower()}@example.org" if minor else "",
+        )
+    for name, party, day, answers in state.answers:
+        contest_services.record_consent(
+            person=people[name],
+            party=party,
+            answers={
+                use: (given, None if until is None else base + timedelta(days=until))
+                for use, (given, until) in answers.items()
+            },
+            now=base + timedelta(days=day),
+        )
+    for name, day in state.waivers:
+        contest_services.waive_jury_consent(
+            person=people[name], by=users["organiser"], reason="Unreachable", now=base + timedelta(days=day)
+        )
     release.poster_key = default_storage.save(f"posters/{entry.public_id}.jpg", ContentFile(POSTER_BYTES))
     release.save(update_fields=["poster_key"])
     for target, day, audiences in state.steps:
