@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Entry
 
 VOICE_TAG = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+([^>]+)>")
+CUE_START = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{3})\s*-->")  # SRT or WebVTT
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,15 @@ def _subtitle_places(entry: Entry) -> list[Place]:
         return []
     text = data.decode("utf-8-sig", errors="replace")
     places = []
+    in_credits = False  # a cue that starts within the marked credits: the jury's cut leaves it out (jury_cut)
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        if not line.strip():
+            in_credits = False
+        timing = CUE_START.match(line)
+        if timing:
+            in_credits = _in_credits(entry, timing)
+        if in_credits:
+            continue
         for voice in VOICE_TAG.finditer(line):
             places.append(
                 Place(
@@ -99,6 +108,13 @@ def _subtitle_places(entry: Entry) -> list[Place]:
     return places
 
 
+def _in_credits(entry: Entry, timing: re.Match) -> bool:
+    hours, minutes, seconds, millis = (int(part or 0) for part in timing.groups())
+    start = hours * 3600 + minutes * 60 + seconds + millis / 1000
+    opening, closing = entry.opening_credits_end_s, entry.closing_credits_start_s
+    return (opening is not None and start < opening) or (closing is not None and start >= closing)
+
+
 def places(entry: Entry) -> list[Place]:
     edit = _("Change it with “Edit” on this page.")
     own = [
@@ -108,7 +124,10 @@ def places(entry: Entry) -> list[Place]:
         Place(
             _("the credits"),
             entry.credits,
-            _("The jury does not see the credits in a blind contest, but check the film's own credits too."),
+            _(
+                "The jury does not see these credits in a blind contest; the film's own credits it does, unless you "
+                "mark them under “Opening and closing credits”."
+            ),
         ),
     ]
     return own + _subtitle_places(entry) + [place for provider in _PLACE_PROVIDERS for place in provider(entry)]

@@ -302,6 +302,17 @@ class TimecodeField(forms.CharField):
         return seconds
 
 
+class CreditsForm(forms.Form):
+    """Where the film's credits are (contest.services.mark_credits): empty for a film without them."""
+
+    opening_credits_end_s = TimecodeField(
+        label=_("Opening credits end at"), required=False, help_text=_("minutes:seconds; empty if none")
+    )
+    closing_credits_start_s = TimecodeField(
+        label=_("Closing credits start at"), required=False, help_text=_("minutes:seconds; empty if none")
+    )
+
+
 class PassageForm(forms.Form):
     """A hard passage of the film (contest.services.mark_passage)."""
 

@@ -279,6 +279,11 @@ class Entry(models.Model):
     credits = MultiLineTextField(_("credits"), blank=True)
     language = SingleLineCharField(_("language of the film"), max_length=40, blank=True)
     runtime_s = models.PositiveIntegerField(_("runtime (seconds)"), null=True, blank=True)
+    # Where the film's opening credits end and its closing credits start (seconds), as the team marks them: the
+    # jury's screener is cut there (media_pipeline.jury_cut), so that the names in the credits do not reach a blind
+    # round. The public's renditions are not cut.
+    opening_credits_end_s = models.FloatField(_("opening credits end at"), null=True, blank=True)
+    closing_credits_start_s = models.FloatField(_("closing credits start at"), null=True, blank=True)
     subtitle_file = models.FileField(_("subtitle file (WebVTT or SRT)"), upload_to=subtitle_key, blank=True)
     content_warnings = models.ManyToManyField(ContentWarning, blank=True, related_name="entries")
     consent_on_screen = models.BooleanField(
@@ -342,6 +347,15 @@ def timecode(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def timecode_or_empty(seconds: float | None) -> str:
+    """A moment as the team typed it back into a timecode field: tenths and thousandths kept ("0:05.25"), "" for
+    none."""
+    if seconds is None:
+        return ""
+    fraction = round(seconds - int(seconds), 3)
+    return timecode(seconds) + (f"{fraction:.3f}".rstrip("0")[1:] if fraction else "")
 
 
 class ConsentUse(models.TextChoices):
@@ -505,6 +519,7 @@ EVENT_LABELS = {
     "entry_edit_refused": _("changes to the public text refused"),
     "passage_marked": _("a hard passage of the film marked"),
     "passage_unmarked": _("a marked passage removed"),
+    "credits_marked": _("the film's opening and closing credits marked"),
     "person_on_screen_added": _("person on screen listed"),
     "person_on_screen_removed": _("person on screen taken off the list"),
     "consent_link_sent": _("consent link sent"),

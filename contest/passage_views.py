@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.actions import perform
 
 from . import permissions, services
-from .forms import PassageForm
+from .forms import CreditsForm, PassageForm
 from .models import Contest, MarkedPassage
 from .views import entry_page
 
@@ -40,4 +40,23 @@ def entry_passage_remove(request, contest_slug, public_id, passage_id):
         lambda: services.unmark_passage(passage=passage, by=request.user),
         success=_("The passage is no longer marked."),
         redirect_to=redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id),
+    )
+
+
+@login_required
+@require_POST
+def entry_credits(request, contest_slug, public_id):
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    entry = permissions.get_team_entry_or_404(request.user, contest, public_id)
+    form = CreditsForm(request.POST)
+    return perform(
+        request,
+        lambda: services.mark_credits(entry=entry, by=request.user, **form.cleaned_data),
+        form=form,
+        success=_(
+            "The credits are marked: the jury's player starts after the opening credits and stops before the "
+            "closing ones."
+        ),
+        redirect_to=redirect("entry_detail", contest_slug=contest.slug, public_id=entry.public_id),
+        page=lambda: entry_page(request, contest, entry, credits_form=form, status=400),
     )

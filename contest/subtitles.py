@@ -90,6 +90,24 @@ def read_subtitles(data: bytes) -> str:
 
 def convert_subtitles(text: str) -> str:
     """SRT (or WebVTT) text -> WebVTT text. Raises SubtitleError("subtitle_invalid") naming the first bad line."""
+    cues = _cues(text)
+    if not cues:
+        raise _invalid_subtitles(1, gettext("no cues"))
+    return _webvtt(cues)
+
+
+def cut_webvtt(text: str, *, start_s: float, end_s: float) -> str:
+    """The WebVTT of a film cut to [start_s, end_s) (the jury's cut, media_pipeline.jury_cut), timed from its
+    start: the cues that start within it, cut at its end; a cue that starts before it (in the opening credits) is
+    left out whole, as its words may name someone. `text` is WebVTT as convert_subtitles wrote it."""
+    cut = []
+    for start, end, body in _cues(text):
+        if start_s <= start < end_s:
+            cut.append((start - start_s, min(end, end_s) - start_s, body))
+    return _webvtt(cut)
+
+
+def _cues(text: str) -> list[tuple[float, float, list[str]]]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     is_vtt = lines[0] == "WEBVTT" or lines[0].startswith(("WEBVTT ", "WEBVTT\t"))
@@ -128,8 +146,10 @@ def convert_subtitles(text: str) -> str:
         body = [line for line in body if line]  # a line that was only markup would end the cue early
         if body:
             cues.append((start, end, body))
-    if not cues:
-        raise _invalid_subtitles(1, gettext("no cues"))
+    return cues
+
+
+def _webvtt(cues) -> str:
     out = ["WEBVTT", ""]
     for number, (start, end, body) in enumerate(cues, start=1):
         out += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", *body, ""]

@@ -24,6 +24,7 @@ urlpatterns = [
         name="entry_person_link",
     ),
     path("team/entries/<uuid:public_id>/passages/add/", passage_views.entry_passage_add, name="entry_passage_add"),
+    path("team/entries/<uuid:public_id>/credits/", passage_views.entry_credits, name="entry_credits"),
     path(
         "team/entries/<uuid:public_id>/passages/<int:passage_id>/remove/",
         passage_views.entry_passage_remove,

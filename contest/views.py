@@ -17,6 +17,7 @@ from accounts.services import over_limit, send_email_verification
 
 from . import blind_leaks, consents, editions, permissions, selectors, services
 from .forms import (
+    CreditsForm,
     EntryForm,
     InviteForm,
     PassageForm,
@@ -24,7 +25,7 @@ from .forms import (
     TeamForm,
 )
 from .invitations import invite
-from .models import Contest, Entry, EntryEdit, Invitation
+from .models import Contest, Entry, EntryEdit, Invitation, timecode_or_empty
 
 PENDING_EDIT_MESSAGE = gettext_lazy(
     "Your changes to the title and synopsis wait for an organiser's review; the public page shows the approved text."
@@ -224,8 +225,9 @@ def entry_detail(request, contest_slug, public_id):
     return entry_page(request, contest, entry)
 
 
-def entry_page(request, contest, entry, *, person_form=None, passage_form=None, status=200):
-    """The team's page of one entry; `person_form` or `passage_form`, bound, when what it asked was refused."""
+def entry_page(request, contest, entry, *, person_form=None, passage_form=None, credits_form=None, status=200):
+    """The team's page of one entry; `person_form`, `passage_form` or `credits_form`, bound, when what it asked was
+    refused."""
     now = timezone.now()
     return render(
         request,
@@ -249,6 +251,16 @@ def entry_page(request, contest, entry, *, person_form=None, passage_form=None, 
             "passages": entry.passages.select_related("content_warning"),
             "passage_form": passage_form or PassageForm(contest=contest),
             "passage_form_refused": passage_form is not None,
+            "opening_credits": timecode_or_empty(entry.opening_credits_end_s),
+            "closing_credits": timecode_or_empty(entry.closing_credits_start_s),
+            "credits_form": credits_form
+            or CreditsForm(
+                initial={
+                    "opening_credits_end_s": timecode_or_empty(entry.opening_credits_end_s),
+                    "closing_credits_start_s": timecode_or_empty(entry.closing_credits_start_s),
+                }
+            ),
+            "credits_form_refused": credits_form is not None,
             "can_change": entry.status in Entry.OPEN_STATUSES,
         },
         status=status,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("jury/rounds/<int:round_id>/entries/<str:code>/", jury.jury_entry, name="jury_entry"),
     path("jury/rounds/<int:round_id>/entries/<str:code>/submit/", jury.jury_submit, name="jury_submit"),
     path("jury/rounds/<int:round_id>/entries/<str:code>/screener.m3u8", jury.jury_screener, name="jury_screener"),
+    path("jury/rounds/<int:round_id>/entries/<str:code>/subtitles.vtt", jury.jury_subtitles, name="jury_subtitles"),
     path("jury/rounds/<int:round_id>/entries/<str:code>/autosave/", jury.jury_autosave, name="jury_autosave"),
     path("jury/rounds/<int:round_id>/entries/<str:code>/watched/", jury.jury_watched, name="jury_watched"),
     path(

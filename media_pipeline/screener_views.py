@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from contest import permissions
 from contest.models import Contest, Entry
 
-from . import playlists, screeners, viewing
+from . import jury_cut, playlists, screeners, viewing
 from .delivery import NO_STORE, signed_media_url
 from .models import Screener, ViewingSession
 from .players import HLS_TYPE
@@ -32,6 +32,13 @@ def _rung(screener, lines: int) -> dict:
         if rung["lines"] == lines:
             return rung
     raise Http404
+
+
+def _served(session: ViewingSession, count: int) -> range:
+    """The segments of a rendition of `count` that the session is served: all of them, but to a juror when the
+    team marked its credits (jury_cut)."""
+    cut = jury_cut.jury_cut(session.film.entry, count) if session.kind == ViewingSession.Kind.JUROR else None
+    return range(cut.first, cut.stop) if cut is not None else range(count)
 
 
 def _no_store(response):
@@ -72,25 +79,29 @@ def master(request, token):
 
 @require_GET
 def rung(request, token, lines):
-    _session, screener = _screener(request, token)
+    session, screener = _screener(request, token)
     segments = _rung(screener, lines)["segments"]
+    served = _served(session, len(segments))
     return _playlist(
         playlists.media_playlist(
-            segments,
-            lambda index: reverse("screener_segment", kwargs={"token": token, "lines": lines, "index": index}),
+            segments[served.start : served.stop],
+            lambda index: reverse(
+                "screener_segment", kwargs={"token": token, "lines": lines, "index": served.start + index}
+            ),
         )
     )
 
 
 @require_GET
 def audio(request, token):
-    _session, screener = _screener(request, token)
+    session, screener = _screener(request, token)
     if not screener.audio_segments:
         raise Http404
+    served = _served(session, len(screener.audio_segments))
     return _playlist(
         playlists.media_playlist(
-            screener.audio_segments,
-            lambda index: reverse("screener_audio_segment", kwargs={"token": token, "index": index}),
+            screener.audio_segments[served.start : served.stop],
+            lambda index: reverse("screener_audio_segment", kwargs={"token": token, "index": served.start + index}),
         )
     )
 
@@ -98,7 +109,7 @@ def audio(request, token):
 @require_GET
 def segment(request, token, lines, index):
     session, screener = _screener(request, token)
-    if index >= len(_rung(screener, lines)["segments"]):
+    if index not in _served(session, len(_rung(screener, lines)["segments"])):
         raise Http404
     viewing.record_delivery(session, index)
     variant = viewing.variant_for(session, screener, index)
@@ -107,8 +118,8 @@ def segment(request, token, lines, index):
 
 @require_GET
 def audio_segment(request, token, index):
-    _session, screener = _screener(request, token)
-    if index >= len(screener.audio_segments):
+    session, screener = _screener(request, token)
+    if index not in _served(session, len(screener.audio_segments)):
         raise Http404
     return _to_storage(screener.audio_key(index), "video/mp2t")
 

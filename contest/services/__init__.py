@@ -42,7 +42,7 @@ from .entries import (
     update_entry,
     withdraw_entry,
 )
-from .passages import mark_passage, unmark_passage
+from .passages import mark_credits, mark_passage, unmark_passage
 from .teams import (
     approve_team,
     check_registration_open,
@@ -69,6 +69,7 @@ __all__ = [
     "disqualify_entry",
     "grant_extension",
     "mail_team",
+    "mark_credits",
     "mark_passage",
     "missing_for_submission",
     "person_for_consent_token",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from contest.models import Entry, MarkedPassage
 from contest.services import record_event
-from media_pipeline import viewing
+from media_pipeline import jury_cut, viewing
 from media_pipeline.selectors import accepted_film
 
 from .. import selectors
@@ -229,10 +229,14 @@ def save_review(
     return review
 
 
-def marked_seconds(entry: Entry, *, until: float) -> float:
-    """How many seconds of [0, until) the team marked as hard passages (overlaps counted once)."""
+def marked_seconds(entry: Entry, *, until: float, also: tuple[tuple[float, float], ...] = ()) -> float:
+    """How many seconds of [0, until) the team marked as hard passages, with the spans `also` (the credits the
+    jury's cut leaves out), overlaps counted once."""
+    spans = sorted(
+        [*MarkedPassage.objects.filter(entry=entry, start_s__lt=until).values_list("start_s", "end_s"), *also]
+    )
     total, reached = 0.0, 0.0
-    for start, end in MarkedPassage.objects.filter(entry=entry, start_s__lt=until).values_list("start_s", "end_s"):
+    for start, end in spans:
         start, end = max(start, reached), min(end, until)
         if end > start:
             total += end - start
@@ -290,12 +294,18 @@ def record_watching(
         review.watching_started_at = started
     elapsed = max(0.0, (now - review.watching_started_at).total_seconds())
     duration = selectors.known_duration(assignment.entry)
-    # A juror may skip the passages the team marked as hard (contest.MarkedPassage): they count as watched.
-    skippable = marked_seconds(assignment.entry, until=position_s)
+    film = accepted_film(assignment.entry)
+    # A juror may skip the passages the team marked as hard (contest.MarkedPassage): they count as watched; so do the
+    # credits the jury's cut leaves out (media_pipeline.jury_cut), and the end of the cut is the end of the film.
+    cut = jury_cut.cut_of_screener(assignment.entry, film)
+    hidden: tuple[tuple[float, float], ...] = ()
+    if cut is not None and duration is not None:
+        hidden = ((0.0, cut.offset_s), (cut.end_s, max(duration, cut.end_s)))
+        if position_s >= cut.end_s - 0.5:
+            position_s = max(position_s, duration)
+    skippable = marked_seconds(assignment.entry, until=position_s, also=hidden)
     reached = min(position_s, elapsed + skippable, duration if duration is not None else position_s)
-    delivered = viewing.delivered_seconds(
-        film=accepted_film(assignment.entry), user=by, grant=f"assignment:{assignment.pk}"
-    )
+    delivered = viewing.delivered_seconds(film=film, user=by, grant=f"assignment:{assignment.pk}")
     if delivered is not None:  # a screener: no further than the seconds the server sent to this juror's sessions
         reached = min(reached, delivered + skippable)
     review.duration_seconds = duration

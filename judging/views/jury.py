@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import perform
 from accounts.request_body import MalformedBody, read_json_object
-from contest import consents
-from contest.models import Contest, SupportResource
+from contest import consents, subtitles
+from contest.models import Contest, SupportResource, timecode
 from contest.selectors import player_passages
+from media_pipeline import jury_cut, storage
+from media_pipeline.delivery import NO_STORE, playable
 from media_pipeline.models import ViewingSession
 from media_pipeline.screener_views import open_screener
 from media_pipeline.selectors import accepted_film
@@ -82,6 +84,8 @@ def _entry_context(
         values = posted
     language = (get_language() or "fr")[:2]
     jury_may_watch = consents.allows_jury(entry)
+    address = {"contest_slug": contest.slug, "round_id": round.pk, "code": entry.code}
+    cut = jury_cut.cut_of_screener(entry, accepted_film(entry))
     criteria = []
     for criterion in round.criteria.all():
         anchors = criterion.anchor_list(language)
@@ -116,15 +120,15 @@ def _entry_context(
         "criteria": criteria,
         "warnings": list(entry.content_warnings.all()),
         "support": list(SupportResource.objects.filter(contest=contest)),
-        "passages": player_passages(entry) if jury_may_watch else [],
+        "passages": cut_passages(player_passages(entry), cut) if jury_may_watch else [],
         "player": players.juror_player(
             entry,
-            screener_url=reverse(
-                "jury_screener", kwargs={"contest_slug": contest.slug, "round_id": round.pk, "code": entry.code}
-            ),
+            screener_url=reverse("jury_screener", kwargs=address),
+            cut_subtitles_url=reverse("jury_subtitles", kwargs=address),
         )
         if jury_may_watch
         else None,
+        "film_offset": cut.offset_s if cut is not None else 0,
         "consent_withheld": not jury_may_watch,
         "show_identity": permissions.show_identity(contest),
         "peers": selectors.peer_reviews(assignment=assignment),
@@ -173,6 +177,46 @@ def jury_screener(request, contest_slug, round_id, code):
         raise Http404
     viewer = Viewer(kind=ViewingSession.Kind.JUROR, user=request.user, grant=f"assignment:{assignment.pk}")
     return open_screener(request, film=accepted_film(assignment.entry), viewer=viewer)
+
+
+def cut_passages(passages: list[dict], cut: jury_cut.Cut | None) -> list[dict]:
+    """The marked passages on the juror's player's clock, which starts at the cut's start: those inside the
+    credits are left out."""
+    if cut is None:
+        return passages
+    shifted = []
+    for passage in passages:
+        start, end = max(0.0, passage["start"] - cut.offset_s), min(passage["end"], cut.end_s) - cut.offset_s
+        if end > start:
+            span = f"{timecode(start)}–{timecode(end)}"
+            shifted.append({**passage, "start": start, "end": end, "span": span, "end_text": timecode(end)})
+    return shifted
+
+
+@login_required
+@require_safe
+def jury_subtitles(request, contest_slug, round_id, code):
+    """The film's subtitles for the juror's cut player (media_pipeline.jury_cut): timed from the cut's start, the
+    cues inside the credits left out. 404 as the screener is."""
+    contest = get_object_or_404(Contest, slug=contest_slug)
+    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
+    entry = assignment.entry
+    if not consents.allows_jury(entry) or pace.held(contest=contest, juror=request.user, assignments=[assignment]):
+        raise Http404
+    found, cut = playable(entry), jury_cut.cut_of_screener(entry, accepted_film(entry))
+    if found is None or not found.subtitles_key or cut is None:
+        raise Http404
+    try:
+        fileobj, _size = storage.open_watched(found.subtitles_key)
+        with fileobj:
+            text = fileobj.read().decode("utf-8", errors="replace")
+    except storage.ObjectGone:
+        raise Http404 from None
+    except storage.StorageUnavailable:
+        return HttpResponse(status=503, headers={"Retry-After": "30", "Cache-Control": NO_STORE})
+    response = HttpResponse(subtitles.cut_webvtt(text, start_s=cut.offset_s, end_s=cut.end_s), content_type="text/vtt")
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 @login_required

@@ -19,7 +19,10 @@
   }
 
   // Watched share: the furthest position reached, reported every 5 seconds of progress and when playing stops.
-  var furthest = video ? parseFloat(video.getAttribute("data-watched-seconds")) || 0 : 0;
+  // A film whose credits are cut for the jury (media_pipeline/jury_cut.py) plays from the cut's start: the player's
+  // time t is the film's offset + t, and the server counts in the film's seconds.
+  var offset = video ? parseFloat(video.getAttribute("data-film-offset")) || 0 : 0;
+  var furthest = video ? Math.max(0, (parseFloat(video.getAttribute("data-watched-seconds")) || 0) - offset) : 0;
   var reported = furthest;
   // The server counts no more than the real time since playing started, never before it served the page (its
   // signed clock): each report says how long ago the film first played here, so a report held up behind the film's
@@ -36,7 +39,7 @@
     post(
       video.getAttribute("data-watched-url"),
       {
-        position: position,
+        position: position + offset,
         duration: video.duration,
         clock: video.getAttribute("data-watching-clock"),
         playing_for: firstPlayed === null ? 0 : (performance.now() - firstPlayed) / 1000,

@@ -1,5 +1,6 @@
 """Consent of each person on screen, walked in Chromium in French at desktop and phone sizes: the team lists two
-people, each answers from the link mailed to them, the entry is submitted; one withdraws the public use, the public
+people and marks its film's credits (cut from the jury's player), each person answers from the link mailed to them,
+the entry is submitted; one withdraws the public use, the public
 film page answers 404 at the next request, and the team's page says which use was lost and why."""
 
 import re
@@ -41,6 +42,20 @@ def _list_person(journey, name, email):
     form.get_by_label("Son adresse e-mail").fill(email)
     journey.submit(form.get_by_role("button", name="Ajouter et envoyer son lien"), step=f"listed {name}")
     assert f"{name} est dans la liste" in page.locator(".messages").inner_text()
+
+
+def _mark_credits(journey):
+    page = journey.page
+    details = page.locator("#mark-credits")
+    details.locator("summary").click()
+    details.get_by_label("Le générique de début se termine à").fill("0:06")
+    details.get_by_label("Le générique de fin commence à").fill("3:40")
+    journey.submit(details.get_by_role("button", name="Enregistrer les génériques"), step="credits marked")
+    assert "Les génériques sont marqués" in page.locator(".messages").inner_text()
+    assert page.locator("#credits-state").inner_text() == (
+        "Le lecteur du jury commence après le générique de début, qui se termine à 0:06. "
+        "Il s’arrête là où commence le générique de fin, à 3:40."
+    )
 
 
 def _link_of(email) -> str:
@@ -102,6 +117,7 @@ def test_two_people_consent_from_their_links_then_one_withdraws_the_public_use(j
     journey.follow("Sans voix")
     _list_person(journey, "Léa", "lea@example.org")
     _list_person(journey, "Yanis", "yanis@example.org")
+    _mark_credits(journey)
     journey.submit(page.get_by_role("button", name="Déposer"), step="submit refused")
     assert "En attente de l’accord de Léa, Yanis" in page.locator(".messages").inner_text()
 

@@ -110,3 +110,21 @@ def test_a_name_inside_another_word_or_a_contest_that_is_not_blind_reports_nothi
     entry.refresh_from_db()
     assert blind_leaks(entry) == []
     assert "The jury judges blind" not in _page(entry, captain)
+
+
+def test_a_subtitle_inside_the_marked_credits_is_no_leak_as_the_jurys_cut_leaves_it_out(team_film):
+    entry, _captain = team_film
+    subtitles = SUBTITLES + "\n3\n00:00:40.000 --> 00:00:42.000\nRéalisation : Camille Rivière\n"
+    entry.subtitle_file.save("subtitles.vtt", ContentFile(subtitles.encode()), save=False)
+    entry.save()
+    places = [(str(leak.place), leak.name) for leak in blind_leaks(entry)]
+    assert places == [
+        ("subtitles, line 5 (a voice tag)", "Noé Laurent"),
+        ("subtitles, line 13", "Camille Rivière"),
+    ]
+    entry.opening_credits_end_s, entry.closing_credits_start_s = 3.5, 40.0
+    assert blind_leaks(entry) == []  # the first cue starts in the opening credits, the third in the closing ones
+    entry.opening_credits_end_s = 0.5
+    assert [(str(leak.place), leak.name) for leak in blind_leaks(entry)] == [
+        ("subtitles, line 5 (a voice tag)", "Noé Laurent")
+    ]

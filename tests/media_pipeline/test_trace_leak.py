@@ -1,6 +1,7 @@
 """`manage.py trace_leak`: a copy of the segments a viewing session was served, re-encoded by the Debian ffmpeg CLI
-and trimmed, names that session and its viewer; an unmarked file is not_found; two sessions' copies spliced name
-one of them or "several", never anyone else; a file that is not a video, or is missing, is a usage error."""
+and trimmed (or cut at the credits, as a juror is served them), names that session and its viewer; an unmarked file
+is not_found; two sessions' copies spliced name one of them or "several", never anyone else; a file that is not a
+video, or is missing, is a usage error."""
 
 import json
 from datetime import timedelta
@@ -13,8 +14,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from contest.models import AuditEvent, ContestRole
-from media_pipeline import accusation, samples, screeners, tracing
+from contest.models import AuditEvent, ContestRole, Entry
+from media_pipeline import accusation, jury_cut, samples, screeners, tracing
 from media_pipeline.models import Film, LeakTrace, Screener, ViewingSession
 from tests.factories import ContestRoleFactory, EntryFactory, UserFactory
 
@@ -91,6 +92,26 @@ def test_a_re_encoded_trimmed_copy_names_its_session_and_viewer(screened, tmp_pa
 
     assert traced(tmp_path / "leak.mp4") == 0
     assert capsys.readouterr().out.startswith(f"identified: « Sans voix », session {leaker.pk} of ")
+
+
+def test_a_copy_of_a_jurors_cut_screener_names_the_juror(screened, tmp_path, capsys):
+    """With credits marked, a juror is served the segments between them only (media_pipeline.jury_cut): a copy of
+    those still carries enough of the mark."""
+    film, screener = screened
+    Entry.objects.filter(pk=film.entry_id).update(opening_credits_end_s=7.5, closing_credits_start_s=52.0)
+    film.entry.refresh_from_db()
+    cut = jury_cut.jury_cut(film.entry, len(screener.rungs[0]["segments"]))
+    assert (cut.first, cut.stop) == (8, 52)
+    session(film, 1, kind="team", user=UserFactory())
+    leaker = session(film, 2, kind="juror", user=UserFactory(email="juror1@example.org"))
+    served_copy(screener, leaker, tmp_path / "served.ts", segments=range(cut.first, cut.stop))
+    ffmpeg("-i", tmp_path / "served.ts", "-an", "-c:v", "libx264", "-crf", 30, tmp_path / "leak.mp4")
+
+    assert traced(tmp_path / "leak.mp4", "--json") == 0
+    said = json.loads(capsys.readouterr().out)
+    assert (said["verdict"], said["session"]["number"]) == ("identified", leaker.pk)
+    assert said["viewer"] == {"kind": "juror", "email": "juror1@example.org", "label": None}
+    assert said["confidence"] >= 1 - 1e-6 and said["bits"] >= 40
 
 
 def test_the_unmarked_film_is_not_found(screened, source, capsys):
