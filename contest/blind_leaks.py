@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from .models import Entry
+from .subtitles import cue_start
 
 VOICE_TAG = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+([^>]+)>")
-CUE_START = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{3})\s*-->")  # SRT or WebVTT
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,9 @@ def _subtitle_places(entry: Entry) -> list[Place]:
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if not line.strip():
             in_credits = False
-        timing = CUE_START.match(line)
-        if timing:
-            in_credits = _in_credits(entry, timing)
+        start = cue_start(line)
+        if start is not None:
+            in_credits = _in_credits(entry, start)
         if in_credits:
             continue
         for voice in VOICE_TAG.finditer(line):
@@ -108,9 +108,7 @@ def _subtitle_places(entry: Entry) -> list[Place]:
     return places
 
 
-def _in_credits(entry: Entry, timing: re.Match) -> bool:
-    hours, minutes, seconds, millis = (int(part or 0) for part in timing.groups())
-    start = hours * 3600 + minutes * 60 + seconds + millis / 1000
+def _in_credits(entry: Entry, start: float) -> bool:
     opening, closing = entry.opening_credits_end_s, entry.closing_credits_start_s
     return (opening is not None and start < opening) or (closing is not None and start >= closing)
 

@@ -274,15 +274,22 @@ def showcase(user, contest: Contest, *, at: datetime) -> dict:
     return shown
 
 
-def player_passages(entry: Entry) -> list[dict]:
-    """The entry's marked passages as the players' script reads them (static/js/passages.js)."""
-    return [
-        {
-            "start": passage.start_s,
-            "end": passage.end_s,
-            "warning": passage.content_warning.name,
-            "span": passage.span,
-            "end_text": timecode(passage.end_s),
-        }
-        for passage in entry.passages.select_related("content_warning")
-    ]
+def player_passages(entry: Entry, *, offset_s: float = 0.0, until_s: float | None = None) -> list[dict]:
+    """The entry's marked passages as the players' script reads them (static/js/passages.js), on the clock of a
+    player that plays the film from `offset_s` to `until_s` (the jury's cut, media_pipeline.jury_cut): the parts
+    outside it are left out."""
+    shown = []
+    for passage in entry.passages.select_related("content_warning"):
+        start = max(passage.start_s, offset_s) - offset_s
+        end = (passage.end_s if until_s is None else min(passage.end_s, until_s)) - offset_s
+        if end > start:
+            shown.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "warning": passage.content_warning.name,
+                    "span": f"{timecode(start)}–{timecode(end)}",
+                    "end_text": timecode(end),
+                }
+            )
+    return shown

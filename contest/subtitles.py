@@ -37,6 +37,16 @@ def _invalid_subtitles(line: int, reason: str) -> SubtitleError:
     return SubtitleError(SUBTITLE_INVALID, message)
 
 
+def cue_start(line: str) -> float | None:
+    """The start of the cue whose timing line is `line` (SRT or WebVTT), in seconds; None for any other line."""
+    if "-->" not in line:
+        return None
+    try:
+        return _srt_seconds(line.split("-->", 1)[0], 0)
+    except SubtitleError:
+        return None
+
+
 def _srt_seconds(text: str, line: int) -> float:
     match = _SRT_TIME.match(text.strip())
     if not match:

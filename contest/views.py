@@ -229,6 +229,8 @@ def entry_page(request, contest, entry, *, person_form=None, passage_form=None, 
     """The team's page of one entry; `person_form`, `passage_form` or `credits_form`, bound, when what it asked was
     refused."""
     now = timezone.now()
+    opening_credits = timecode_or_empty(entry.opening_credits_end_s)
+    closing_credits = timecode_or_empty(entry.closing_credits_start_s)
     return render(
         request,
         "contest/entry_detail.html",
@@ -251,14 +253,11 @@ def entry_page(request, contest, entry, *, person_form=None, passage_form=None, 
             "passages": entry.passages.select_related("content_warning"),
             "passage_form": passage_form or PassageForm(contest=contest),
             "passage_form_refused": passage_form is not None,
-            "opening_credits": timecode_or_empty(entry.opening_credits_end_s),
-            "closing_credits": timecode_or_empty(entry.closing_credits_start_s),
+            "opening_credits": opening_credits,
+            "closing_credits": closing_credits,
             "credits_form": credits_form
             or CreditsForm(
-                initial={
-                    "opening_credits_end_s": timecode_or_empty(entry.opening_credits_end_s),
-                    "closing_credits_start_s": timecode_or_empty(entry.closing_credits_start_s),
-                }
+                initial={"opening_credits_end_s": opening_credits, "closing_credits_start_s": closing_credits}
             ),
             "credits_form_refused": credits_form is not None,
             "can_change": entry.status in Entry.OPEN_STATUSES,

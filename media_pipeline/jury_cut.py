@@ -36,9 +36,6 @@ class Cut:
         """Where the served part ends, in seconds of the whole film."""
         return self.stop * SEGMENT_S
 
-    def serves(self, index: int) -> bool:
-        return self.first <= index < self.stop
-
 
 def is_marked(entry: Entry) -> bool:
     """Whether the team marked credits: the jury then plays the cut screener only, never the whole proxy."""

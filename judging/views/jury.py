@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.actions import perform
 from accounts.request_body import MalformedBody, read_json_object
 from contest import consents, subtitles
-from contest.models import Contest, SupportResource, timecode
+from contest.models import Contest, SupportResource
 from contest.selectors import player_passages
 from media_pipeline import jury_cut, storage
 from media_pipeline.delivery import NO_STORE, playable
@@ -120,7 +120,11 @@ def _entry_context(
         "criteria": criteria,
         "warnings": list(entry.content_warnings.all()),
         "support": list(SupportResource.objects.filter(contest=contest)),
-        "passages": cut_passages(player_passages(entry), cut) if jury_may_watch else [],
+        "passages": (
+            player_passages(entry, offset_s=cut.offset_s, until_s=cut.end_s) if cut else player_passages(entry)
+        )
+        if jury_may_watch
+        else [],
         "player": players.juror_player(
             entry,
             screener_url=reverse("jury_screener", kwargs=address),
@@ -164,33 +168,26 @@ def _held_message(waiting: pace.Held) -> str:
     ) % {"per_day": waiting.per_day, "warning": waiting.warning.name}
 
 
-@login_required
-@require_safe
-def jury_screener(request, contest_slug, round_id, code):
-    """The blind player's screener: a viewing session of the juror's own (marked with its number), then its
-    master playlist."""
+def _watchable_assignment_or_404(request, contest_slug, round_id, code):
+    """The juror's assignment, when its film may play for them now: the jury's consent given (contest.consents)
+    and the juror's pace not holding it (pace.py). Else 404, as for anyone else's."""
     contest = get_object_or_404(Contest, slug=contest_slug)
     assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
     if not consents.allows_jury(assignment.entry) or pace.held(
         contest=contest, juror=request.user, assignments=[assignment]
     ):
         raise Http404
+    return assignment
+
+
+@login_required
+@require_safe
+def jury_screener(request, contest_slug, round_id, code):
+    """The blind player's screener: a viewing session of the juror's own (marked with its number), then its
+    master playlist."""
+    assignment = _watchable_assignment_or_404(request, contest_slug, round_id, code)
     viewer = Viewer(kind=ViewingSession.Kind.JUROR, user=request.user, grant=f"assignment:{assignment.pk}")
     return open_screener(request, film=accepted_film(assignment.entry), viewer=viewer)
-
-
-def cut_passages(passages: list[dict], cut: jury_cut.Cut | None) -> list[dict]:
-    """The marked passages on the juror's player's clock, which starts at the cut's start: those inside the
-    credits are left out."""
-    if cut is None:
-        return passages
-    shifted = []
-    for passage in passages:
-        start, end = max(0.0, passage["start"] - cut.offset_s), min(passage["end"], cut.end_s) - cut.offset_s
-        if end > start:
-            span = f"{timecode(start)}–{timecode(end)}"
-            shifted.append({**passage, "start": start, "end": end, "span": span, "end_text": timecode(end)})
-    return shifted
 
 
 @login_required
@@ -198,11 +195,7 @@ def cut_passages(passages: list[dict], cut: jury_cut.Cut | None) -> list[dict]:
 def jury_subtitles(request, contest_slug, round_id, code):
     """The film's subtitles for the juror's cut player (media_pipeline.jury_cut): timed from the cut's start, the
     cues inside the credits left out. 404 as the screener is."""
-    contest = get_object_or_404(Contest, slug=contest_slug)
-    assignment = permissions.juror_assignment_or_404(request.user, contest, round_id, code)
-    entry = assignment.entry
-    if not consents.allows_jury(entry) or pace.held(contest=contest, juror=request.user, assignments=[assignment]):
-        raise Http404
+    entry = _watchable_assignment_or_404(request, contest_slug, round_id, code).entry
     found, cut = playable(entry), jury_cut.cut_of_screener(entry, accepted_film(entry))
     if found is None or not found.subtitles_key or cut is None:
         raise Http404
